@@ -1,0 +1,19 @@
+//! hnn: a native re-implementation of HNN-core, the Human Neocortical Neurosolver.
+//!
+//! Data flows one way: a description ([`model`]) is lowered to flat arrays ([`lower`]),
+//! stepped by the [`solver`], and run through the entry points in [`sim`].
+#![warn(missing_docs)]
+// Index loops mirror the numerics they implement (several arrays per index).
+#![allow(clippy::needless_range_loop)]
+
+pub mod error;
+pub mod lower;
+pub mod mech;
+pub mod model;
+pub mod sim;
+pub mod solver;
+
+pub use error::{Error, Result};
+pub use model::templates::template_by_name;
+pub use model::{CellTemplate, Receptor};
+pub use sim::cell::{CellProtocol, CellTrace, simulate_cell};

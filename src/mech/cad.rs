@@ -1,0 +1,55 @@
+//! cad: Ca shell with a first-order pump (hnn-core's `cad.mod`). Reads ica, writes cai.
+
+/// Faraday constant of hnn-core's mod files under NEURON's legacy units [C/mol].
+pub const FARADAY_MOD: f64 = 96485.3;
+/// Shell depth [µm].
+pub const DEPTH: f64 = 0.1;
+/// Resting concentration [mM].
+pub const CAINF: f64 = 100e-6;
+
+/// All cad instances of a cell group.
+#[derive(Debug, Clone, Default)]
+pub struct Cad {
+    /// Node of each instance.
+    pub node: Vec<u32>,
+    /// Removal time constant [ms].
+    pub taur: Vec<f64>,
+    /// Concentration state [mM].
+    pub ca: Vec<f64>,
+}
+
+impl Cad {
+    /// Add one instance.
+    pub fn push(&mut self, node: u32, p: &dyn Fn(&str) -> f64) {
+        self.node.push(node);
+        self.taur.push(p("taur_cad"));
+        self.ca.push(CAINF);
+    }
+
+    /// INITIAL: ca = cai = cainf.
+    pub fn init(&mut self, cai: &mut [f64]) {
+        for i in 0..self.node.len() {
+            self.ca[i] = CAINF;
+            cai[self.node[i] as usize] = CAINF;
+        }
+    }
+
+    /// cnexp update with the step's ica; writes cai.
+    #[inline]
+    pub fn advance(&mut self, ica: &[f64], cai: &mut [f64], dt: f64) {
+        for i in 0..self.node.len() {
+            let k = self.node[i] as usize;
+            let mut drive = -10000.0 * ica[k] / (2.0 * FARADAY_MOD * DEPTH);
+            if drive <= 0.0 {
+                drive = 0.0;
+            }
+            let taur = self.taur[i];
+            let ca = self.ca[i];
+            let ca = ca
+                + (1.0 - (dt * (-1.0 / taur)).exp())
+                    * (-(drive + CAINF / taur) / (-1.0 / taur) - ca);
+            self.ca[i] = ca;
+            cai[k] = ca;
+        }
+    }
+}

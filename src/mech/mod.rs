@@ -1,0 +1,44 @@
+//! Membrane mechanisms: metadata, rate tables and struct-of-arrays kernels.
+//!
+//! Each kernel has `init`, `current` (add i to −rhs and g to d at frozen states) and
+//! `advance` (cnexp with the new voltage). Units follow NEURON: mA/cm², S/cm², mV, ms.
+
+pub mod ar;
+pub mod ca;
+pub mod cad;
+pub mod cat;
+pub mod catalogue;
+pub mod hh2;
+pub mod kca;
+pub mod km;
+pub mod rates;
+pub mod table;
+
+/// Sodium reversal potential (NEURON default, constant) [mV].
+pub const ENA: f64 = 50.0;
+/// Potassium reversal potential (NEURON default, constant) [mV].
+pub const EK: f64 = -77.0;
+/// Extracellular Ca (cao0) [mM].
+pub const CAO: f64 = 2.0;
+/// Initial intracellular Ca of the ion (cai0) before cad initialises it [mM].
+pub const CAI0: f64 = 5e-5;
+/// Gas constant of NEURON's legacy units, used by its Nernst equation [J/(K·mol)].
+pub const R_LEGACY: f64 = 8.3134;
+/// Faraday constant of NEURON's legacy units, used by its Nernst equation [C/mol].
+pub const FARADAY_LEGACY: f64 = 96485.309;
+
+/// Ca reversal potential by Nernst with NEURON's legacy constants [mV].
+#[inline(always)]
+pub fn nernst_ca(cai: f64, celsius: f64) -> f64 {
+    let ktf = 1000.0 * R_LEGACY * (celsius + 273.15) / FARADAY_LEGACY;
+    ktf / 2.0 * (CAO / cai).ln()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nernst_matches_neuron() {
+        // eca after cad INITIAL (numerics-reference §1.3).
+        assert!((super::nernst_ca(1e-4, 37.0) - 132.32668565108486).abs() < 1e-11);
+    }
+}

@@ -1,0 +1,12 @@
+//! Model descriptions as plain serde data: sections, mechanisms, synapses, cell templates.
+
+pub mod cell;
+pub mod mechanism;
+pub mod section;
+pub mod synapse;
+pub mod templates;
+
+pub use cell::{Attachment, CellTemplate};
+pub use mechanism::{DistanceProfile, ParamValue};
+pub use section::Section;
+pub use synapse::{Receptor, SynapseKinetics};

@@ -1,0 +1,31 @@
+//! Entry points that run the solver.
+
+pub mod cell;
+
+/// What to record in sections: nothing, the soma only, or every section (hnn-core's
+/// `record_vsec` / `record_isec` / `record_ca` values `False`, `'soma'`, `'all'`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordSections {
+    /// Record nothing.
+    #[default]
+    None,
+    /// Record the soma only.
+    Soma,
+    /// Record every section.
+    All,
+}
+
+/// Number of fixed steps NEURON's `psolve(tstop)` takes with step `dt`.
+pub fn n_steps(tstop: f64, dt: f64) -> usize {
+    ((tstop * (1.0 + 1e-11)) / dt + 1e-9).floor() as usize
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn step_count_matches_psolve() {
+        assert_eq!(super::n_steps(170.0, 0.025), 6800);
+        assert_eq!(super::n_steps(100.0, 0.025), 4000);
+    }
+}

@@ -1,0 +1,466 @@
+//! A cell group: several cells of one template, stepped together over flat arrays.
+//!
+//! Node `k` of cell `c` lives at index `c * n_nodes + k` of every node array. Mechanism
+//! instances of all cells sit in one struct-of-arrays per mechanism, so each kernel is one
+//! loop over the whole group.
+
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::lower::LoweredCell;
+use crate::mech::ar::Ar;
+use crate::mech::ca::Ca;
+use crate::mech::cad::Cad;
+use crate::mech::cat::Cat;
+use crate::mech::hh2::Hh2;
+use crate::mech::kca::Kca;
+use crate::mech::km::Km;
+use crate::mech::rates::Tables;
+use crate::mech::{CAI0, nernst_ca};
+
+use super::events::EventQueue;
+use super::hines;
+
+/// Exp2Syn instances of a group.
+#[derive(Debug, Clone, Default)]
+pub struct Synapses {
+    /// Node of each instance (group index).
+    pub node: Vec<u32>,
+    /// Reversal potential [mV].
+    pub e: Vec<f64>,
+    /// `1 - exp(-dt/tau1)`.
+    pub c1: Vec<f64>,
+    /// `1 - exp(-dt/tau2)`.
+    pub c2: Vec<f64>,
+    /// Peak-normalisation factor.
+    pub factor: Vec<f64>,
+    /// `100 / area` of the node [1/µm²·100], converting nA to mA/cm².
+    pub scale: Vec<f64>,
+    /// Rise state [µS].
+    pub a: Vec<f64>,
+    /// Decay state [µS].
+    pub b: Vec<f64>,
+    /// Current of the last current evaluation [nA].
+    pub i: Vec<f64>,
+}
+
+/// A current clamp (hnn-core's tonic bias is one per cell).
+#[derive(Debug, Clone, Copy)]
+pub struct IClamp {
+    /// Node (group index).
+    pub node: u32,
+    /// Onset [ms].
+    pub delay: f64,
+    /// Duration [ms].
+    pub dur: f64,
+    /// Amplitude [nA].
+    pub amp: f64,
+    /// `100 / area` of the node.
+    pub scale: f64,
+}
+
+/// Several cells of one template with their state.
+#[derive(Debug, Clone)]
+pub struct CellGroup {
+    /// The lowered template.
+    pub cell: Arc<LoweredCell>,
+    /// Number of cells.
+    pub n_cells: usize,
+    /// Nodes per cell.
+    pub n_nodes: usize,
+    /// Time step [ms].
+    pub dt: f64,
+    /// Present time [ms], accumulated in half steps as NEURON does.
+    pub t: f64,
+    /// Spike threshold [mV].
+    pub threshold: f64,
+    /// Membrane potential of every node [mV].
+    pub v: Vec<f64>,
+    rhs: Vec<f64>,
+    d: Vec<f64>,
+    parent: Vec<u32>,
+    a: Vec<f64>,
+    b: Vec<f64>,
+    cap: Vec<f64>,
+    hh2: Hh2,
+    km: Km,
+    ca: Ca,
+    cad: Cad,
+    kca: Kca,
+    cat: Cat,
+    ar: Ar,
+    /// Nodes (group index) carrying a Ca ion.
+    ca_nodes: Vec<u32>,
+    /// Intracellular Ca per node [mM] (meaningful on `ca_nodes`).
+    pub cai: Vec<f64>,
+    ica: Vec<f64>,
+    eca: Vec<f64>,
+    /// Synapses of all cells: instance `c * n_syn + s` is template synapse `s` of cell `c`.
+    pub syn: Synapses,
+    /// Current clamps.
+    pub iclamps: Vec<IClamp>,
+    /// Pending synaptic events.
+    pub events: EventQueue,
+    armed: Vec<bool>,
+    /// Per-cell dipole of the last step [fAm] (empty for cells without a dipole).
+    pub dipole: Vec<f64>,
+}
+
+impl CellGroup {
+    /// Build `n_cells` cells of `cell`, initialised as `finitialize()` leaves them.
+    pub fn new(
+        cell: Arc<LoweredCell>,
+        n_cells: usize,
+        dt: f64,
+        tables: &Tables,
+        threshold: f64,
+    ) -> Result<Self> {
+        if !(dt.is_finite() && dt > 0.0) {
+            return Err(Error::invalid("dt", dt, "a finite number > 0 [ms]"));
+        }
+        let nn = cell.n_nodes();
+        let parent: Vec<u32> = cell
+            .parent
+            .iter()
+            .map(|&p| if p == usize::MAX { 0 } else { p as u32 })
+            .collect();
+        let mut a = vec![0.0; nn];
+        let mut b = vec![0.0; nn];
+        for i in 1..nn {
+            let p = cell.parent[i];
+            a[i] = -1e2 * cell.g_axial[i] / cell.area[p];
+            b[i] = -1e2 * cell.g_axial[i] / cell.area[i];
+        }
+        let cap: Vec<f64> = (0..nn)
+            .map(|i| {
+                if cell.membrane[i] {
+                    1e-3 * cell.cm[i] / dt
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let total = nn * n_cells;
+        let mut g = CellGroup {
+            n_cells,
+            n_nodes: nn,
+            dt,
+            t: 0.0,
+            threshold,
+            v: Vec::with_capacity(total),
+            rhs: vec![0.0; total],
+            d: vec![0.0; total],
+            parent,
+            a,
+            b,
+            cap,
+            hh2: Hh2::default(),
+            km: Km::default(),
+            ca: Ca::default(),
+            cad: Cad::default(),
+            kca: Kca::default(),
+            cat: Cat::default(),
+            ar: Ar::default(),
+            ca_nodes: Vec::new(),
+            cai: vec![0.0; total],
+            ica: vec![0.0; total],
+            eca: vec![0.0; total],
+            syn: Synapses::default(),
+            iclamps: Vec::new(),
+            events: EventQueue::default(),
+            armed: vec![false; n_cells],
+            dipole: if cell.dipole.is_empty() {
+                Vec::new()
+            } else {
+                vec![0.0; n_cells]
+            },
+            cell,
+        };
+        for c in 0..n_cells {
+            g.v.extend_from_slice(&g.cell.v0);
+            for k in 0..nn {
+                let node = (c * nn + k) as u32;
+                let mechs = &g.cell.mechs[k];
+                for (name, params) in mechs {
+                    let p = |pn: &str| {
+                        params
+                            .get(pn)
+                            .copied()
+                            .unwrap_or_else(|| default_param(name, pn))
+                    };
+                    match name.as_str() {
+                        "hh2" => g.hh2.push(node, &p),
+                        "km" => g.km.push(node, &p),
+                        "ca" => g.ca.push(node, &p),
+                        "cad" => g.cad.push(node, &p),
+                        "kca" => g.kca.push(node, &p),
+                        "cat" => g.cat.push(node, &p),
+                        "ar" => g.ar.push(node, &p),
+                        other => {
+                            return Err(Error::UnknownMechanism {
+                                cell: g.cell.name.clone(),
+                                section: g.cell.sections[g.cell.node_section[k]].name.clone(),
+                                mech: other.into(),
+                                known: crate::mech::catalogue::mech_names(),
+                            });
+                        }
+                    }
+                }
+                if mechs.contains_key("ca")
+                    || mechs.contains_key("cad")
+                    || mechs.contains_key("kca")
+                {
+                    g.ca_nodes.push(node);
+                }
+            }
+            for s in &g.cell.synapses {
+                let node = c * nn + s.node;
+                g.syn.node.push(node as u32);
+                g.syn.e.push(s.e);
+                g.syn.c1.push(1.0 - (dt * (-1.0 / s.tau1)).exp());
+                g.syn.c2.push(1.0 - (dt * (-1.0 / s.tau2)).exp());
+                g.syn.factor.push(s.factor);
+                g.syn.scale.push(1e2 / g.cell.area[s.node]);
+                g.syn.a.push(0.0);
+                g.syn.b.push(0.0);
+                g.syn.i.push(0.0);
+            }
+        }
+        g.initialize(tables);
+        Ok(g)
+    }
+
+    /// Synapses per cell.
+    pub fn syn_per_cell(&self) -> usize {
+        self.cell.synapses.len()
+    }
+
+    /// Add a current clamp at a node of one cell.
+    pub fn add_iclamp(
+        &mut self,
+        cell: usize,
+        node: usize,
+        delay: f64,
+        dur: f64,
+        amp: f64,
+    ) -> Result<()> {
+        for (what, v) in [
+            ("IClamp delay", delay),
+            ("IClamp dur", dur),
+            ("IClamp amp", amp),
+        ] {
+            if !v.is_finite() {
+                return Err(Error::invalid(what, v, "a finite number"));
+            }
+        }
+        if cell >= self.n_cells || node >= self.n_nodes || !self.cell.membrane[node] {
+            return Err(Error::invalid(
+                "IClamp location",
+                format!("cell {cell}, node {node}"),
+                "a segment of a cell in the group",
+            ));
+        }
+        self.iclamps.push(IClamp {
+            node: (cell * self.n_nodes + node) as u32,
+            delay,
+            dur,
+            amp,
+            scale: 1e2 / self.cell.area[node],
+        });
+        Ok(())
+    }
+
+    /// INITIAL blocks in NEURON's order: ions, then concentration writers (cad), then the
+    /// other mechanisms with table-interpolated steady states.
+    fn initialize(&mut self, tables: &Tables) {
+        for &k in &self.ca_nodes {
+            self.cai[k as usize] = CAI0;
+        }
+        self.cad.init(&mut self.cai);
+        for &k in &self.ca_nodes {
+            self.eca[k as usize] = nernst_ca(self.cai[k as usize], tables.celsius);
+        }
+        self.hh2.init(&self.v, tables);
+        self.km.init(&self.v, tables);
+        self.ca.init(&self.v, tables);
+        self.kca.init(&self.cai, tables.tadj);
+        self.cat.init(&self.v, tables);
+        self.ar.init();
+    }
+
+    /// One fixed step t_n → t_{n+1}, in NEURON's order:
+    /// 1. threshold detection at soma(0.5) with v_n (spikes stamped t_n + 1e-10);
+    /// 2. delivery of events due by t_n + dt/2;
+    /// 3. t += dt/2;
+    /// 4. matrix set-up at v_n with the present states (eca refreshed from cai);
+    /// 5. Hines solve and v += Δv on every node;
+    /// 6. t += dt/2;
+    /// 7. state updates with v_{n+1}: cad first, then the gates and synapses;
+    /// 8. the per-cell dipole from v_{n+1}.
+    ///
+    /// Spikes are appended to `spikes` as `(cell index, time)`.
+    pub fn step(&mut self, tables: &Tables, spikes: &mut Vec<(usize, f64)>) -> Result<()> {
+        let dt = self.dt;
+        // 1. threshold detection
+        let soma = self.cell.soma_node;
+        for c in 0..self.n_cells {
+            if self.v[c * self.n_nodes + soma] - self.threshold > 0.0 {
+                if !self.armed[c] {
+                    self.armed[c] = true;
+                    spikes.push((c, self.t + 1e-10));
+                }
+            } else {
+                self.armed[c] = false;
+            }
+        }
+        // 2. events
+        let until = self.t + 0.5 * dt;
+        while let Some(ev) = self.events.pop_due(until) {
+            let s = ev.target as usize;
+            let inc = ev.weight * self.syn.factor[s];
+            self.syn.a[s] += inc;
+            self.syn.b[s] += inc;
+        }
+        // 3.
+        self.t += 0.5 * dt;
+        // 4.
+        self.assemble(tables);
+        // 5.
+        self.solve()?;
+        // 6.
+        self.t += 0.5 * dt;
+        // 7.
+        self.advance_states(tables);
+        // 8.
+        self.compute_dipole();
+        Ok(())
+    }
+
+    fn assemble(&mut self, tables: &Tables) {
+        self.rhs.fill(0.0);
+        self.d.fill(0.0);
+        for &k in &self.ca_nodes {
+            let k = k as usize;
+            self.eca[k] = nernst_ca(self.cai[k], tables.celsius);
+            self.ica[k] = 0.0;
+        }
+        let (v, rhs, d) = (&self.v, &mut self.rhs, &mut self.d);
+        let tadj = tables.tadj;
+        self.hh2.current(v, rhs, d);
+        self.km.current(v, rhs, d, tadj);
+        self.ca.current(v, &self.eca, &mut self.ica, rhs, d, tadj);
+        self.kca.current(v, rhs, d, tadj);
+        self.cat.current(v, rhs, d);
+        self.ar.current(v, rhs, d);
+        let s = &mut self.syn;
+        for i in 0..s.node.len() {
+            let k = s.node[i] as usize;
+            let g = s.b[i] - s.a[i];
+            let cur = g * (v[k] - s.e[i]);
+            s.i[i] = cur;
+            rhs[k] -= cur * s.scale[i];
+            d[k] += g * s.scale[i];
+        }
+        let t = self.t;
+        for ic in &self.iclamps {
+            if t < ic.delay + ic.dur && t >= ic.delay {
+                rhs[ic.node as usize] += ic.amp * ic.scale;
+            }
+        }
+        let nn = self.n_nodes;
+        for c in 0..self.n_cells {
+            let base = c * nn;
+            let (v, rhs, d) = (
+                &v[base..base + nn],
+                &mut rhs[base..base + nn],
+                &mut d[base..base + nn],
+            );
+            for i in 0..nn {
+                d[i] += self.cap[i];
+            }
+            for i in 1..nn {
+                let p = self.parent[i] as usize;
+                let dv = v[p] - v[i];
+                rhs[i] -= self.b[i] * dv;
+                rhs[p] += self.a[i] * dv;
+                d[i] -= self.b[i];
+                d[p] -= self.a[i];
+            }
+        }
+    }
+
+    fn solve(&mut self) -> Result<()> {
+        let nn = self.n_nodes;
+        for c in 0..self.n_cells {
+            let base = c * nn;
+            let rhs = &mut self.rhs[base..base + nn];
+            let d = &mut self.d[base..base + nn];
+            let check: f64 = rhs.iter().chain(d.iter()).sum();
+            if !check.is_finite() {
+                let k = (0..nn)
+                    .find(|&k| !(rhs[k].is_finite() && d[k].is_finite()))
+                    .unwrap_or(0);
+                return Err(self.non_finite(c, k));
+            }
+            hines::solve(&self.parent, &self.a, &self.b, d, rhs);
+            let v = &mut self.v[base..base + nn];
+            let mut sum = 0.0;
+            for i in 0..nn {
+                v[i] += rhs[i];
+                sum += v[i];
+            }
+            if !sum.is_finite() {
+                let k = (0..nn).find(|&k| !v[k].is_finite()).unwrap_or(0);
+                return Err(self.non_finite(c, k));
+            }
+        }
+        Ok(())
+    }
+
+    fn non_finite(&self, c: usize, k: usize) -> Error {
+        Error::NonFinite {
+            cell: self.cell.name.clone(),
+            gid: c,
+            section: self.cell.sections[self.cell.node_section[k]].name.clone(),
+            t: self.t,
+        }
+    }
+
+    fn advance_states(&mut self, tables: &Tables) {
+        let dt = self.dt;
+        self.cad.advance(&self.ica, &mut self.cai, dt);
+        self.ar.advance(&self.v, dt, tables);
+        self.ca.advance(&self.v, dt, tables);
+        self.cat.advance(&self.v, dt, tables);
+        self.hh2.advance(&self.v, dt, tables);
+        self.kca.advance(&self.cai, dt, tables.tadj);
+        self.km.advance(&self.v, dt, tables);
+        let s = &mut self.syn;
+        for i in 0..s.a.len() {
+            s.a[i] += s.c1[i] * (-s.a[i]);
+            s.b[i] += s.c2[i] * (-s.b[i]);
+        }
+    }
+
+    fn compute_dipole(&mut self) {
+        if self.dipole.is_empty() {
+            return;
+        }
+        let nn = self.n_nodes;
+        for c in 0..self.n_cells {
+            let v = &self.v[c * nn..(c + 1) * nn];
+            let mut q = 0.0;
+            for term in &self.cell.dipole {
+                q += (v[term.parent as usize] - v[term.node as usize]) * term.g * term.ztan;
+            }
+            self.dipole[c] = q;
+        }
+    }
+}
+
+fn default_param(mech: &str, param: &str) -> f64 {
+    crate::mech::catalogue::mech_info(mech)
+        .and_then(|m| m.param(param))
+        .map(|p| p.default)
+        .unwrap_or(f64::NAN)
+}

@@ -1,0 +1,53 @@
+//! The tree solve: Hines elimination on a node-ordered tree (parent index < child index).
+
+/// Solve one cell's tree system in place.
+///
+/// Row `i` holds `d[i]` on the diagonal and `b[i]` in the parent's column; row `parent[i]`
+/// holds `a[i]` in column `i`. On return `rhs` holds the solution (Δv).
+#[inline]
+pub fn solve(parent: &[u32], a: &[f64], b: &[f64], d: &mut [f64], rhs: &mut [f64]) {
+    let n = d.len();
+    debug_assert!(parent.len() == n && a.len() == n && b.len() == n && rhs.len() == n);
+    for i in (1..n).rev() {
+        let p = parent[i] as usize;
+        let f = a[i] / d[i];
+        d[p] -= f * b[i];
+        rhs[p] -= f * rhs[i];
+    }
+    rhs[0] /= d[0];
+    for i in 1..n {
+        let p = parent[i] as usize;
+        rhs[i] -= b[i] * rhs[p];
+        rhs[i] /= d[i];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_dense_solve() {
+        // A small branched tree: 0 <- 1 <- 2, 0 <- 3
+        let parent = [0u32, 0, 1, 0];
+        let a = [0.0, -0.3, -0.2, -0.5];
+        let b = [0.0, -0.4, -0.1, -0.6];
+        let d0 = [2.0, 3.0, 1.5, 2.5];
+        let x = [1.0, -2.0, 0.5, 3.0];
+        // rhs = M x
+        let mut rhs = [0.0; 4];
+        for i in 0..4 {
+            rhs[i] += d0[i] * x[i];
+            if i > 0 {
+                let p = parent[i] as usize;
+                rhs[i] += b[i] * x[p];
+                rhs[p] += a[i] * x[i];
+            }
+        }
+        let mut d = d0;
+        solve(&parent, &a, &b, &mut d, &mut rhs);
+        for i in 0..4 {
+            assert!((rhs[i] - x[i]).abs() < 1e-14);
+        }
+    }
+}
