@@ -1,7 +1,7 @@
 //! ar: anomalous rectifier, non-specific with a -35 mV reversal (hnn-core's `ar.mod`).
 
+use super::gates::{GateBlock, Gates};
 use super::rates::Tables;
-use super::table::cnexp;
 
 /// Reversal potential [mV].
 pub const EREV: f64 = -35.0;
@@ -13,8 +13,7 @@ pub struct Ar {
     pub node: Vec<u32>,
     /// [S/cm²]
     pub gbar: Vec<f64>,
-    /// Activation.
-    pub m: Vec<f64>,
+    m: GateBlock,
 }
 
 impl Ar {
@@ -22,31 +21,39 @@ impl Ar {
     pub fn push(&mut self, node: u32, p: &dyn Fn(&str) -> f64) {
         self.node.push(node);
         self.gbar.push(p("gbar_ar"));
-        self.m.push(0.0);
+    }
+
+    /// Allocate the gate.
+    pub fn alloc(&mut self, g: &mut Gates) {
+        self.m = g.alloc(self.node.len());
     }
 
     /// INITIAL: m = 0.25 (the `.mod` file overwrites minf).
-    pub fn init(&mut self) {
-        self.m.iter_mut().for_each(|m| *m = 0.25);
+    pub fn init(&self, g: &mut Gates) {
+        for i in 0..self.node.len() {
+            g.x[self.m.off + i] = 0.25;
+        }
     }
 
     /// Currents.
     #[inline]
-    pub fn current(&self, v: &[f64], rhs: &mut [f64], d: &mut [f64]) {
+    pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64]) {
+        let m = &g.x[self.m.off..self.m.off + self.node.len()];
         for i in 0..self.node.len() {
             let k = self.node[i] as usize;
-            let g = self.gbar[i] * self.m[i];
-            rhs[k] -= g * (v[k] - EREV);
-            d[k] += g;
+            let gh = self.gbar[i] * m[i];
+            rhs[k] -= gh * (v[k] - EREV);
+            d[k] += gh;
         }
     }
 
-    /// States.
+    /// Rates at the new voltage.
     #[inline]
-    pub fn advance(&mut self, v: &[f64], dt: f64, t: &Tables) {
+    pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
         for i in 0..self.node.len() {
             let r = t.ar.lookup(v[self.node[i] as usize]);
-            self.m[i] = cnexp(self.m[i], r[0], r[1], dt);
+            g.inf[self.m.off + i] = r[0];
+            g.tau[self.m.off + i] = r[1];
         }
     }
 }

@@ -1,7 +1,7 @@
 //! ca: high-voltage-activated Ca current (hnn-core's `ca.mod`). Writes ica, reads eca.
 
+use super::gates::{GateBlock, Gates};
 use super::rates::Tables;
-use super::table::cnexp;
 
 /// All ca instances of a cell group.
 #[derive(Debug, Clone, Default)]
@@ -10,10 +10,8 @@ pub struct Ca {
     pub node: Vec<u32>,
     /// [pS/µm²]
     pub gbar: Vec<f64>,
-    /// Activation.
-    pub m: Vec<f64>,
-    /// Inactivation.
-    pub h: Vec<f64>,
+    m: GateBlock,
+    h: GateBlock,
 }
 
 impl Ca {
@@ -21,47 +19,58 @@ impl Ca {
     pub fn push(&mut self, node: u32, p: &dyn Fn(&str) -> f64) {
         self.node.push(node);
         self.gbar.push(p("gbar_ca"));
-        self.m.push(0.0);
-        self.h.push(0.0);
+    }
+
+    /// Allocate the gates (m, h).
+    pub fn alloc(&mut self, g: &mut Gates) {
+        let n = self.node.len();
+        (self.m, self.h) = (g.alloc(n), g.alloc(n));
     }
 
     /// INITIAL.
-    pub fn init(&mut self, v: &[f64], t: &Tables) {
+    pub fn init(&self, v: &[f64], g: &mut Gates, t: &Tables) {
         for i in 0..self.node.len() {
             let r = t.ca.lookup(v[self.node[i] as usize]);
-            self.m[i] = r[0];
-            self.h[i] = r[1];
+            g.x[self.m.off + i] = r[0];
+            g.x[self.h.off + i] = r[1];
         }
     }
 
     /// Currents; the Ca current is also accumulated into `ica`.
+    #[allow(clippy::too_many_arguments)]
     #[inline]
     pub fn current(
         &self,
         v: &[f64],
+        g: &Gates,
         eca: &[f64],
         ica: &mut [f64],
         rhs: &mut [f64],
         d: &mut [f64],
         tadj: f64,
     ) {
-        for i in 0..self.node.len() {
+        let len = self.node.len();
+        let m = &g.x[self.m.off..self.m.off + len];
+        let h = &g.x[self.h.off..self.h.off + len];
+        for i in 0..len {
             let k = self.node[i] as usize;
-            let g = 1e-4 * (tadj * self.gbar[i] * self.m[i] * self.m[i] * self.h[i]);
-            let cur = g * (v[k] - eca[k]);
+            let gca = 1e-4 * (tadj * self.gbar[i] * m[i] * m[i] * h[i]);
+            let cur = gca * (v[k] - eca[k]);
             ica[k] += cur;
             rhs[k] -= cur;
-            d[k] += g;
+            d[k] += gca;
         }
     }
 
-    /// States.
+    /// Rates at the new voltage.
     #[inline]
-    pub fn advance(&mut self, v: &[f64], dt: f64, t: &Tables) {
+    pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
         for i in 0..self.node.len() {
             let r = t.ca.lookup(v[self.node[i] as usize]);
-            self.m[i] = cnexp(self.m[i], r[0], r[2], dt);
-            self.h[i] = cnexp(self.h[i], r[1], r[3], dt);
+            g.inf[self.m.off + i] = r[0];
+            g.inf[self.h.off + i] = r[1];
+            g.tau[self.m.off + i] = r[2];
+            g.tau[self.h.off + i] = r[3];
         }
     }
 }

@@ -16,6 +16,8 @@ pub struct Cad {
     pub taur: Vec<f64>,
     /// Concentration state [mM].
     pub ca: Vec<f64>,
+    /// `1 - exp(-dt/taur)`, constant per instance.
+    decay: Vec<f64>,
 }
 
 impl Cad {
@@ -24,6 +26,14 @@ impl Cad {
         self.node.push(node);
         self.taur.push(p("taur_cad"));
         self.ca.push(CAINF);
+        self.decay.push(0.0);
+    }
+
+    /// Precompute the per-step decay for time step `dt`.
+    pub fn set_dt(&mut self, dt: f64) {
+        for i in 0..self.node.len() {
+            self.decay[i] = 1.0 - (dt * (-1.0 / self.taur[i])).exp();
+        }
     }
 
     /// INITIAL: ca = cai = cainf.
@@ -34,9 +44,9 @@ impl Cad {
         }
     }
 
-    /// cnexp update with the step's ica; writes cai.
+    /// cnexp update with the step's ica (call [`Cad::set_dt`] first); writes cai.
     #[inline]
-    pub fn advance(&mut self, ica: &[f64], cai: &mut [f64], dt: f64) {
+    pub fn advance(&mut self, ica: &[f64], cai: &mut [f64]) {
         for i in 0..self.node.len() {
             let k = self.node[i] as usize;
             let mut drive = -10000.0 * ica[k] / (2.0 * FARADAY_MOD * DEPTH);
@@ -45,9 +55,7 @@ impl Cad {
             }
             let taur = self.taur[i];
             let ca = self.ca[i];
-            let ca = ca
-                + (1.0 - (dt * (-1.0 / taur)).exp())
-                    * (-(drive + CAINF / taur) / (-1.0 / taur) - ca);
+            let ca = ca + self.decay[i] * (-(drive + CAINF / taur) / (-1.0 / taur) - ca);
             self.ca[i] = ca;
             cai[k] = ca;
         }

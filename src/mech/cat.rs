@@ -1,7 +1,7 @@
 //! cat: T-type Ca current, non-specific with a fixed 125 mV reversal (hnn-core's `cat.mod`).
 
+use super::gates::{GateBlock, Gates};
 use super::rates::Tables;
-use super::table::cnexp;
 
 /// Reversal potential [mV].
 pub const EREV: f64 = 125.0;
@@ -13,10 +13,8 @@ pub struct Cat {
     pub node: Vec<u32>,
     /// [S/cm²]
     pub gbar: Vec<f64>,
-    /// Activation.
-    pub m: Vec<f64>,
-    /// Inactivation.
-    pub h: Vec<f64>,
+    m: GateBlock,
+    h: GateBlock,
 }
 
 impl Cat {
@@ -24,36 +22,45 @@ impl Cat {
     pub fn push(&mut self, node: u32, p: &dyn Fn(&str) -> f64) {
         self.node.push(node);
         self.gbar.push(p("gbar_cat"));
-        self.m.push(0.0);
-        self.h.push(0.0);
+    }
+
+    /// Allocate the gates (m, h).
+    pub fn alloc(&mut self, g: &mut Gates) {
+        let n = self.node.len();
+        (self.m, self.h) = (g.alloc(n), g.alloc(n));
     }
 
     /// INITIAL: h = hinf, m = 0.
-    pub fn init(&mut self, v: &[f64], t: &Tables) {
+    pub fn init(&self, v: &[f64], g: &mut Gates, t: &Tables) {
         for i in 0..self.node.len() {
-            self.h[i] = t.cat.lookup(v[self.node[i] as usize])[2];
-            self.m[i] = 0.0;
+            g.x[self.h.off + i] = t.cat.lookup(v[self.node[i] as usize])[2];
+            g.x[self.m.off + i] = 0.0;
         }
     }
 
     /// Currents.
     #[inline]
-    pub fn current(&self, v: &[f64], rhs: &mut [f64], d: &mut [f64]) {
-        for i in 0..self.node.len() {
+    pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64]) {
+        let len = self.node.len();
+        let m = &g.x[self.m.off..self.m.off + len];
+        let h = &g.x[self.h.off..self.h.off + len];
+        for i in 0..len {
             let k = self.node[i] as usize;
-            let g = self.gbar[i] * self.m[i] * self.m[i] * self.h[i];
-            rhs[k] -= g * (v[k] - EREV);
-            d[k] += g;
+            let gt = self.gbar[i] * m[i] * m[i] * h[i];
+            rhs[k] -= gt * (v[k] - EREV);
+            d[k] += gt;
         }
     }
 
-    /// States.
+    /// Rates at the new voltage.
     #[inline]
-    pub fn advance(&mut self, v: &[f64], dt: f64, t: &Tables) {
+    pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
         for i in 0..self.node.len() {
             let r = t.cat.lookup(v[self.node[i] as usize]);
-            self.m[i] = cnexp(self.m[i], r[0], r[1], dt);
-            self.h[i] = cnexp(self.h[i], r[2], r[3], dt);
+            g.inf[self.m.off + i] = r[0];
+            g.tau[self.m.off + i] = r[1];
+            g.inf[self.h.off + i] = r[2];
+            g.tau[self.h.off + i] = r[3];
         }
     }
 }

@@ -1,7 +1,7 @@
 //! hh2: Hodgkin–Huxley Na, K and leak (hnn-core's `hh2.mod`).
 
+use super::gates::{GateBlock, Gates};
 use super::rates::Tables;
-use super::table::cnexp;
 use super::{EK, ENA};
 
 /// All hh2 instances of a cell group, struct-of-arrays.
@@ -17,12 +17,9 @@ pub struct Hh2 {
     pub gl: Vec<f64>,
     /// Leak reversal [mV].
     pub el: Vec<f64>,
-    /// Na activation.
-    pub m: Vec<f64>,
-    /// Na inactivation.
-    pub h: Vec<f64>,
-    /// K activation.
-    pub n: Vec<f64>,
+    m: GateBlock,
+    h: GateBlock,
+    n: GateBlock,
 }
 
 impl Hh2 {
@@ -33,44 +30,53 @@ impl Hh2 {
         self.gkbar.push(p("gkbar_hh2"));
         self.gl.push(p("gl_hh2"));
         self.el.push(p("el_hh2"));
-        self.m.push(0.0);
-        self.h.push(0.0);
-        self.n.push(0.0);
+    }
+
+    /// Allocate the gates (m, h, n) once every instance is pushed.
+    pub fn alloc(&mut self, g: &mut Gates) {
+        let n = self.node.len();
+        (self.m, self.h, self.n) = (g.alloc(n), g.alloc(n), g.alloc(n));
     }
 
     /// INITIAL: gates at their (tabulated) steady state.
-    pub fn init(&mut self, v: &[f64], t: &Tables) {
+    pub fn init(&self, v: &[f64], g: &mut Gates, t: &Tables) {
         for i in 0..self.node.len() {
             let r = t.hh2.lookup(v[self.node[i] as usize]);
-            self.m[i] = r[0];
-            self.h[i] = r[2];
-            self.n[i] = r[4];
+            g.x[self.m.off + i] = r[0];
+            g.x[self.h.off + i] = r[2];
+            g.x[self.n.off + i] = r[4];
         }
     }
 
     /// Add currents and conductances at the present voltage.
     #[inline]
-    pub fn current(&self, v: &[f64], rhs: &mut [f64], d: &mut [f64]) {
-        for i in 0..self.node.len() {
+    pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64]) {
+        let len = self.node.len();
+        let m = &g.x[self.m.off..self.m.off + len];
+        let h = &g.x[self.h.off..self.h.off + len];
+        let n = &g.x[self.n.off..self.n.off + len];
+        for i in 0..len {
             let k = self.node[i] as usize;
             let vk = v[k];
-            let (m, h, n) = (self.m[i], self.h[i], self.n[i]);
-            let gna = self.gnabar[i] * m * m * m * h;
-            let gk = self.gkbar[i] * n * n * n * n;
+            let gna = self.gnabar[i] * m[i] * m[i] * m[i] * h[i];
+            let gk = self.gkbar[i] * n[i] * n[i] * n[i] * n[i];
             let cur = gna * (vk - ENA) + gk * (vk - EK) + self.gl[i] * (vk - self.el[i]);
             rhs[k] -= cur;
             d[k] += gna + gk + self.gl[i];
         }
     }
 
-    /// cnexp state update with the new voltage.
+    /// Steady states and time constants at the new voltage.
     #[inline]
-    pub fn advance(&mut self, v: &[f64], dt: f64, t: &Tables) {
+    pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
         for i in 0..self.node.len() {
             let r = t.hh2.lookup(v[self.node[i] as usize]);
-            self.m[i] = cnexp(self.m[i], r[0], r[1], dt);
-            self.h[i] = cnexp(self.h[i], r[2], r[3], dt);
-            self.n[i] = cnexp(self.n[i], r[4], r[5], dt);
+            g.inf[self.m.off + i] = r[0];
+            g.tau[self.m.off + i] = r[1];
+            g.inf[self.h.off + i] = r[2];
+            g.tau[self.h.off + i] = r[3];
+            g.inf[self.n.off + i] = r[4];
+            g.tau[self.n.off + i] = r[5];
         }
     }
 }

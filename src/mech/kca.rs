@@ -1,8 +1,8 @@
 //! kca: Ca-activated K current (hnn-core's `kca.mod`). Reads cai.
 
 use super::EK;
+use super::gates::{GateBlock, Gates};
 use super::rates::kca;
-use super::table::cnexp;
 
 /// All kca instances of a cell group.
 #[derive(Debug, Clone, Default)]
@@ -11,8 +11,7 @@ pub struct Kca {
     pub node: Vec<u32>,
     /// [pS/µm²]
     pub gbar: Vec<f64>,
-    /// Activation.
-    pub n: Vec<f64>,
+    n: GateBlock,
 }
 
 impl Kca {
@@ -20,33 +19,39 @@ impl Kca {
     pub fn push(&mut self, node: u32, p: &dyn Fn(&str) -> f64) {
         self.node.push(node);
         self.gbar.push(p("gbar_kca"));
-        self.n.push(0.0);
+    }
+
+    /// Allocate the gate.
+    pub fn alloc(&mut self, g: &mut Gates) {
+        self.n = g.alloc(self.node.len());
     }
 
     /// INITIAL from the initial cai.
-    pub fn init(&mut self, cai: &[f64], tadj: f64) {
+    pub fn init(&self, cai: &[f64], g: &mut Gates, tadj: f64) {
         for i in 0..self.node.len() {
-            self.n[i] = kca(cai[self.node[i] as usize], tadj)[0];
+            g.x[self.n.off + i] = kca(cai[self.node[i] as usize], tadj)[0];
         }
     }
 
     /// Currents.
     #[inline]
-    pub fn current(&self, v: &[f64], rhs: &mut [f64], d: &mut [f64], tadj: f64) {
+    pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64], tadj: f64) {
+        let n = &g.x[self.n.off..self.n.off + self.node.len()];
         for i in 0..self.node.len() {
             let k = self.node[i] as usize;
-            let g = 1e-4 * (tadj * self.gbar[i] * self.n[i]);
-            rhs[k] -= g * (v[k] - EK);
-            d[k] += g;
+            let gk = 1e-4 * (tadj * self.gbar[i] * n[i]);
+            rhs[k] -= gk * (v[k] - EK);
+            d[k] += gk;
         }
     }
 
-    /// States, with the cai cad has just written.
+    /// Rates from the cai cad has just written.
     #[inline]
-    pub fn advance(&mut self, cai: &[f64], dt: f64, tadj: f64) {
+    pub fn rates(&self, cai: &[f64], g: &mut Gates, tadj: f64) {
         for i in 0..self.node.len() {
             let r = kca(cai[self.node[i] as usize], tadj);
-            self.n[i] = cnexp(self.n[i], r[0], r[1], dt);
+            g.inf[self.n.off + i] = r[0];
+            g.tau[self.n.off + i] = r[1];
         }
     }
 }

@@ -1,8 +1,8 @@
 //! km: muscarinic K current (hnn-core's `km.mod`).
 
 use super::EK;
+use super::gates::{GateBlock, Gates};
 use super::rates::Tables;
-use super::table::cnexp;
 
 /// All km instances of a cell group.
 #[derive(Debug, Clone, Default)]
@@ -11,8 +11,7 @@ pub struct Km {
     pub node: Vec<u32>,
     /// [pS/µm²]
     pub gbar: Vec<f64>,
-    /// Activation.
-    pub n: Vec<f64>,
+    n: GateBlock,
 }
 
 impl Km {
@@ -20,33 +19,39 @@ impl Km {
     pub fn push(&mut self, node: u32, p: &dyn Fn(&str) -> f64) {
         self.node.push(node);
         self.gbar.push(p("gbar_km"));
-        self.n.push(0.0);
+    }
+
+    /// Allocate the gate.
+    pub fn alloc(&mut self, g: &mut Gates) {
+        self.n = g.alloc(self.node.len());
     }
 
     /// INITIAL.
-    pub fn init(&mut self, v: &[f64], t: &Tables) {
+    pub fn init(&self, v: &[f64], g: &mut Gates, t: &Tables) {
         for i in 0..self.node.len() {
-            self.n[i] = t.km.lookup(v[self.node[i] as usize])[0];
+            g.x[self.n.off + i] = t.km.lookup(v[self.node[i] as usize])[0];
         }
     }
 
     /// Currents.
     #[inline]
-    pub fn current(&self, v: &[f64], rhs: &mut [f64], d: &mut [f64], tadj: f64) {
+    pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64], tadj: f64) {
+        let n = &g.x[self.n.off..self.n.off + self.node.len()];
         for i in 0..self.node.len() {
             let k = self.node[i] as usize;
-            let g = 1e-4 * (tadj * self.gbar[i] * self.n[i]);
-            rhs[k] -= g * (v[k] - EK);
-            d[k] += g;
+            let gk = 1e-4 * (tadj * self.gbar[i] * n[i]);
+            rhs[k] -= gk * (v[k] - EK);
+            d[k] += gk;
         }
     }
 
-    /// States.
+    /// Rates at the new voltage.
     #[inline]
-    pub fn advance(&mut self, v: &[f64], dt: f64, t: &Tables) {
+    pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
         for i in 0..self.node.len() {
             let r = t.km.lookup(v[self.node[i] as usize]);
-            self.n[i] = cnexp(self.n[i], r[0], r[1], dt);
+            g.inf[self.n.off + i] = r[0];
+            g.tau[self.n.off + i] = r[1];
         }
     }
 }

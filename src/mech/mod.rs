@@ -8,6 +8,8 @@ pub mod ca;
 pub mod cad;
 pub mod cat;
 pub mod catalogue;
+pub mod fastmath;
+pub mod gates;
 pub mod hh2;
 pub mod kca;
 pub mod km;

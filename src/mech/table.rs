@@ -50,12 +50,6 @@ impl<const K: usize> RateTable<K> {
     }
 }
 
-/// NEURON's cnexp update of a gating variable towards `inf` with time constant `tau`.
-#[inline(always)]
-pub fn cnexp(x: f64, inf: f64, tau: f64, dt: f64) -> f64 {
-    x + (1.0 - (dt * (-1.0 / tau)).exp()) * (-(inf / tau) / (-1.0 / tau) - x)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

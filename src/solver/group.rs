@@ -12,6 +12,7 @@ use crate::mech::ar::Ar;
 use crate::mech::ca::Ca;
 use crate::mech::cad::Cad;
 use crate::mech::cat::Cat;
+use crate::mech::gates::{Gates, has_avx2};
 use crate::mech::hh2::Hh2;
 use crate::mech::kca::Kca;
 use crate::mech::km::Km;
@@ -89,6 +90,8 @@ pub struct CellGroup {
     kca: Kca,
     cat: Cat,
     ar: Ar,
+    gates: Gates,
+    avx2: bool,
     /// Nodes (group index) carrying a Ca ion.
     ca_nodes: Vec<u32>,
     /// Intracellular Ca per node [mM] (meaningful on `ca_nodes`).
@@ -161,6 +164,8 @@ impl CellGroup {
             kca: Kca::default(),
             cat: Cat::default(),
             ar: Ar::default(),
+            gates: Gates::default(),
+            avx2: has_avx2(),
             ca_nodes: Vec::new(),
             cai: vec![0.0; total],
             ica: vec![0.0; total],
@@ -226,6 +231,13 @@ impl CellGroup {
                 g.syn.i.push(0.0);
             }
         }
+        g.hh2.alloc(&mut g.gates);
+        g.km.alloc(&mut g.gates);
+        g.ca.alloc(&mut g.gates);
+        g.kca.alloc(&mut g.gates);
+        g.cat.alloc(&mut g.gates);
+        g.ar.alloc(&mut g.gates);
+        g.cad.set_dt(dt);
         g.initialize(tables);
         Ok(g)
     }
@@ -280,12 +292,13 @@ impl CellGroup {
         for &k in &self.ca_nodes {
             self.eca[k as usize] = nernst_ca(self.cai[k as usize], tables.celsius);
         }
-        self.hh2.init(&self.v, tables);
-        self.km.init(&self.v, tables);
-        self.ca.init(&self.v, tables);
-        self.kca.init(&self.cai, tables.tadj);
-        self.cat.init(&self.v, tables);
-        self.ar.init();
+        let g = &mut self.gates;
+        self.hh2.init(&self.v, g, tables);
+        self.km.init(&self.v, g, tables);
+        self.ca.init(&self.v, g, tables);
+        self.kca.init(&self.cai, g, tables.tadj);
+        self.cat.init(&self.v, g, tables);
+        self.ar.init(g);
     }
 
     /// One fixed step t_n → t_{n+1}, in NEURON's order:
@@ -346,12 +359,14 @@ impl CellGroup {
         }
         let (v, rhs, d) = (&self.v, &mut self.rhs, &mut self.d);
         let tadj = tables.tadj;
-        self.hh2.current(v, rhs, d);
-        self.km.current(v, rhs, d, tadj);
-        self.ca.current(v, &self.eca, &mut self.ica, rhs, d, tadj);
-        self.kca.current(v, rhs, d, tadj);
-        self.cat.current(v, rhs, d);
-        self.ar.current(v, rhs, d);
+        let g = &self.gates;
+        self.hh2.current(v, g, rhs, d);
+        self.km.current(v, g, rhs, d, tadj);
+        self.ca
+            .current(v, g, &self.eca, &mut self.ica, rhs, d, tadj);
+        self.kca.current(v, g, rhs, d, tadj);
+        self.cat.current(v, g, rhs, d);
+        self.ar.current(v, g, rhs, d);
         let s = &mut self.syn;
         for i in 0..s.node.len() {
             let k = s.node[i] as usize;
@@ -427,14 +442,16 @@ impl CellGroup {
     }
 
     fn advance_states(&mut self, tables: &Tables) {
-        let dt = self.dt;
-        self.cad.advance(&self.ica, &mut self.cai, dt);
-        self.ar.advance(&self.v, dt, tables);
-        self.ca.advance(&self.v, dt, tables);
-        self.cat.advance(&self.v, dt, tables);
-        self.hh2.advance(&self.v, dt, tables);
-        self.kca.advance(&self.cai, dt, tables.tadj);
-        self.km.advance(&self.v, dt, tables);
+        // cad first: kca's rates use the cai it writes
+        self.cad.advance(&self.ica, &mut self.cai);
+        let g = &mut self.gates;
+        self.ar.rates(&self.v, g, tables);
+        self.ca.rates(&self.v, g, tables);
+        self.cat.rates(&self.v, g, tables);
+        self.hh2.rates(&self.v, g, tables);
+        self.kca.rates(&self.cai, g, tables.tadj);
+        self.km.rates(&self.v, g, tables);
+        g.advance(self.dt, self.avx2);
         let s = &mut self.syn;
         for i in 0..s.a.len() {
             s.a[i] += s.c1[i] * (-s.a[i]);
