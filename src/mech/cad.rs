@@ -7,6 +7,9 @@ pub const DEPTH: f64 = 0.1;
 /// Resting concentration [mM].
 pub const CAINF: f64 = 100e-6;
 
+/// Influx per unit Ca current: `-10000 / (2 F depth)` [mM/ms per mA/cm²].
+const DRIVE_PER_ICA: f64 = -10000.0 / (2.0 * FARADAY_MOD * DEPTH);
+
 /// All cad instances of a cell group.
 #[derive(Debug, Clone, Default)]
 pub struct Cad {
@@ -18,6 +21,8 @@ pub struct Cad {
     pub ca: Vec<f64>,
     /// `1 - exp(-dt/taur)`, constant per instance.
     decay: Vec<f64>,
+    /// `cainf / taur` [mM/ms].
+    rest_rate: Vec<f64>,
 }
 
 impl Cad {
@@ -27,12 +32,14 @@ impl Cad {
         self.taur.push(p("taur_cad"));
         self.ca.push(CAINF);
         self.decay.push(0.0);
+        self.rest_rate.push(0.0);
     }
 
     /// Precompute the per-step decay for time step `dt`.
     pub fn set_dt(&mut self, dt: f64) {
         for i in 0..self.node.len() {
             self.decay[i] = 1.0 - (dt * (-1.0 / self.taur[i])).exp();
+            self.rest_rate[i] = CAINF / self.taur[i];
         }
     }
 
@@ -49,13 +56,14 @@ impl Cad {
     pub fn advance(&mut self, ica: &[f64], cai: &mut [f64]) {
         for i in 0..self.node.len() {
             let k = self.node[i] as usize;
-            let mut drive = -10000.0 * ica[k] / (2.0 * FARADAY_MOD * DEPTH);
+            let mut drive = ica[k] * DRIVE_PER_ICA;
             if drive <= 0.0 {
                 drive = 0.0;
             }
             let taur = self.taur[i];
             let ca = self.ca[i];
-            let ca = ca + self.decay[i] * (-(drive + CAINF / taur) / (-1.0 / taur) - ca);
+            // NEURON writes the target as -(drive + cainf/taur)/(-1/taur)
+            let ca = ca + self.decay[i] * ((drive + self.rest_rate[i]) * taur - ca);
             self.ca[i] = ca;
             cai[k] = ca;
         }

@@ -47,28 +47,45 @@ impl Gates {
     /// cnexp for every gate: `x += (1 − exp(−dt/τ))·(x∞ − x)`.
     ///
     /// NEURON writes the target as `−(x∞/τ)/(−1/τ)`; it equals x∞ up to one rounding.
-    pub fn advance(&mut self, dt: f64, avx2: bool) {
-        #[cfg(target_arch = "x86_64")]
-        if avx2 {
-            // SAFETY: `avx2` is only true when the CPU reports AVX2 (see `has_avx2`).
-            unsafe { advance_avx2(&mut self.x, &self.inf, &self.tau, dt) };
-            return;
+    pub fn advance(&mut self, dt: f64, simd: Simd) {
+        match simd {
+            // SAFETY: `Simd::detect` only reports features the CPU has.
+            #[cfg(target_arch = "x86_64")]
+            Simd::Avx512 => unsafe { advance_avx512(&mut self.x, &self.inf, &self.tau, dt) },
+            #[cfg(target_arch = "x86_64")]
+            Simd::Avx2 => unsafe { advance_avx2(&mut self.x, &self.inf, &self.tau, dt) },
+            _ => advance_body(&mut self.x, &self.inf, &self.tau, dt),
         }
-        let _ = avx2;
-        advance_body(&mut self.x, &self.inf, &self.tau, dt);
     }
 }
 
-/// True when the CPU supports AVX2 (the gate loop then runs four lanes wide; results are
-/// bit-identical either way).
-pub fn has_avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
+/// The vector width the gate loop is compiled for. Every variant performs the same IEEE
+/// operations per lane (no fused multiply-add), so results are bit-identical.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Simd {
+    /// Baseline (SSE2 on x86-64).
+    Baseline,
+    /// Four lanes.
+    Avx2,
+    /// Eight lanes.
+    Avx512,
+}
+
+impl Simd {
+    /// The widest variant this CPU supports (`HNN_SIMD=baseline|avx2` narrows it).
+    pub fn detect() -> Simd {
+        let cap = std::env::var("HNN_SIMD").unwrap_or_default();
+        #[cfg(target_arch = "x86_64")]
+        {
+            if cap != "baseline" && cap != "avx2" && std::is_x86_feature_detected!("avx512f") {
+                return Simd::Avx512;
+            }
+            if cap != "baseline" && std::is_x86_feature_detected!("avx2") {
+                return Simd::Avx2;
+            }
+        }
+        let _ = cap;
+        Simd::Baseline
     }
 }
 
@@ -80,6 +97,12 @@ fn advance_body(x: &mut [f64], inf: &[f64], tau: &[f64], dt: f64) {
         let c = 1.0 - fastmath::exp(-dt / tau[i]);
         x[i] += c * (inf[i] - x[i]);
     }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn advance_avx512(x: &mut [f64], inf: &[f64], tau: &[f64], dt: f64) {
+    advance_body(x, inf, tau, dt)
 }
 
 #[cfg(target_arch = "x86_64")]

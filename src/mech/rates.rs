@@ -76,8 +76,8 @@ pub fn ar(v: f64) -> [f64; 2] {
 #[inline(always)]
 pub fn kca(cai: f64, tadj: f64) -> [f64; 2] {
     let a = 0.01 * cai;
-    let b = 0.02;
-    [a / (a + b), 1.0 / tadj / (a + b)]
+    let s = 1.0 / (a + 0.02);
+    [a * s, s / tadj]
 }
 
 /// All rate tables at one temperature.

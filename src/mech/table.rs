@@ -2,12 +2,16 @@
 //! interpolated, with clamping at both ends.
 
 /// A table of `K` outputs over `n + 1` grid points.
+///
+/// Row `i` stores the values `T_i` and the differences `T_{i+1} − T_i` (the same floating
+/// point operation NEURON performs at lookup time, so interpolation is bit-identical). A
+/// padding row after the last grid point makes the lookup branch-free.
 #[derive(Debug, Clone)]
 pub struct RateTable<const K: usize> {
     lo: f64,
     mfac: f64,
     n: usize,
-    rows: Vec<[f64; K]>,
+    rows: Vec<([f64; K], [f64; K])>,
 }
 
 impl<const K: usize> RateTable<K> {
@@ -16,11 +20,22 @@ impl<const K: usize> RateTable<K> {
     pub fn build(lo: f64, hi: f64, n: usize, f: impl Fn(f64) -> [f64; K]) -> Self {
         let dx = (hi - lo) / n as f64;
         let mut x = lo;
-        let mut rows = Vec::with_capacity(n + 1);
+        let mut vals = Vec::with_capacity(n + 1);
         for _ in 0..=n {
-            rows.push(f(x));
+            vals.push(f(x));
             x += dx;
         }
+        let mut rows: Vec<([f64; K], [f64; K])> = Vec::with_capacity(n + 2);
+        for i in 0..=n {
+            let mut diff = [0.0; K];
+            if i < n {
+                for k in 0..K {
+                    diff[k] = vals[i + 1][k] - vals[i][k];
+                }
+            }
+            rows.push((vals[i], diff));
+        }
+        rows.push((vals[n], [0.0; K]));
         RateTable {
             lo,
             mfac: 1.0 / dx,
@@ -30,21 +45,20 @@ impl<const K: usize> RateTable<K> {
     }
 
     /// Interpolated outputs at `v`.
+    ///
+    /// Below the grid the first entry, above it the last (clamping, as NEURON). A NaN
+    /// voltage gives the first entry; the solver reports non-finite voltages before this.
     #[inline(always)]
     pub fn lookup(&self, v: f64) -> [f64; K] {
         let xi = self.mfac * (v - self.lo);
-        if xi <= 0.0 {
-            return self.rows[0];
-        }
-        if xi >= self.n as f64 {
-            return self.rows[self.n];
-        }
-        let i = xi as usize; // NaN maps to 0: never out of bounds
+        // clamped: xi <= 0 gives row 0 with θ = 0, xi >= n gives row n with θ = 0
+        let xi = xi.max(0.0).min(self.n as f64);
+        let i = xi as usize;
         let th = xi - i as f64;
-        let (a, b) = (&self.rows[i], &self.rows[i + 1]);
+        let (t, dt) = &self.rows[i];
         let mut out = [0.0; K];
         for k in 0..K {
-            out[k] = a[k] + th * (b[k] - a[k]);
+            out[k] = t[k] + th * dt[k];
         }
         out
     }
@@ -60,7 +74,7 @@ mod tests {
         assert_eq!(t.lookup(-20.0)[0], -20.0);
         assert_eq!(t.lookup(20.0)[0], 20.0);
         assert!((t.lookup(0.5)[0] - 1.0).abs() < 1e-12);
-        // NaN propagates (the solver then reports the non-finite voltage) without indexing out of bounds
-        assert!(t.lookup(f64::NAN)[0].is_nan());
+        // NaN never indexes out of bounds (the solver reports non-finite voltages itself)
+        assert_eq!(t.lookup(f64::NAN)[0], -20.0);
     }
 }

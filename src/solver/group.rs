@@ -12,7 +12,7 @@ use crate::mech::ar::Ar;
 use crate::mech::ca::Ca;
 use crate::mech::cad::Cad;
 use crate::mech::cat::Cat;
-use crate::mech::gates::{Gates, has_avx2};
+use crate::mech::gates::{Gates, Simd};
 use crate::mech::hh2::Hh2;
 use crate::mech::kca::Kca;
 use crate::mech::km::Km;
@@ -91,7 +91,7 @@ pub struct CellGroup {
     cat: Cat,
     ar: Ar,
     gates: Gates,
-    avx2: bool,
+    simd: Simd,
     /// Nodes (group index) carrying a Ca ion.
     ca_nodes: Vec<u32>,
     /// Intracellular Ca per node [mM] (meaningful on `ca_nodes`).
@@ -165,7 +165,7 @@ impl CellGroup {
             cat: Cat::default(),
             ar: Ar::default(),
             gates: Gates::default(),
-            avx2: has_avx2(),
+            simd: Simd::detect(),
             ca_nodes: Vec::new(),
             cai: vec![0.0; total],
             ica: vec![0.0; total],
@@ -410,8 +410,7 @@ impl CellGroup {
             let base = c * nn;
             let rhs = &mut self.rhs[base..base + nn];
             let d = &mut self.d[base..base + nn];
-            let check: f64 = rhs.iter().chain(d.iter()).sum();
-            if !check.is_finite() {
+            if any_non_finite(rhs) || any_non_finite(d) {
                 let k = (0..nn)
                     .find(|&k| !(rhs[k].is_finite() && d[k].is_finite()))
                     .unwrap_or(0);
@@ -419,12 +418,10 @@ impl CellGroup {
             }
             hines::solve(&self.parent, &self.a, &self.b, d, rhs);
             let v = &mut self.v[base..base + nn];
-            let mut sum = 0.0;
             for i in 0..nn {
                 v[i] += rhs[i];
-                sum += v[i];
             }
-            if !sum.is_finite() {
+            if any_non_finite(v) {
                 let k = (0..nn).find(|&k| !v[k].is_finite()).unwrap_or(0);
                 return Err(self.non_finite(c, k));
             }
@@ -451,7 +448,7 @@ impl CellGroup {
         self.hh2.rates(&self.v, g, tables);
         self.kca.rates(&self.cai, g, tables.tadj);
         self.km.rates(&self.v, g, tables);
-        g.advance(self.dt, self.avx2);
+        g.advance(self.dt, self.simd);
         let s = &mut self.syn;
         for i in 0..s.a.len() {
             s.a[i] += s.c1[i] * (-s.a[i]);
@@ -473,6 +470,15 @@ impl CellGroup {
             self.dipole[c] = q;
         }
     }
+}
+
+/// True when any value is NaN or infinite (an integer reduction, so it vectorises).
+#[inline]
+fn any_non_finite(x: &[f64]) -> bool {
+    const EXP: u64 = 0x7ff0_0000_0000_0000;
+    x.iter()
+        .fold(0u64, |acc, v| acc | u64::from(v.to_bits() & EXP == EXP))
+        != 0
 }
 
 fn default_param(mech: &str, param: &str) -> f64 {

@@ -4,21 +4,26 @@
 ///
 /// Row `i` holds `d[i]` on the diagonal and `b[i]` in the parent's column; row `parent[i]`
 /// holds `a[i]` in column `i`. On return `rhs` holds the solution (Δv).
+///
+/// The back substitution multiplies by the reciprocal pivots computed during elimination
+/// (one division per node instead of two; it differs from NEURON's `rhs /= d` by at most
+/// an ulp). `d` holds the reciprocal pivots on return.
 #[inline]
 pub fn solve(parent: &[u32], a: &[f64], b: &[f64], d: &mut [f64], rhs: &mut [f64]) {
     let n = d.len();
-    debug_assert!(parent.len() == n && a.len() == n && b.len() == n && rhs.len() == n);
+    assert!(parent.len() == n && a.len() == n && b.len() == n && rhs.len() == n);
     for i in (1..n).rev() {
         let p = parent[i] as usize;
-        let f = a[i] / d[i];
+        let r = 1.0 / d[i];
+        let f = a[i] * r;
         d[p] -= f * b[i];
         rhs[p] -= f * rhs[i];
+        d[i] = r;
     }
     rhs[0] /= d[0];
     for i in 1..n {
         let p = parent[i] as usize;
-        rhs[i] -= b[i] * rhs[p];
-        rhs[i] /= d[i];
+        rhs[i] = (rhs[i] - b[i] * rhs[p]) * d[i];
     }
 }
 
