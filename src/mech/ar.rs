@@ -50,10 +50,6 @@ impl Ar {
     /// Rates at the new voltage.
     #[inline]
     pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
-        for i in 0..self.node.len() {
-            let r = t.ar.lookup(v[self.node[i] as usize]);
-            g.inf[self.m.off + i] = r[0];
-            g.tau[self.m.off + i] = r[1];
-        }
+        g.from_table::<2, 1>(&t.ar, &self.node, v, self.m);
     }
 }

@@ -32,7 +32,7 @@ impl Ca {
         for i in 0..self.node.len() {
             let r = t.ca.lookup(v[self.node[i] as usize]);
             g.x[self.m.off + i] = r[0];
-            g.x[self.h.off + i] = r[1];
+            g.x[self.h.off + i] = r[2];
         }
     }
 
@@ -65,12 +65,6 @@ impl Ca {
     /// Rates at the new voltage.
     #[inline]
     pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
-        for i in 0..self.node.len() {
-            let r = t.ca.lookup(v[self.node[i] as usize]);
-            g.inf[self.m.off + i] = r[0];
-            g.inf[self.h.off + i] = r[1];
-            g.tau[self.m.off + i] = r[2];
-            g.tau[self.h.off + i] = r[3];
-        }
+        g.from_table::<4, 2>(&t.ca, &self.node, v, self.m);
     }
 }

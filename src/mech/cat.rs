@@ -55,12 +55,6 @@ impl Cat {
     /// Rates at the new voltage.
     #[inline]
     pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
-        for i in 0..self.node.len() {
-            let r = t.cat.lookup(v[self.node[i] as usize]);
-            g.inf[self.m.off + i] = r[0];
-            g.tau[self.m.off + i] = r[1];
-            g.inf[self.h.off + i] = r[2];
-            g.tau[self.h.off + i] = r[3];
-        }
+        g.from_table::<4, 2>(&t.cat, &self.node, v, self.m);
     }
 }

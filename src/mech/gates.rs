@@ -5,6 +5,7 @@
 //! update to all gates at once, a loop without gathers that the compiler vectorises.
 
 use super::fastmath;
+use super::table::RateTable;
 
 /// Gating states with their targets and time constants.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +33,47 @@ impl Gates {
         self.inf.resize(off + n, 0.0);
         self.tau.resize(off + n, 1.0);
         GateBlock { off }
+    }
+
+    /// Steady states and time constants of `G` consecutive blocks of `n` gates starting at
+    /// `first` (mechanisms allocate their gates consecutively).
+    #[inline(always)]
+    fn targets_mut<const G: usize>(
+        &mut self,
+        first: GateBlock,
+        n: usize,
+    ) -> ([&mut [f64]; G], [&mut [f64]; G]) {
+        let mut inf = self.inf[first.off..first.off + G * n].chunks_exact_mut(n);
+        let mut tau = self.tau[first.off..first.off + G * n].chunks_exact_mut(n);
+        (
+            std::array::from_fn(|_| inf.next().expect("G chunks")),
+            std::array::from_fn(|_| tau.next().expect("G chunks")),
+        )
+    }
+
+    /// Fill `G` gates per instance from a table whose outputs are ordered
+    /// `(inf_0, tau_0, inf_1, tau_1, ...)`, looked up at each instance's voltage.
+    #[inline(always)]
+    pub fn from_table<const K: usize, const G: usize>(
+        &mut self,
+        table: &RateTable<K>,
+        node: &[u32],
+        v: &[f64],
+        first: GateBlock,
+    ) {
+        debug_assert_eq!(K, 2 * G);
+        let n = node.len();
+        if n == 0 {
+            return;
+        }
+        let (mut inf, mut tau) = self.targets_mut::<G>(first, n);
+        for i in 0..n {
+            let r = table.lookup(v[node[i] as usize]);
+            for g in 0..G {
+                inf[g][i] = r[2 * g];
+                tau[g][i] = r[2 * g + 1];
+            }
+        }
     }
 
     /// Number of gates.

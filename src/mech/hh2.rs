@@ -69,14 +69,6 @@ impl Hh2 {
     /// Steady states and time constants at the new voltage.
     #[inline]
     pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
-        for i in 0..self.node.len() {
-            let r = t.hh2.lookup(v[self.node[i] as usize]);
-            g.inf[self.m.off + i] = r[0];
-            g.tau[self.m.off + i] = r[1];
-            g.inf[self.h.off + i] = r[2];
-            g.tau[self.h.off + i] = r[3];
-            g.inf[self.n.off + i] = r[4];
-            g.tau[self.n.off + i] = r[5];
-        }
+        g.from_table::<6, 3>(&t.hh2, &self.node, v, self.m);
     }
 }

@@ -48,10 +48,6 @@ impl Km {
     /// Rates at the new voltage.
     #[inline]
     pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
-        for i in 0..self.node.len() {
-            let r = t.km.lookup(v[self.node[i] as usize]);
-            g.inf[self.n.off + i] = r[0];
-            g.tau[self.n.off + i] = r[1];
-        }
+        g.from_table::<2, 1>(&t.km, &self.node, v, self.n);
     }
 }

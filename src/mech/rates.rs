@@ -91,7 +91,7 @@ pub struct Tables {
     pub hh2: RateTable<6>,
     /// km.
     pub km: RateTable<2>,
-    /// ca.
+    /// ca, outputs reordered to (minf, mtau, hinf, htau).
     pub ca: RateTable<4>,
     /// cat.
     pub cat: RateTable<4>,
@@ -109,7 +109,10 @@ impl Tables {
             tadj,
             hh2: RateTable::build(-100.0, 100.0, 200, |v| hh2(v, q10)),
             km: RateTable::build(-120.0, 100.0, 199, |v| km(v, tadj)),
-            ca: RateTable::build(-120.0, 100.0, 199, |v| ca(v, tadj)),
+            ca: RateTable::build(-120.0, 100.0, 199, |v| {
+                let [minf, hinf, mtau, htau] = ca(v, tadj);
+                [minf, mtau, hinf, htau]
+            }),
             cat: RateTable::build(-120.0, 40.0, 641, cat),
             ar: RateTable::build(-120.0, 40.0, 641, ar),
         }

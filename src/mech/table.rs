@@ -18,6 +18,7 @@ impl<const K: usize> RateTable<K> {
     /// Build from `lo` to `hi` with `n` intervals. Grid points are accumulated
     /// (`x += dx`), exactly as NEURON's generated code does.
     pub fn build(lo: f64, hi: f64, n: usize, f: impl Fn(f64) -> [f64; K]) -> Self {
+        assert!(n >= 1 && n < i32::MAX as usize, "table size");
         let dx = (hi - lo) / n as f64;
         let mut x = lo;
         let mut vals = Vec::with_capacity(n + 1);
@@ -53,9 +54,12 @@ impl<const K: usize> RateTable<K> {
         let xi = self.mfac * (v - self.lo);
         // clamped: xi <= 0 gives row 0 with θ = 0, xi >= n gives row n with θ = 0
         let xi = xi.max(0.0).min(self.n as f64);
-        let i = xi as usize;
-        let th = xi - i as f64;
-        let (t, dt) = &self.rows[i];
+        // SAFETY: xi is finite and in [0, n] (`max` maps NaN to 0), so it fits an i32.
+        let i = unsafe { xi.to_int_unchecked::<i32>() };
+        let th = xi - f64::from(i);
+        debug_assert!((i as usize) < self.rows.len());
+        // SAFETY: i <= n and rows has n + 2 entries.
+        let (t, dt) = unsafe { self.rows.get_unchecked(i as usize) };
         let mut out = [0.0; K];
         for k in 0..K {
             out[k] = t[k] + th * dt[k];

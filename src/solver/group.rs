@@ -82,7 +82,9 @@ pub struct CellGroup {
     parent: Vec<u32>,
     a: Vec<f64>,
     b: Vec<f64>,
-    cap: Vec<f64>,
+    ab: Vec<f64>,
+    /// Constant part of the diagonal: capacitance `1e-3·cm/dt` plus the axial terms.
+    d_const: Vec<f64>,
     hh2: Hh2,
     km: Km,
     ca: Ca,
@@ -134,7 +136,7 @@ impl CellGroup {
             a[i] = -1e2 * cell.g_axial[i] / cell.area[p];
             b[i] = -1e2 * cell.g_axial[i] / cell.area[i];
         }
-        let cap: Vec<f64> = (0..nn)
+        let mut d_const: Vec<f64> = (0..nn)
             .map(|i| {
                 if cell.membrane[i] {
                     1e-3 * cell.cm[i] / dt
@@ -143,6 +145,10 @@ impl CellGroup {
                 }
             })
             .collect();
+        for i in 1..nn {
+            d_const[i] -= b[i];
+            d_const[parent[i] as usize] -= a[i];
+        }
         let total = nn * n_cells;
         let mut g = CellGroup {
             n_cells,
@@ -154,9 +160,10 @@ impl CellGroup {
             rhs: vec![0.0; total],
             d: vec![0.0; total],
             parent,
+            ab: a.iter().zip(&b).map(|(x, y)| x * y).collect(),
             a,
             b,
-            cap,
+            d_const,
             hh2: Hh2::default(),
             km: Km::default(),
             ca: Ca::default(),
@@ -351,7 +358,10 @@ impl CellGroup {
 
     fn assemble(&mut self, tables: &Tables) {
         self.rhs.fill(0.0);
-        self.d.fill(0.0);
+        // the diagonal starts from its constant part (capacitance and axial terms)
+        for c in 0..self.n_cells {
+            self.d[c * self.n_nodes..(c + 1) * self.n_nodes].copy_from_slice(&self.d_const);
+        }
         for &k in &self.ca_nodes {
             let k = k as usize;
             self.eca[k] = nernst_ca(self.cai[k], tables.celsius);
@@ -385,21 +395,12 @@ impl CellGroup {
         let nn = self.n_nodes;
         for c in 0..self.n_cells {
             let base = c * nn;
-            let (v, rhs, d) = (
-                &v[base..base + nn],
-                &mut rhs[base..base + nn],
-                &mut d[base..base + nn],
-            );
-            for i in 0..nn {
-                d[i] += self.cap[i];
-            }
+            let (v, rhs) = (&v[base..base + nn], &mut rhs[base..base + nn]);
             for i in 1..nn {
                 let p = self.parent[i] as usize;
                 let dv = v[p] - v[i];
                 rhs[i] -= self.b[i] * dv;
                 rhs[p] += self.a[i] * dv;
-                d[i] -= self.b[i];
-                d[p] -= self.a[i];
             }
         }
     }
@@ -416,7 +417,7 @@ impl CellGroup {
                     .unwrap_or(0);
                 return Err(self.non_finite(c, k));
             }
-            hines::solve(&self.parent, &self.a, &self.b, d, rhs);
+            hines::solve(&self.parent, &self.a, &self.b, &self.ab, d, rhs);
             let v = &mut self.v[base..base + nn];
             for i in 0..nn {
                 v[i] += rhs[i];

@@ -5,19 +5,21 @@
 /// Row `i` holds `d[i]` on the diagonal and `b[i]` in the parent's column; row `parent[i]`
 /// holds `a[i]` in column `i`. On return `rhs` holds the solution (Δv).
 ///
-/// The back substitution multiplies by the reciprocal pivots computed during elimination
-/// (one division per node instead of two; it differs from NEURON's `rhs /= d` by at most
-/// an ulp). `d` holds the reciprocal pivots on return.
+/// `ab[i]` must be `a[i] * b[i]`. The elimination subtracts `ab[i] / d[i]` from the parent's
+/// pivot (NEURON computes `(a[i] / d[i]) * b[i]`) and the back substitution multiplies by
+/// reciprocal pivots (NEURON divides); both differ from NEURON by about an ulp. `d` holds
+/// the reciprocal pivots on return.
 #[inline]
-pub fn solve(parent: &[u32], a: &[f64], b: &[f64], d: &mut [f64], rhs: &mut [f64]) {
+pub fn solve(parent: &[u32], a: &[f64], b: &[f64], ab: &[f64], d: &mut [f64], rhs: &mut [f64]) {
     let n = d.len();
-    assert!(parent.len() == n && a.len() == n && b.len() == n && rhs.len() == n);
+    assert!(parent.len() == n && a.len() == n && b.len() == n && ab.len() == n && rhs.len() == n);
     for i in (1..n).rev() {
         let p = parent[i] as usize;
-        let r = 1.0 / d[i];
-        let f = a[i] * r;
-        d[p] -= f * b[i];
-        rhs[p] -= f * rhs[i];
+        let di = d[i];
+        // the pivot chain runs through d: keep it to one division and one subtraction
+        d[p] -= ab[i] / di;
+        let r = 1.0 / di;
+        rhs[p] -= a[i] * r * rhs[i];
         d[i] = r;
     }
     rhs[0] /= d[0];
@@ -50,7 +52,8 @@ mod tests {
             }
         }
         let mut d = d0;
-        solve(&parent, &a, &b, &mut d, &mut rhs);
+        let ab: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x * y).collect();
+        solve(&parent, &a, &b, &ab, &mut d, &mut rhs);
         for i in 0..4 {
             assert!((rhs[i] - x[i]).abs() < 1e-14);
         }
