@@ -66,7 +66,7 @@ impl Gates {
         if n == 0 {
             return;
         }
-        let (mut inf, mut tau) = self.targets_mut::<G>(first, n);
+        let (inf, tau) = self.targets_mut::<G>(first, n);
         for i in 0..n {
             let r = table.lookup(v[node[i] as usize]);
             for g in 0..G {

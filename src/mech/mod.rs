@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod fastmath;
 pub mod gates;
 pub mod hh2;
+pub mod ions;
 pub mod kca;
 pub mod km;
 pub mod rates;

@@ -17,7 +17,7 @@ use crate::mech::hh2::Hh2;
 use crate::mech::kca::Kca;
 use crate::mech::km::Km;
 use crate::mech::rates::Tables;
-use crate::mech::{CAI0, nernst_ca};
+use crate::mech::{CAI0, ions};
 
 use super::events::EventQueue;
 use super::hines;
@@ -100,6 +100,7 @@ pub struct CellGroup {
     pub cai: Vec<f64>,
     ica: Vec<f64>,
     eca: Vec<f64>,
+    half_ktf: f64,
     /// Synapses of all cells: instance `c * n_syn + s` is template synapse `s` of cell `c`.
     pub syn: Synapses,
     /// Current clamps.
@@ -177,6 +178,7 @@ impl CellGroup {
             cai: vec![0.0; total],
             ica: vec![0.0; total],
             eca: vec![0.0; total],
+            half_ktf: ions::half_ktf(tables.celsius),
             syn: Synapses::default(),
             iclamps: Vec::new(),
             events: EventQueue::default(),
@@ -292,13 +294,16 @@ impl CellGroup {
     /// INITIAL blocks in NEURON's order: ions, then concentration writers (cad), then the
     /// other mechanisms with table-interpolated steady states.
     fn initialize(&mut self, tables: &Tables) {
-        for &k in &self.ca_nodes {
-            self.cai[k as usize] = CAI0;
-        }
+        // every node gets a positive cai so the vectorised Nernst loop stays finite
+        self.cai.fill(CAI0);
         self.cad.init(&mut self.cai);
-        for &k in &self.ca_nodes {
-            self.eca[k as usize] = nernst_ca(self.cai[k as usize], tables.celsius);
-        }
+        ions::refresh(
+            &self.cai,
+            &mut self.eca,
+            &mut self.ica,
+            self.half_ktf,
+            self.simd,
+        );
         let g = &mut self.gates;
         self.hh2.init(&self.v, g, tables);
         self.km.init(&self.v, g, tables);
@@ -362,10 +367,14 @@ impl CellGroup {
         for c in 0..self.n_cells {
             self.d[c * self.n_nodes..(c + 1) * self.n_nodes].copy_from_slice(&self.d_const);
         }
-        for &k in &self.ca_nodes {
-            let k = k as usize;
-            self.eca[k] = nernst_ca(self.cai[k], tables.celsius);
-            self.ica[k] = 0.0;
+        if !self.ca_nodes.is_empty() {
+            ions::refresh(
+                &self.cai,
+                &mut self.eca,
+                &mut self.ica,
+                self.half_ktf,
+                self.simd,
+            );
         }
         let (v, rhs, d) = (&self.v, &mut self.rhs, &mut self.d);
         let tadj = tables.tadj;
