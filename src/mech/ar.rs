@@ -6,50 +6,51 @@ use super::rates::Tables;
 /// Reversal potential [mV].
 pub const EREV: f64 = -35.0;
 
-/// All ar instances of a cell group.
+/// ar over every node of a cell group (dense, gbar 0 where absent).
 #[derive(Debug, Clone, Default)]
 pub struct Ar {
-    /// Node of each instance.
-    pub node: Vec<u32>,
     /// [S/cm²]
     pub gbar: Vec<f64>,
-    m: GateBlock,
+    gates: GateBlock,
 }
 
 impl Ar {
-    /// Add one instance.
-    pub fn push(&mut self, node: u32, p: &dyn Fn(&str) -> f64) {
-        self.node.push(node);
-        self.gbar.push(p("gbar_ar"));
+    /// Absent on all `n` nodes.
+    pub fn new(n: usize) -> Self {
+        Ar { gbar: vec![0.0; n], gates: GateBlock::default() }
     }
 
-    /// Allocate the gate.
+    /// Present at node `k`.
+    pub fn set(&mut self, k: usize, p: &dyn Fn(&str) -> f64) {
+        self.gbar[k] = p("gbar_ar");
+    }
+
+    /// Allocate the gate (m).
     pub fn alloc(&mut self, g: &mut Gates) {
-        self.m = g.alloc(self.node.len());
+        self.gates = g.alloc(self.gbar.len());
     }
 
     /// INITIAL: m = 0.25 (the `.mod` file overwrites minf).
     pub fn init(&self, g: &mut Gates) {
-        for i in 0..self.node.len() {
-            g.x[self.m.off + i] = 0.25;
-        }
+        g.fill(self.gates, self.gbar.len(), 0.25);
     }
 
     /// Currents.
-    #[inline]
+    #[inline(always)]
     pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64]) {
-        let m = &g.x[self.m.off..self.m.off + self.node.len()];
-        for i in 0..self.node.len() {
-            let k = self.node[i] as usize;
-            let gh = self.gbar[i] * m[i];
+        let [m] = g.states::<1>(self.gates, v.len());
+        let len = v.len();
+        let (gbar, rhs, d) = (&self.gbar[..len], &mut rhs[..len], &mut d[..len]);
+        for k in 0..len {
+            let gh = gbar[k] * m[k];
             rhs[k] -= gh * (v[k] - EREV);
             d[k] += gh;
         }
     }
 
     /// Rates at the new voltage.
-    #[inline]
+    #[inline(always)]
     pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
-        g.from_table::<2, 1>(&t.ar, &self.node, v, self.m);
+        g.from_table::<2, 1>(&t.ar, v, self.gates);
     }
 }

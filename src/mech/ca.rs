@@ -3,42 +3,39 @@
 use super::gates::{GateBlock, Gates};
 use super::rates::Tables;
 
-/// All ca instances of a cell group.
+/// ca over every node of a cell group (dense, gbar 0 where absent).
 #[derive(Debug, Clone, Default)]
 pub struct Ca {
-    /// Node of each instance.
-    pub node: Vec<u32>,
     /// [pS/µm²]
     pub gbar: Vec<f64>,
-    m: GateBlock,
-    h: GateBlock,
+    gates: GateBlock,
 }
 
 impl Ca {
-    /// Add one instance.
-    pub fn push(&mut self, node: u32, p: &dyn Fn(&str) -> f64) {
-        self.node.push(node);
-        self.gbar.push(p("gbar_ca"));
+    /// Absent on all `n` nodes.
+    pub fn new(n: usize) -> Self {
+        Ca { gbar: vec![0.0; n], gates: GateBlock::default() }
+    }
+
+    /// Present at node `k`.
+    pub fn set(&mut self, k: usize, p: &dyn Fn(&str) -> f64) {
+        self.gbar[k] = p("gbar_ca");
     }
 
     /// Allocate the gates (m, h).
     pub fn alloc(&mut self, g: &mut Gates) {
-        let n = self.node.len();
-        (self.m, self.h) = (g.alloc(n), g.alloc(n));
+        self.gates = g.alloc(2 * self.gbar.len());
     }
 
     /// INITIAL.
     pub fn init(&self, v: &[f64], g: &mut Gates, t: &Tables) {
-        for i in 0..self.node.len() {
-            let r = t.ca.lookup(v[self.node[i] as usize]);
-            g.x[self.m.off + i] = r[0];
-            g.x[self.h.off + i] = r[2];
-        }
+        g.from_table::<4, 2>(&t.ca, v, self.gates);
+        g.settle(self.gates, 2 * v.len());
     }
 
     /// Currents; the Ca current is also accumulated into `ica`.
     #[allow(clippy::too_many_arguments)]
-    #[inline]
+    #[inline(always)]
     pub fn current(
         &self,
         v: &[f64],
@@ -49,12 +46,12 @@ impl Ca {
         d: &mut [f64],
         tadj: f64,
     ) {
-        let len = self.node.len();
-        let m = &g.x[self.m.off..self.m.off + len];
-        let h = &g.x[self.h.off..self.h.off + len];
-        for i in 0..len {
-            let k = self.node[i] as usize;
-            let gca = 1e-4 * (tadj * self.gbar[i] * m[i] * m[i] * h[i]);
+        let [m, h] = g.states::<2>(self.gates, v.len());
+        let len = v.len();
+        let (gbar, eca, ica) = (&self.gbar[..len], &eca[..len], &mut ica[..len]);
+        let (rhs, d) = (&mut rhs[..len], &mut d[..len]);
+        for k in 0..len {
+            let gca = 1e-4 * (tadj * gbar[k] * m[k] * m[k] * h[k]);
             let cur = gca * (v[k] - eca[k]);
             ica[k] += cur;
             rhs[k] -= cur;
@@ -63,8 +60,8 @@ impl Ca {
     }
 
     /// Rates at the new voltage.
-    #[inline]
+    #[inline(always)]
     pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
-        g.from_table::<4, 2>(&t.ca, &self.node, v, self.m);
+        g.from_table::<4, 2>(&t.ca, v, self.gates);
     }
 }

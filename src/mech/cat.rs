@@ -6,55 +6,53 @@ use super::rates::Tables;
 /// Reversal potential [mV].
 pub const EREV: f64 = 125.0;
 
-/// All cat instances of a cell group.
+/// cat over every node of a cell group (dense, gbar 0 where absent).
 #[derive(Debug, Clone, Default)]
 pub struct Cat {
-    /// Node of each instance.
-    pub node: Vec<u32>,
     /// [S/cm²]
     pub gbar: Vec<f64>,
-    m: GateBlock,
-    h: GateBlock,
+    gates: GateBlock,
 }
 
 impl Cat {
-    /// Add one instance.
-    pub fn push(&mut self, node: u32, p: &dyn Fn(&str) -> f64) {
-        self.node.push(node);
-        self.gbar.push(p("gbar_cat"));
+    /// Absent on all `n` nodes.
+    pub fn new(n: usize) -> Self {
+        Cat { gbar: vec![0.0; n], gates: GateBlock::default() }
+    }
+
+    /// Present at node `k`.
+    pub fn set(&mut self, k: usize, p: &dyn Fn(&str) -> f64) {
+        self.gbar[k] = p("gbar_cat");
     }
 
     /// Allocate the gates (m, h).
     pub fn alloc(&mut self, g: &mut Gates) {
-        let n = self.node.len();
-        (self.m, self.h) = (g.alloc(n), g.alloc(n));
+        self.gates = g.alloc(2 * self.gbar.len());
     }
 
     /// INITIAL: h = hinf, m = 0.
     pub fn init(&self, v: &[f64], g: &mut Gates, t: &Tables) {
-        for i in 0..self.node.len() {
-            g.x[self.h.off + i] = t.cat.lookup(v[self.node[i] as usize])[2];
-            g.x[self.m.off + i] = 0.0;
-        }
+        g.from_table::<4, 2>(&t.cat, v, self.gates);
+        g.settle(self.gates, 2 * v.len());
+        g.fill(self.gates, v.len(), 0.0);
     }
 
     /// Currents.
-    #[inline]
+    #[inline(always)]
     pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64]) {
-        let len = self.node.len();
-        let m = &g.x[self.m.off..self.m.off + len];
-        let h = &g.x[self.h.off..self.h.off + len];
-        for i in 0..len {
-            let k = self.node[i] as usize;
-            let gt = self.gbar[i] * m[i] * m[i] * h[i];
+        let [m, h] = g.states::<2>(self.gates, v.len());
+        let len = v.len();
+        let (gbar, rhs, d) = (&self.gbar[..len], &mut rhs[..len], &mut d[..len]);
+        for k in 0..len {
+            let gt = gbar[k] * m[k] * m[k] * h[k];
             rhs[k] -= gt * (v[k] - EREV);
             d[k] += gt;
         }
     }
 
     /// Rates at the new voltage.
-    #[inline]
+    #[inline(always)]
     pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
-        g.from_table::<4, 2>(&t.cat, &self.node, v, self.m);
+        g.from_table::<4, 2>(&t.cat, v, self.gates);
     }
 }

@@ -1,8 +1,8 @@
 //! Every gating variable of a cell group in one struct-of-arrays, advanced by one loop.
 //!
 //! Mechanisms first write each gate's steady state and time constant at the new voltage
-//! (table lookups, a gather per instance); then [`Gates::advance`] applies NEURON's cnexp
-//! update to all gates at once, a loop without gathers that the compiler vectorises.
+//! (table lookups); then [`Gates::advance`] applies NEURON's cnexp update to all gates at
+//! once, a loop without gathers that the compiler vectorises.
 
 use super::fastmath;
 use super::table::RateTable;
@@ -18,7 +18,8 @@ pub struct Gates {
     pub tau: Vec<f64>,
 }
 
-/// A contiguous block of gates (one state variable of one mechanism, all instances).
+/// The first gate of a mechanism's contiguous gates (its state variables one after the
+/// other, each over every node of the group).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GateBlock {
     /// First gate index.
@@ -35,45 +36,60 @@ impl Gates {
         GateBlock { off }
     }
 
-    /// Steady states and time constants of `G` consecutive blocks of `n` gates starting at
-    /// `first` (mechanisms allocate their gates consecutively).
+    /// The `G` state variables of a block, each `n` long.
     #[inline(always)]
-    fn targets_mut<const G: usize>(
+    pub fn states<const G: usize>(&self, b: GateBlock, n: usize) -> [&[f64]; G] {
+        std::array::from_fn(|g| &self.x[b.off + g * n..b.off + (g + 1) * n])
+    }
+
+    /// Steady states and time constants of the `G` state variables of a block.
+    #[inline(always)]
+    pub fn targets_mut<const G: usize>(
         &mut self,
-        first: GateBlock,
+        b: GateBlock,
         n: usize,
     ) -> ([&mut [f64]; G], [&mut [f64]; G]) {
-        let mut inf = self.inf[first.off..first.off + G * n].chunks_exact_mut(n);
-        let mut tau = self.tau[first.off..first.off + G * n].chunks_exact_mut(n);
+        let (inf, tau) = (&mut self.inf[b.off..b.off + G * n], &mut self.tau[b.off..b.off + G * n]);
+        if n == 0 {
+            return (std::array::from_fn(|_| &mut [][..]), std::array::from_fn(|_| &mut [][..]));
+        }
+        let mut inf = inf.chunks_exact_mut(n);
+        let mut tau = tau.chunks_exact_mut(n);
         (
             std::array::from_fn(|_| inf.next().expect("G chunks")),
             std::array::from_fn(|_| tau.next().expect("G chunks")),
         )
     }
 
-    /// Fill `G` gates per instance from a table whose outputs are ordered
-    /// `(inf_0, tau_0, inf_1, tau_1, ...)`, looked up at each instance's voltage.
+    /// Fill the `G` state variables of a block from a table whose outputs are ordered
+    /// `(inf_0, tau_0, inf_1, tau_1, ...)`, looked up at each node's voltage.
     #[inline(always)]
     pub fn from_table<const K: usize, const G: usize>(
         &mut self,
         table: &RateTable<K>,
-        node: &[u32],
         v: &[f64],
-        first: GateBlock,
+        b: GateBlock,
     ) {
         debug_assert_eq!(K, 2 * G);
-        let n = node.len();
-        if n == 0 {
-            return;
-        }
-        let (inf, tau) = self.targets_mut::<G>(first, n);
-        for i in 0..n {
-            let r = table.lookup(v[node[i] as usize]);
+        let n = v.len();
+        let (inf, tau) = self.targets_mut::<G>(b, n);
+        for k in 0..n {
+            let r = table.lookup(v[k]);
             for g in 0..G {
-                inf[g][i] = r[2 * g];
-                tau[g][i] = r[2 * g + 1];
+                inf[g][k] = r[2 * g];
+                tau[g][k] = r[2 * g + 1];
             }
         }
+    }
+
+    /// Set the states of `n` gates from `b` to their steady state (INITIAL blocks).
+    pub fn settle(&mut self, b: GateBlock, n: usize) {
+        self.x[b.off..b.off + n].copy_from_slice(&self.inf[b.off..b.off + n]);
+    }
+
+    /// Set the states of `n` gates from `b` to `value`.
+    pub fn fill(&mut self, b: GateBlock, n: usize, value: f64) {
+        self.x[b.off..b.off + n].fill(value);
     }
 
     /// Number of gates.
@@ -89,19 +105,18 @@ impl Gates {
     /// cnexp for every gate: `x += (1 − exp(−dt/τ))·(x∞ − x)`.
     ///
     /// NEURON writes the target as `−(x∞/τ)/(−1/τ)`; it equals x∞ up to one rounding.
-    pub fn advance(&mut self, dt: f64, simd: Simd) {
-        match simd {
-            // SAFETY: `Simd::detect` only reports features the CPU has.
-            #[cfg(target_arch = "x86_64")]
-            Simd::Avx512 => unsafe { advance_avx512(&mut self.x, &self.inf, &self.tau, dt) },
-            #[cfg(target_arch = "x86_64")]
-            Simd::Avx2 => unsafe { advance_avx2(&mut self.x, &self.inf, &self.tau, dt) },
-            _ => advance_body(&mut self.x, &self.inf, &self.tau, dt),
+    #[inline(always)]
+    pub fn advance(&mut self, dt: f64) {
+        let n = self.x.len();
+        let (x, inf, tau) = (&mut self.x[..n], &self.inf[..n], &self.tau[..n]);
+        for i in 0..n {
+            let c = 1.0 - fastmath::exp(-dt / tau[i]);
+            x[i] += c * (inf[i] - x[i]);
         }
     }
 }
 
-/// The vector width the gate loop is compiled for. Every variant performs the same IEEE
+/// The vector width the step is compiled for. Every variant performs the same IEEE
 /// operations per lane (no fused multiply-add), so results are bit-identical.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Simd {
@@ -129,26 +144,4 @@ impl Simd {
         let _ = cap;
         Simd::Baseline
     }
-}
-
-#[inline(always)]
-fn advance_body(x: &mut [f64], inf: &[f64], tau: &[f64], dt: f64) {
-    let n = x.len().min(inf.len()).min(tau.len());
-    let (x, inf, tau) = (&mut x[..n], &inf[..n], &tau[..n]);
-    for i in 0..n {
-        let c = 1.0 - fastmath::exp(-dt / tau[i]);
-        x[i] += c * (inf[i] - x[i]);
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn advance_avx512(x: &mut [f64], inf: &[f64], tau: &[f64], dt: f64) {
-    advance_body(x, inf, tau, dt)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn advance_avx2(x: &mut [f64], inf: &[f64], tau: &[f64], dt: f64) {
-    advance_body(x, inf, tau, dt)
 }

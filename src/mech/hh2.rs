@@ -4,11 +4,10 @@ use super::gates::{GateBlock, Gates};
 use super::rates::Tables;
 use super::{EK, ENA};
 
-/// All hh2 instances of a cell group, struct-of-arrays.
+/// hh2 over every node of a cell group (dense; conductances are 0 where it is absent, which
+/// adds exact zeros to the system).
 #[derive(Debug, Clone, Default)]
 pub struct Hh2 {
-    /// Node of each instance in the group's node arrays.
-    pub node: Vec<u32>,
     /// [S/cm²]
     pub gnabar: Vec<f64>,
     /// [S/cm²]
@@ -17,58 +16,54 @@ pub struct Hh2 {
     pub gl: Vec<f64>,
     /// Leak reversal [mV].
     pub el: Vec<f64>,
-    m: GateBlock,
-    h: GateBlock,
-    n: GateBlock,
+    gates: GateBlock,
 }
 
 impl Hh2 {
-    /// Add one instance.
-    pub fn push(&mut self, node: u32, p: &dyn Fn(&str) -> f64) {
-        self.node.push(node);
-        self.gnabar.push(p("gnabar_hh2"));
-        self.gkbar.push(p("gkbar_hh2"));
-        self.gl.push(p("gl_hh2"));
-        self.el.push(p("el_hh2"));
+    /// Absent on all `n` nodes.
+    pub fn new(n: usize) -> Self {
+        Hh2 { gnabar: vec![0.0; n], gkbar: vec![0.0; n], gl: vec![0.0; n], el: vec![0.0; n], gates: GateBlock::default() }
     }
 
-    /// Allocate the gates (m, h, n) once every instance is pushed.
+    /// Present at node `k` with parameters `p`.
+    pub fn set(&mut self, k: usize, p: &dyn Fn(&str) -> f64) {
+        self.gnabar[k] = p("gnabar_hh2");
+        self.gkbar[k] = p("gkbar_hh2");
+        self.gl[k] = p("gl_hh2");
+        self.el[k] = p("el_hh2");
+    }
+
+    /// Allocate the gates (m, h, n).
     pub fn alloc(&mut self, g: &mut Gates) {
-        let n = self.node.len();
-        (self.m, self.h, self.n) = (g.alloc(n), g.alloc(n), g.alloc(n));
+        self.gates = g.alloc(3 * self.gl.len());
     }
 
     /// INITIAL: gates at their (tabulated) steady state.
     pub fn init(&self, v: &[f64], g: &mut Gates, t: &Tables) {
-        for i in 0..self.node.len() {
-            let r = t.hh2.lookup(v[self.node[i] as usize]);
-            g.x[self.m.off + i] = r[0];
-            g.x[self.h.off + i] = r[2];
-            g.x[self.n.off + i] = r[4];
-        }
+        g.from_table::<6, 3>(&t.hh2, v, self.gates);
+        g.settle(self.gates, 3 * v.len());
     }
 
     /// Add currents and conductances at the present voltage.
-    #[inline]
+    #[inline(always)]
     pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64]) {
-        let len = self.node.len();
-        let m = &g.x[self.m.off..self.m.off + len];
-        let h = &g.x[self.h.off..self.h.off + len];
-        let n = &g.x[self.n.off..self.n.off + len];
-        for i in 0..len {
-            let k = self.node[i] as usize;
+        let [m, h, n] = g.states::<3>(self.gates, v.len());
+        let len = v.len();
+        let (gnabar, gkbar, gl, el) = (&self.gnabar[..len], &self.gkbar[..len], &self.gl[..len], &self.el[..len]);
+        let (rhs, d) = (&mut rhs[..len], &mut d[..len]);
+        for k in 0..len {
             let vk = v[k];
-            let gna = self.gnabar[i] * m[i] * m[i] * m[i] * h[i];
-            let gk = self.gkbar[i] * n[i] * n[i] * n[i] * n[i];
-            let cur = gna * (vk - ENA) + gk * (vk - EK) + self.gl[i] * (vk - self.el[i]);
+            let gna = gnabar[k] * m[k] * m[k] * m[k] * h[k];
+            let gk = gkbar[k] * n[k] * n[k] * n[k] * n[k];
+            let cur = gna * (vk - ENA) + gk * (vk - EK) + gl[k] * (vk - el[k]);
             rhs[k] -= cur;
-            d[k] += gna + gk + self.gl[i];
+            d[k] += gna + gk + gl[k];
         }
     }
 
     /// Steady states and time constants at the new voltage.
-    #[inline]
+    #[inline(always)]
     pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
-        g.from_table::<6, 3>(&t.hh2, &self.node, v, self.m);
+        g.from_table::<6, 3>(&t.hh2, v, self.gates);
     }
 }

@@ -2,7 +2,6 @@
 //! evaluation (NEURON's ion style for a concentration state).
 
 use super::fastmath;
-use super::gates::Simd;
 use super::{CAO, FARADAY_LEGACY, R_LEGACY};
 
 /// `RT/(2F)` [mV] at `celsius`, with NEURON's legacy constants.
@@ -11,35 +10,12 @@ pub fn half_ktf(celsius: f64) -> f64 {
 }
 
 /// For every node: `eca = RT/(2F)·ln(cao/cai)` and `ica = 0` (currents then accumulate).
-pub fn refresh(cai: &[f64], eca: &mut [f64], ica: &mut [f64], half_ktf: f64, simd: Simd) {
-    match simd {
-        // SAFETY: `Simd::detect` only reports features the CPU has.
-        #[cfg(target_arch = "x86_64")]
-        Simd::Avx512 => unsafe { refresh_avx512(cai, eca, ica, half_ktf) },
-        #[cfg(target_arch = "x86_64")]
-        Simd::Avx2 => unsafe { refresh_avx2(cai, eca, ica, half_ktf) },
-        _ => refresh_body(cai, eca, ica, half_ktf),
-    }
-}
-
 #[inline(always)]
-fn refresh_body(cai: &[f64], eca: &mut [f64], ica: &mut [f64], half_ktf: f64) {
+pub fn refresh(cai: &[f64], eca: &mut [f64], ica: &mut [f64], half_ktf: f64) {
     let n = cai.len().min(eca.len()).min(ica.len());
     let (cai, eca, ica) = (&cai[..n], &mut eca[..n], &mut ica[..n]);
     for k in 0..n {
         eca[k] = half_ktf * fastmath::ln(CAO / cai[k]);
         ica[k] = 0.0;
     }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn refresh_avx512(cai: &[f64], eca: &mut [f64], ica: &mut [f64], h: f64) {
-    refresh_body(cai, eca, ica, h)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn refresh_avx2(cai: &[f64], eca: &mut [f64], ica: &mut [f64], h: f64) {
-    refresh_body(cai, eca, ica, h)
 }

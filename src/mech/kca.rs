@@ -4,54 +4,57 @@ use super::EK;
 use super::gates::{GateBlock, Gates};
 use super::rates::kca;
 
-/// All kca instances of a cell group.
+/// kca over every node of a cell group (dense, gbar 0 where absent).
 #[derive(Debug, Clone, Default)]
 pub struct Kca {
-    /// Node of each instance.
-    pub node: Vec<u32>,
     /// [pS/µm²]
     pub gbar: Vec<f64>,
-    n: GateBlock,
+    gates: GateBlock,
 }
 
 impl Kca {
-    /// Add one instance.
-    pub fn push(&mut self, node: u32, p: &dyn Fn(&str) -> f64) {
-        self.node.push(node);
-        self.gbar.push(p("gbar_kca"));
+    /// Absent on all `n` nodes.
+    pub fn new(n: usize) -> Self {
+        Kca { gbar: vec![0.0; n], gates: GateBlock::default() }
     }
 
-    /// Allocate the gate.
+    /// Present at node `k`.
+    pub fn set(&mut self, k: usize, p: &dyn Fn(&str) -> f64) {
+        self.gbar[k] = p("gbar_kca");
+    }
+
+    /// Allocate the gate (n).
     pub fn alloc(&mut self, g: &mut Gates) {
-        self.n = g.alloc(self.node.len());
+        self.gates = g.alloc(self.gbar.len());
     }
 
     /// INITIAL from the initial cai.
     pub fn init(&self, cai: &[f64], g: &mut Gates, tadj: f64) {
-        for i in 0..self.node.len() {
-            g.x[self.n.off + i] = kca(cai[self.node[i] as usize], tadj)[0];
-        }
+        self.rates(cai, g, tadj);
+        g.settle(self.gates, cai.len());
     }
 
     /// Currents.
-    #[inline]
+    #[inline(always)]
     pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64], tadj: f64) {
-        let n = &g.x[self.n.off..self.n.off + self.node.len()];
-        for i in 0..self.node.len() {
-            let k = self.node[i] as usize;
-            let gk = 1e-4 * (tadj * self.gbar[i] * n[i]);
+        let [n] = g.states::<1>(self.gates, v.len());
+        let len = v.len();
+        let (gbar, rhs, d) = (&self.gbar[..len], &mut rhs[..len], &mut d[..len]);
+        for k in 0..len {
+            let gk = 1e-4 * (tadj * gbar[k] * n[k]);
             rhs[k] -= gk * (v[k] - EK);
             d[k] += gk;
         }
     }
 
     /// Rates from the cai cad has just written.
-    #[inline]
+    #[inline(always)]
     pub fn rates(&self, cai: &[f64], g: &mut Gates, tadj: f64) {
-        for i in 0..self.node.len() {
-            let r = kca(cai[self.node[i] as usize], tadj);
-            g.inf[self.n.off + i] = r[0];
-            g.tau[self.n.off + i] = r[1];
+        let ([inf], [tau]) = g.targets_mut::<1>(self.gates, cai.len());
+        for k in 0..cai.len() {
+            let r = kca(cai[k], tadj);
+            inf[k] = r[0];
+            tau[k] = r[1];
         }
     }
 }

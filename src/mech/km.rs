@@ -4,50 +4,52 @@ use super::EK;
 use super::gates::{GateBlock, Gates};
 use super::rates::Tables;
 
-/// All km instances of a cell group.
+/// km over every node of a cell group (dense, gbar 0 where absent).
 #[derive(Debug, Clone, Default)]
 pub struct Km {
-    /// Node of each instance.
-    pub node: Vec<u32>,
     /// [pS/µm²]
     pub gbar: Vec<f64>,
-    n: GateBlock,
+    gates: GateBlock,
 }
 
 impl Km {
-    /// Add one instance.
-    pub fn push(&mut self, node: u32, p: &dyn Fn(&str) -> f64) {
-        self.node.push(node);
-        self.gbar.push(p("gbar_km"));
+    /// Absent on all `n` nodes.
+    pub fn new(n: usize) -> Self {
+        Km { gbar: vec![0.0; n], gates: GateBlock::default() }
     }
 
-    /// Allocate the gate.
+    /// Present at node `k`.
+    pub fn set(&mut self, k: usize, p: &dyn Fn(&str) -> f64) {
+        self.gbar[k] = p("gbar_km");
+    }
+
+    /// Allocate the gate (n).
     pub fn alloc(&mut self, g: &mut Gates) {
-        self.n = g.alloc(self.node.len());
+        self.gates = g.alloc(self.gbar.len());
     }
 
     /// INITIAL.
     pub fn init(&self, v: &[f64], g: &mut Gates, t: &Tables) {
-        for i in 0..self.node.len() {
-            g.x[self.n.off + i] = t.km.lookup(v[self.node[i] as usize])[0];
-        }
+        g.from_table::<2, 1>(&t.km, v, self.gates);
+        g.settle(self.gates, v.len());
     }
 
     /// Currents.
-    #[inline]
+    #[inline(always)]
     pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64], tadj: f64) {
-        let n = &g.x[self.n.off..self.n.off + self.node.len()];
-        for i in 0..self.node.len() {
-            let k = self.node[i] as usize;
-            let gk = 1e-4 * (tadj * self.gbar[i] * n[i]);
+        let [n] = g.states::<1>(self.gates, v.len());
+        let len = v.len();
+        let (gbar, rhs, d) = (&self.gbar[..len], &mut rhs[..len], &mut d[..len]);
+        for k in 0..len {
+            let gk = 1e-4 * (tadj * gbar[k] * n[k]);
             rhs[k] -= gk * (v[k] - EK);
             d[k] += gk;
         }
     }
 
     /// Rates at the new voltage.
-    #[inline]
+    #[inline(always)]
     pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
-        g.from_table::<2, 1>(&t.km, &self.node, v, self.n);
+        g.from_table::<2, 1>(&t.km, v, self.gates);
     }
 }

@@ -1,8 +1,10 @@
 //! A cell group: several cells of one template, stepped together over flat arrays.
 //!
-//! Node `k` of cell `c` lives at index `c * n_nodes + k` of every node array. Mechanism
-//! instances of all cells sit in one struct-of-arrays per mechanism, so each kernel is one
-//! loop over the whole group.
+//! Node `k` of cell `c` lives at index `c * n_nodes + k` of every node array. Mechanisms
+//! are stored densely over all nodes of the group (zero conductance where a mechanism is
+//! absent, which adds exact zeros), so every kernel is one contiguous loop that the compiler
+//! vectorises. The step is compiled for several vector widths and picked at run time; all
+//! variants perform the same IEEE operations per lane and give identical bits.
 
 use std::sync::Arc;
 
@@ -60,6 +62,18 @@ pub struct IClamp {
     pub scale: f64,
 }
 
+/// The mechanisms present in a group (absent ones are `None` and cost nothing).
+#[derive(Debug, Clone, Default)]
+struct Mechs {
+    hh2: Option<Hh2>,
+    km: Option<Km>,
+    ca: Option<Ca>,
+    cad: Option<Cad>,
+    kca: Option<Kca>,
+    cat: Option<Cat>,
+    ar: Option<Ar>,
+}
+
 /// Several cells of one template with their state.
 #[derive(Debug, Clone)]
 pub struct CellGroup {
@@ -83,20 +97,13 @@ pub struct CellGroup {
     a: Vec<f64>,
     b: Vec<f64>,
     ab: Vec<f64>,
-    /// Constant part of the diagonal: capacitance `1e-3·cm/dt` plus the axial terms.
+    /// Constant part of the diagonal (capacitance `1e-3·cm/dt` plus axial terms), all cells.
     d_const: Vec<f64>,
-    hh2: Hh2,
-    km: Km,
-    ca: Ca,
-    cad: Cad,
-    kca: Kca,
-    cat: Cat,
-    ar: Ar,
+    mechs: Mechs,
     gates: Gates,
     simd: Simd,
-    /// Nodes (group index) carrying a Ca ion.
-    ca_nodes: Vec<u32>,
-    /// Intracellular Ca per node [mM] (meaningful on `ca_nodes`).
+    has_ca_ion: bool,
+    /// Intracellular Ca per node [mM] (meaningful where a Ca ion exists).
     pub cai: Vec<f64>,
     ica: Vec<f64>,
     eca: Vec<f64>,
@@ -125,11 +132,9 @@ impl CellGroup {
             return Err(Error::invalid("dt", dt, "a finite number > 0 [ms]"));
         }
         let nn = cell.n_nodes();
-        let parent: Vec<u32> = cell
-            .parent
-            .iter()
-            .map(|&p| if p == usize::MAX { 0 } else { p as u32 })
-            .collect();
+        let total = nn * n_cells;
+        let parent: Vec<u32> =
+            cell.parent.iter().map(|&p| if p == usize::MAX { 0 } else { p as u32 }).collect();
         let mut a = vec![0.0; nn];
         let mut b = vec![0.0; nn];
         for i in 1..nn {
@@ -137,118 +142,115 @@ impl CellGroup {
             a[i] = -1e2 * cell.g_axial[i] / cell.area[p];
             b[i] = -1e2 * cell.g_axial[i] / cell.area[i];
         }
-        let mut d_const: Vec<f64> = (0..nn)
-            .map(|i| {
-                if cell.membrane[i] {
-                    1e-3 * cell.cm[i] / dt
-                } else {
-                    0.0
-                }
-            })
-            .collect();
+        let mut d_cell: Vec<f64> =
+            (0..nn).map(|i| if cell.membrane[i] { 1e-3 * cell.cm[i] / dt } else { 0.0 }).collect();
         for i in 1..nn {
-            d_const[i] -= b[i];
-            d_const[parent[i] as usize] -= a[i];
+            d_cell[i] -= b[i];
+            d_cell[parent[i] as usize] -= a[i];
         }
-        let total = nn * n_cells;
+
+        let mut mechs = Mechs::default();
+        let mut has_ca_ion = false;
+        for c in 0..n_cells {
+            for k in 0..nn {
+                let node = c * nn + k;
+                for (name, params) in &cell.mechs[k] {
+                    let p = |pn: &str| params.get(pn).copied().unwrap_or_else(|| default_param(name, pn));
+                    match name.as_str() {
+                        "hh2" => mechs.hh2.get_or_insert_with(|| Hh2::new(total)).set(node, &p),
+                        "km" => mechs.km.get_or_insert_with(|| Km::new(total)).set(node, &p),
+                        "ca" => mechs.ca.get_or_insert_with(|| Ca::new(total)).set(node, &p),
+                        "cad" => mechs.cad.get_or_insert_with(|| Cad::new(total)).set(node, &p),
+                        "kca" => mechs.kca.get_or_insert_with(|| Kca::new(total)).set(node, &p),
+                        "cat" => mechs.cat.get_or_insert_with(|| Cat::new(total)).set(node, &p),
+                        "ar" => mechs.ar.get_or_insert_with(|| Ar::new(total)).set(node, &p),
+                        other => {
+                            return Err(Error::UnknownMechanism {
+                                cell: cell.name.clone(),
+                                section: cell.sections[cell.node_section[k]].name.clone(),
+                                mech: other.into(),
+                                known: crate::mech::catalogue::mech_names(),
+                            });
+                        }
+                    }
+                    has_ca_ion |= matches!(name.as_str(), "ca" | "cad" | "kca");
+                }
+            }
+        }
+        let mut gates = Gates::default();
+        if let Some(m) = &mut mechs.hh2 {
+            m.alloc(&mut gates);
+        }
+        if let Some(m) = &mut mechs.km {
+            m.alloc(&mut gates);
+        }
+        if let Some(m) = &mut mechs.ca {
+            m.alloc(&mut gates);
+        }
+        if let Some(m) = &mut mechs.kca {
+            m.alloc(&mut gates);
+        }
+        if let Some(m) = &mut mechs.cat {
+            m.alloc(&mut gates);
+        }
+        if let Some(m) = &mut mechs.ar {
+            m.alloc(&mut gates);
+        }
+        if let Some(m) = &mut mechs.cad {
+            m.set_dt(dt);
+        }
+
+        let mut syn = Synapses::default();
+        for c in 0..n_cells {
+            for s in &cell.synapses {
+                syn.node.push((c * nn + s.node) as u32);
+                syn.e.push(s.e);
+                syn.c1.push(1.0 - (dt * (-1.0 / s.tau1)).exp());
+                syn.c2.push(1.0 - (dt * (-1.0 / s.tau2)).exp());
+                syn.factor.push(s.factor);
+                syn.scale.push(1e2 / cell.area[s.node]);
+                syn.a.push(0.0);
+                syn.b.push(0.0);
+                syn.i.push(0.0);
+            }
+        }
+
         let mut g = CellGroup {
             n_cells,
             n_nodes: nn,
             dt,
             t: 0.0,
             threshold,
-            v: Vec::with_capacity(total),
+            v: (0..n_cells).flat_map(|_| cell.v0.iter().copied()).collect(),
             rhs: vec![0.0; total],
             d: vec![0.0; total],
             parent,
             ab: a.iter().zip(&b).map(|(x, y)| x * y).collect(),
             a,
             b,
-            d_const,
-            hh2: Hh2::default(),
-            km: Km::default(),
-            ca: Ca::default(),
-            cad: Cad::default(),
-            kca: Kca::default(),
-            cat: Cat::default(),
-            ar: Ar::default(),
-            gates: Gates::default(),
+            d_const: (0..n_cells).flat_map(|_| d_cell.iter().copied()).collect(),
+            mechs,
+            gates,
             simd: Simd::detect(),
-            ca_nodes: Vec::new(),
+            has_ca_ion,
             cai: vec![0.0; total],
             ica: vec![0.0; total],
             eca: vec![0.0; total],
             half_ktf: ions::half_ktf(tables.celsius),
-            syn: Synapses::default(),
+            syn,
             iclamps: Vec::new(),
             events: EventQueue::default(),
             armed: vec![false; n_cells],
-            dipole: if cell.dipole.is_empty() {
-                Vec::new()
-            } else {
-                vec![0.0; n_cells]
-            },
+            dipole: if cell.dipole.is_empty() { Vec::new() } else { vec![0.0; n_cells] },
             cell,
         };
-        for c in 0..n_cells {
-            g.v.extend_from_slice(&g.cell.v0);
-            for k in 0..nn {
-                let node = (c * nn + k) as u32;
-                let mechs = &g.cell.mechs[k];
-                for (name, params) in mechs {
-                    let p = |pn: &str| {
-                        params
-                            .get(pn)
-                            .copied()
-                            .unwrap_or_else(|| default_param(name, pn))
-                    };
-                    match name.as_str() {
-                        "hh2" => g.hh2.push(node, &p),
-                        "km" => g.km.push(node, &p),
-                        "ca" => g.ca.push(node, &p),
-                        "cad" => g.cad.push(node, &p),
-                        "kca" => g.kca.push(node, &p),
-                        "cat" => g.cat.push(node, &p),
-                        "ar" => g.ar.push(node, &p),
-                        other => {
-                            return Err(Error::UnknownMechanism {
-                                cell: g.cell.name.clone(),
-                                section: g.cell.sections[g.cell.node_section[k]].name.clone(),
-                                mech: other.into(),
-                                known: crate::mech::catalogue::mech_names(),
-                            });
-                        }
-                    }
-                }
-                if mechs.contains_key("ca")
-                    || mechs.contains_key("cad")
-                    || mechs.contains_key("kca")
-                {
-                    g.ca_nodes.push(node);
-                }
-            }
-            for s in &g.cell.synapses {
-                let node = c * nn + s.node;
-                g.syn.node.push(node as u32);
-                g.syn.e.push(s.e);
-                g.syn.c1.push(1.0 - (dt * (-1.0 / s.tau1)).exp());
-                g.syn.c2.push(1.0 - (dt * (-1.0 / s.tau2)).exp());
-                g.syn.factor.push(s.factor);
-                g.syn.scale.push(1e2 / g.cell.area[s.node]);
-                g.syn.a.push(0.0);
-                g.syn.b.push(0.0);
-                g.syn.i.push(0.0);
-            }
-        }
-        g.hh2.alloc(&mut g.gates);
-        g.km.alloc(&mut g.gates);
-        g.ca.alloc(&mut g.gates);
-        g.kca.alloc(&mut g.gates);
-        g.cat.alloc(&mut g.gates);
-        g.ar.alloc(&mut g.gates);
-        g.cad.set_dt(dt);
         g.initialize(tables);
         Ok(g)
+    }
+
+    /// Index in the group's node arrays (`v`, `cai`) of lowered node `node` of cell `cell`.
+    pub fn node(&self, cell: usize, node: usize) -> usize {
+        cell * self.n_nodes + node
     }
 
     /// Synapses per cell.
@@ -265,11 +267,7 @@ impl CellGroup {
         dur: f64,
         amp: f64,
     ) -> Result<()> {
-        for (what, v) in [
-            ("IClamp delay", delay),
-            ("IClamp dur", dur),
-            ("IClamp amp", amp),
-        ] {
+        for (what, v) in [("IClamp delay", delay), ("IClamp dur", dur), ("IClamp amp", amp)] {
             if !v.is_finite() {
                 return Err(Error::invalid(what, v, "a finite number"));
             }
@@ -282,7 +280,7 @@ impl CellGroup {
             ));
         }
         self.iclamps.push(IClamp {
-            node: (cell * self.n_nodes + node) as u32,
+            node: self.node(cell, node) as u32,
             delay,
             dur,
             amp,
@@ -296,21 +294,30 @@ impl CellGroup {
     fn initialize(&mut self, tables: &Tables) {
         // every node gets a positive cai so the vectorised Nernst loop stays finite
         self.cai.fill(CAI0);
-        self.cad.init(&mut self.cai);
-        ions::refresh(
-            &self.cai,
-            &mut self.eca,
-            &mut self.ica,
-            self.half_ktf,
-            self.simd,
-        );
-        let g = &mut self.gates;
-        self.hh2.init(&self.v, g, tables);
-        self.km.init(&self.v, g, tables);
-        self.ca.init(&self.v, g, tables);
-        self.kca.init(&self.cai, g, tables.tadj);
-        self.cat.init(&self.v, g, tables);
-        self.ar.init(g);
+        let (m, g) = (&mut self.mechs, &mut self.gates);
+        if let Some(cad) = &mut m.cad {
+            cad.init(&mut self.cai);
+        }
+        ions::refresh(&self.cai, &mut self.eca, &mut self.ica, self.half_ktf);
+        let v = &self.v;
+        if let Some(x) = &m.hh2 {
+            x.init(v, g, tables);
+        }
+        if let Some(x) = &m.km {
+            x.init(v, g, tables);
+        }
+        if let Some(x) = &m.ca {
+            x.init(v, g, tables);
+        }
+        if let Some(x) = &m.kca {
+            x.init(&self.cai, g, tables.tadj);
+        }
+        if let Some(x) = &m.cat {
+            x.init(v, g, tables);
+        }
+        if let Some(x) = &m.ar {
+            x.init(g);
+        }
     }
 
     /// One fixed step t_n → t_{n+1}, in NEURON's order:
@@ -325,6 +332,30 @@ impl CellGroup {
     ///
     /// Spikes are appended to `spikes` as `(cell index, time)`.
     pub fn step(&mut self, tables: &Tables, spikes: &mut Vec<(usize, f64)>) -> Result<()> {
+        match self.simd {
+            // SAFETY: `Simd::detect` only reports features the CPU has.
+            #[cfg(target_arch = "x86_64")]
+            Simd::Avx512 => unsafe { self.step_avx512(tables, spikes) },
+            #[cfg(target_arch = "x86_64")]
+            Simd::Avx2 => unsafe { self.step_avx2(tables, spikes) },
+            _ => self.step_impl(tables, spikes),
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn step_avx512(&mut self, tables: &Tables, spikes: &mut Vec<(usize, f64)>) -> Result<()> {
+        self.step_impl(tables, spikes)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn step_avx2(&mut self, tables: &Tables, spikes: &mut Vec<(usize, f64)>) -> Result<()> {
+        self.step_impl(tables, spikes)
+    }
+
+    #[inline(always)]
+    fn step_impl(&mut self, tables: &Tables, spikes: &mut Vec<(usize, f64)>) -> Result<()> {
         let dt = self.dt;
         // 1. threshold detection
         let soma = self.cell.soma_node;
@@ -361,31 +392,33 @@ impl CellGroup {
         Ok(())
     }
 
+    #[inline(always)]
     fn assemble(&mut self, tables: &Tables) {
         self.rhs.fill(0.0);
-        // the diagonal starts from its constant part (capacitance and axial terms)
-        for c in 0..self.n_cells {
-            self.d[c * self.n_nodes..(c + 1) * self.n_nodes].copy_from_slice(&self.d_const);
+        self.d.copy_from_slice(&self.d_const);
+        if self.has_ca_ion {
+            ions::refresh(&self.cai, &mut self.eca, &mut self.ica, self.half_ktf);
         }
-        if !self.ca_nodes.is_empty() {
-            ions::refresh(
-                &self.cai,
-                &mut self.eca,
-                &mut self.ica,
-                self.half_ktf,
-                self.simd,
-            );
-        }
-        let (v, rhs, d) = (&self.v, &mut self.rhs, &mut self.d);
+        let (v, rhs, d, g, m) = (&self.v, &mut self.rhs, &mut self.d, &self.gates, &self.mechs);
         let tadj = tables.tadj;
-        let g = &self.gates;
-        self.hh2.current(v, g, rhs, d);
-        self.km.current(v, g, rhs, d, tadj);
-        self.ca
-            .current(v, g, &self.eca, &mut self.ica, rhs, d, tadj);
-        self.kca.current(v, g, rhs, d, tadj);
-        self.cat.current(v, g, rhs, d);
-        self.ar.current(v, g, rhs, d);
+        if let Some(x) = &m.hh2 {
+            x.current(v, g, rhs, d);
+        }
+        if let Some(x) = &m.km {
+            x.current(v, g, rhs, d, tadj);
+        }
+        if let Some(x) = &m.ca {
+            x.current(v, g, &self.eca, &mut self.ica, rhs, d, tadj);
+        }
+        if let Some(x) = &m.kca {
+            x.current(v, g, rhs, d, tadj);
+        }
+        if let Some(x) = &m.cat {
+            x.current(v, g, rhs, d);
+        }
+        if let Some(x) = &m.ar {
+            x.current(v, g, rhs, d);
+        }
         let s = &mut self.syn;
         for i in 0..s.node.len() {
             let k = s.node[i] as usize;
@@ -414,6 +447,7 @@ impl CellGroup {
         }
     }
 
+    #[inline(always)]
     fn solve(&mut self) -> Result<()> {
         let nn = self.n_nodes;
         for c in 0..self.n_cells {
@@ -421,9 +455,7 @@ impl CellGroup {
             let rhs = &mut self.rhs[base..base + nn];
             let d = &mut self.d[base..base + nn];
             if any_non_finite(rhs) || any_non_finite(d) {
-                let k = (0..nn)
-                    .find(|&k| !(rhs[k].is_finite() && d[k].is_finite()))
-                    .unwrap_or(0);
+                let k = (0..nn).find(|&k| !(rhs[k].is_finite() && d[k].is_finite())).unwrap_or(0);
                 return Err(self.non_finite(c, k));
             }
             hines::solve(&self.parent, &self.a, &self.b, &self.ab, d, rhs);
@@ -448,17 +480,32 @@ impl CellGroup {
         }
     }
 
+    #[inline(always)]
     fn advance_states(&mut self, tables: &Tables) {
+        let (m, g, v) = (&mut self.mechs, &mut self.gates, &self.v);
         // cad first: kca's rates use the cai it writes
-        self.cad.advance(&self.ica, &mut self.cai);
-        let g = &mut self.gates;
-        self.ar.rates(&self.v, g, tables);
-        self.ca.rates(&self.v, g, tables);
-        self.cat.rates(&self.v, g, tables);
-        self.hh2.rates(&self.v, g, tables);
-        self.kca.rates(&self.cai, g, tables.tadj);
-        self.km.rates(&self.v, g, tables);
-        g.advance(self.dt, self.simd);
+        if let Some(x) = &mut m.cad {
+            x.advance(&self.ica, &mut self.cai);
+        }
+        if let Some(x) = &m.ar {
+            x.rates(v, g, tables);
+        }
+        if let Some(x) = &m.ca {
+            x.rates(v, g, tables);
+        }
+        if let Some(x) = &m.cat {
+            x.rates(v, g, tables);
+        }
+        if let Some(x) = &m.hh2 {
+            x.rates(v, g, tables);
+        }
+        if let Some(x) = &m.kca {
+            x.rates(&self.cai, g, tables.tadj);
+        }
+        if let Some(x) = &m.km {
+            x.rates(v, g, tables);
+        }
+        g.advance(self.dt);
         let s = &mut self.syn;
         for i in 0..s.a.len() {
             s.a[i] += s.c1[i] * (-s.a[i]);
@@ -466,6 +513,7 @@ impl CellGroup {
         }
     }
 
+    #[inline(always)]
     fn compute_dipole(&mut self) {
         if self.dipole.is_empty() {
             return;
@@ -483,12 +531,10 @@ impl CellGroup {
 }
 
 /// True when any value is NaN or infinite (an integer reduction, so it vectorises).
-#[inline]
+#[inline(always)]
 fn any_non_finite(x: &[f64]) -> bool {
     const EXP: u64 = 0x7ff0_0000_0000_0000;
-    x.iter()
-        .fold(0u64, |acc, v| acc | u64::from(v.to_bits() & EXP == EXP))
-        != 0
+    x.iter().fold(0u64, |acc, v| acc | u64::from(v.to_bits() & EXP == EXP)) != 0
 }
 
 fn default_param(mech: &str, param: &str) -> f64 {

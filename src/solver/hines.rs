@@ -8,24 +8,46 @@
 /// `ab[i]` must be `a[i] * b[i]`. The elimination subtracts `ab[i] / d[i]` from the parent's
 /// pivot (NEURON computes `(a[i] / d[i]) * b[i]`) and the back substitution multiplies by
 /// reciprocal pivots (NEURON divides); both differ from NEURON by about an ulp. `d` holds
-/// the reciprocal pivots on return.
-#[inline]
+/// the reciprocal pivots on return (the root's entry keeps its pivot).
+#[inline(always)]
 pub fn solve(parent: &[u32], a: &[f64], b: &[f64], ab: &[f64], d: &mut [f64], rhs: &mut [f64]) {
     let n = d.len();
-    assert!(parent.len() == n && a.len() == n && b.len() == n && ab.len() == n && rhs.len() == n);
+    assert!(
+        parent.len() == n && a.len() == n && b.len() == n && ab.len() == n && rhs.len() == n
+    );
+    if n == 0 {
+        return;
+    }
+    // Elimination from the leaves. Along a chain (parent = i - 1, the common case inside a
+    // section) the parent's pivot and right-hand side are carried in registers instead of
+    // going through memory, which keeps store-to-load latency off the critical path.
+    let (mut dc, mut rc) = (d[n - 1], rhs[n - 1]);
     for i in (1..n).rev() {
         let p = parent[i] as usize;
-        let di = d[i];
-        // the pivot chain runs through d: keep it to one division and one subtraction
-        d[p] -= ab[i] / di;
-        let r = 1.0 / di;
-        rhs[p] -= a[i] * r * rhs[i];
+        // the pivot chain runs through d: one division and one subtraction
+        let dp_dec = ab[i] / dc;
+        let r = 1.0 / dc;
+        let rp_dec = a[i] * r * rc;
         d[i] = r;
+        rhs[i] = rc;
+        if p + 1 == i {
+            dc = d[p] - dp_dec;
+            rc = rhs[p] - rp_dec;
+        } else {
+            d[p] -= dp_dec;
+            rhs[p] -= rp_dec;
+            dc = d[i - 1];
+            rc = rhs[i - 1];
+        }
     }
-    rhs[0] /= d[0];
+    // root
+    let mut x = rc / dc;
+    rhs[0] = x;
     for i in 1..n {
         let p = parent[i] as usize;
-        rhs[i] = (rhs[i] - b[i] * rhs[p]) * d[i];
+        let xp = if p + 1 == i { x } else { rhs[p] };
+        x = (rhs[i] - b[i] * xp) * d[i];
+        rhs[i] = x;
     }
 }
 
