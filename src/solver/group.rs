@@ -422,6 +422,11 @@ impl CellGroup {
         let s = &mut self.syn;
         for i in 0..s.node.len() {
             let k = s.node[i] as usize;
+            if s.a[i] == 0.0 && s.b[i] == 0.0 {
+                // a silent synapse adds exact zeros
+                s.i[i] = 0.0;
+                continue;
+            }
             let g = s.b[i] - s.a[i];
             let cur = g * (v[k] - s.e[i]);
             s.i[i] = cur;
