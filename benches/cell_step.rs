@@ -18,7 +18,8 @@ fn main() {
         .unwrap_or(20);
     let scale = 5.0;
     let mut out = Vec::new();
-    let cells = std::env::var("HNN_BENCH_CELLS").unwrap_or_else(|_| "L5_pyramidal,L2_pyramidal".into());
+    let cells =
+        std::env::var("HNN_BENCH_CELLS").unwrap_or_else(|_| "L5_pyramidal,L2_pyramidal".into());
     for name in cells.split(',') {
         let path = format!(
             "{}/tests/fixtures/cells/{name}.json",

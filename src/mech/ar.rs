@@ -17,7 +17,10 @@ pub struct Ar {
 impl Ar {
     /// Absent on all `n` nodes.
     pub fn new(n: usize) -> Self {
-        Ar { gbar: vec![0.0; n], gates: GateBlock::default() }
+        Ar {
+            gbar: vec![0.0; n],
+            gates: GateBlock::default(),
+        }
     }
 
     /// Present at node `k`.

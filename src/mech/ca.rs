@@ -14,7 +14,10 @@ pub struct Ca {
 impl Ca {
     /// Absent on all `n` nodes.
     pub fn new(n: usize) -> Self {
-        Ca { gbar: vec![0.0; n], gates: GateBlock::default() }
+        Ca {
+            gbar: vec![0.0; n],
+            gates: GateBlock::default(),
+        }
     }
 
     /// Present at node `k`.

@@ -65,8 +65,13 @@ impl Cad {
     pub fn advance(&mut self, ica: &[f64], cai: &mut [f64]) {
         let n = self.taur.len();
         let (ica, cai) = (&ica[..n], &mut cai[..n]);
-        let (taur, present, ca, decay, rest) =
-            (&self.taur[..n], &self.present[..n], &mut self.ca[..n], &self.decay[..n], &self.rest_rate[..n]);
+        let (taur, present, ca, decay, rest) = (
+            &self.taur[..n],
+            &self.present[..n],
+            &mut self.ca[..n],
+            &self.decay[..n],
+            &self.rest_rate[..n],
+        );
         for k in 0..n {
             let drive = ica[k] * DRIVE_PER_ICA;
             let drive = if drive <= 0.0 { 0.0 } else { drive };

@@ -17,7 +17,10 @@ pub struct Cat {
 impl Cat {
     /// Absent on all `n` nodes.
     pub fn new(n: usize) -> Self {
-        Cat { gbar: vec![0.0; n], gates: GateBlock::default() }
+        Cat {
+            gbar: vec![0.0; n],
+            gates: GateBlock::default(),
+        }
     }
 
     /// Present at node `k`.

@@ -49,9 +49,15 @@ impl Gates {
         b: GateBlock,
         n: usize,
     ) -> ([&mut [f64]; G], [&mut [f64]; G]) {
-        let (inf, tau) = (&mut self.inf[b.off..b.off + G * n], &mut self.tau[b.off..b.off + G * n]);
+        let (inf, tau) = (
+            &mut self.inf[b.off..b.off + G * n],
+            &mut self.tau[b.off..b.off + G * n],
+        );
         if n == 0 {
-            return (std::array::from_fn(|_| &mut [][..]), std::array::from_fn(|_| &mut [][..]));
+            return (
+                std::array::from_fn(|_| &mut [][..]),
+                std::array::from_fn(|_| &mut [][..]),
+            );
         }
         let mut inf = inf.chunks_exact_mut(n);
         let mut tau = tau.chunks_exact_mut(n);

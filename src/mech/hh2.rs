@@ -22,7 +22,13 @@ pub struct Hh2 {
 impl Hh2 {
     /// Absent on all `n` nodes.
     pub fn new(n: usize) -> Self {
-        Hh2 { gnabar: vec![0.0; n], gkbar: vec![0.0; n], gl: vec![0.0; n], el: vec![0.0; n], gates: GateBlock::default() }
+        Hh2 {
+            gnabar: vec![0.0; n],
+            gkbar: vec![0.0; n],
+            gl: vec![0.0; n],
+            el: vec![0.0; n],
+            gates: GateBlock::default(),
+        }
     }
 
     /// Present at node `k` with parameters `p`.
@@ -49,7 +55,12 @@ impl Hh2 {
     pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64]) {
         let [m, h, n] = g.states::<3>(self.gates, v.len());
         let len = v.len();
-        let (gnabar, gkbar, gl, el) = (&self.gnabar[..len], &self.gkbar[..len], &self.gl[..len], &self.el[..len]);
+        let (gnabar, gkbar, gl, el) = (
+            &self.gnabar[..len],
+            &self.gkbar[..len],
+            &self.gl[..len],
+            &self.el[..len],
+        );
         let (rhs, d) = (&mut rhs[..len], &mut d[..len]);
         for k in 0..len {
             let vk = v[k];

@@ -15,7 +15,10 @@ pub struct Kca {
 impl Kca {
     /// Absent on all `n` nodes.
     pub fn new(n: usize) -> Self {
-        Kca { gbar: vec![0.0; n], gates: GateBlock::default() }
+        Kca {
+            gbar: vec![0.0; n],
+            gates: GateBlock::default(),
+        }
     }
 
     /// Present at node `k`.

@@ -15,7 +15,10 @@ pub struct Km {
 impl Km {
     /// Absent on all `n` nodes.
     pub fn new(n: usize) -> Self {
-        Km { gbar: vec![0.0; n], gates: GateBlock::default() }
+        Km {
+            gbar: vec![0.0; n],
+            gates: GateBlock::default(),
+        }
     }
 
     /// Present at node `k`.

@@ -293,13 +293,17 @@ pub fn simulate_cell(template: &CellTemplate, p: &CellProtocol) -> Result<CellTr
     let record = |g: &CellGroup, first: bool, trace: &mut CellTrace| {
         trace.times.push(g.t);
         for (k, &s) in v_secs.iter().enumerate() {
-            trace.vsec[k].1.push(g.v[g.node(0, cell.sections[s].centre())]);
+            trace.vsec[k]
+                .1
+                .push(g.v[g.node(0, cell.sections[s].centre())]);
         }
         for (k, (_, i)) in syn_rec.iter().enumerate() {
             trace.isec[k].1.push(if first { 0.0 } else { g.syn.i[*i] });
         }
         for (k, &s) in ca_secs.iter().enumerate() {
-            trace.ca[k].1.push(g.cai[g.node(0, cell.sections[s].centre())]);
+            trace.ca[k]
+                .1
+                .push(g.cai[g.node(0, cell.sections[s].centre())]);
         }
         if !g.dipole.is_empty() {
             trace.dipole.push(if first { 0.0 } else { g.dipole[0] });

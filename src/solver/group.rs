@@ -1,9 +1,10 @@
 //! A cell group: several cells of one template, stepped together over flat arrays.
 //!
-//! Node `k` of cell `c` lives at index `c * n_nodes + k` of every node array. Mechanisms
-//! are stored densely over all nodes of the group (zero conductance where a mechanism is
-//! absent, which adds exact zeros), so every kernel is one contiguous loop that the compiler
-//! vectorises. The step is compiled for several vector widths and picked at run time; all
+//! Node arrays (`v`, `rhs`, `d`) hold first the segment (membrane) nodes of every cell, cell
+//! after cell, then the zero-area nodes; `node(cell, k)` maps a lowered node to its slot.
+//! Mechanisms are stored densely over the membrane nodes (zero conductance where a
+//! mechanism is absent, which adds exact zeros), so every kernel is one contiguous loop that
+//! the compiler vectorises. The tree solve gathers one cell at a time into its lowered order. The step is compiled for several vector widths and picked at run time; all
 //! variants perform the same IEEE operations per lane and give identical bits.
 
 use std::sync::Arc;
@@ -89,8 +90,15 @@ pub struct CellGroup {
     pub t: f64,
     /// Spike threshold [mV].
     pub threshold: f64,
-    /// Membrane potential of every node [mV].
+    /// Membrane potential of every node [mV], in slot order (see [`CellGroup::node`]).
     pub v: Vec<f64>,
+    /// Slot of lowered node `k` of cell `c` at `c * n_nodes + k`.
+    smap: Vec<u32>,
+    /// Number of membrane slots (all cells).
+    n_mem: usize,
+    /// Per-cell scratch in lowered order: rhs, d.
+    lr: Vec<f64>,
+    ld: Vec<f64>,
     rhs: Vec<f64>,
     d: Vec<f64>,
     parent: Vec<u32>,
@@ -133,8 +141,37 @@ impl CellGroup {
         }
         let nn = cell.n_nodes();
         let total = nn * n_cells;
-        let parent: Vec<u32> =
-            cell.parent.iter().map(|&p| if p == usize::MAX { 0 } else { p as u32 }).collect();
+        let m_cell = cell.n_compartments();
+        let z_cell = nn - m_cell;
+        let n_mem = m_cell * n_cells;
+        let mut rank = vec![0usize; nn];
+        let (mut mr, mut zr) = (0, 0);
+        for k in 0..nn {
+            if cell.membrane[k] {
+                rank[k] = mr;
+                mr += 1;
+            } else {
+                rank[k] = zr;
+                zr += 1;
+            }
+        }
+        let smap: Vec<u32> = (0..n_cells)
+            .flat_map(|c| {
+                let (cell, rank) = (&cell, &rank);
+                (0..nn).map(move |k| {
+                    (if cell.membrane[k] {
+                        c * m_cell + rank[k]
+                    } else {
+                        n_mem + c * z_cell + rank[k]
+                    }) as u32
+                })
+            })
+            .collect();
+        let parent: Vec<u32> = cell
+            .parent
+            .iter()
+            .map(|&p| if p == usize::MAX { 0 } else { p as u32 })
+            .collect();
         let mut a = vec![0.0; nn];
         let mut b = vec![0.0; nn];
         for i in 1..nn {
@@ -142,8 +179,15 @@ impl CellGroup {
             a[i] = -1e2 * cell.g_axial[i] / cell.area[p];
             b[i] = -1e2 * cell.g_axial[i] / cell.area[i];
         }
-        let mut d_cell: Vec<f64> =
-            (0..nn).map(|i| if cell.membrane[i] { 1e-3 * cell.cm[i] / dt } else { 0.0 }).collect();
+        let mut d_cell: Vec<f64> = (0..nn)
+            .map(|i| {
+                if cell.membrane[i] {
+                    1e-3 * cell.cm[i] / dt
+                } else {
+                    0.0
+                }
+            })
+            .collect();
         for i in 1..nn {
             d_cell[i] -= b[i];
             d_cell[parent[i] as usize] -= a[i];
@@ -153,17 +197,37 @@ impl CellGroup {
         let mut has_ca_ion = false;
         for c in 0..n_cells {
             for k in 0..nn {
-                let node = c * nn + k;
+                let node = smap[c * nn + k] as usize;
+                if !cell.membrane[k] {
+                    continue; // zero-area nodes carry no mechanisms
+                }
                 for (name, params) in &cell.mechs[k] {
-                    let p = |pn: &str| params.get(pn).copied().unwrap_or_else(|| default_param(name, pn));
+                    let p = |pn: &str| {
+                        params
+                            .get(pn)
+                            .copied()
+                            .unwrap_or_else(|| default_param(name, pn))
+                    };
                     match name.as_str() {
-                        "hh2" => mechs.hh2.get_or_insert_with(|| Hh2::new(total)).set(node, &p),
-                        "km" => mechs.km.get_or_insert_with(|| Km::new(total)).set(node, &p),
-                        "ca" => mechs.ca.get_or_insert_with(|| Ca::new(total)).set(node, &p),
-                        "cad" => mechs.cad.get_or_insert_with(|| Cad::new(total)).set(node, &p),
-                        "kca" => mechs.kca.get_or_insert_with(|| Kca::new(total)).set(node, &p),
-                        "cat" => mechs.cat.get_or_insert_with(|| Cat::new(total)).set(node, &p),
-                        "ar" => mechs.ar.get_or_insert_with(|| Ar::new(total)).set(node, &p),
+                        "hh2" => mechs
+                            .hh2
+                            .get_or_insert_with(|| Hh2::new(n_mem))
+                            .set(node, &p),
+                        "km" => mechs.km.get_or_insert_with(|| Km::new(n_mem)).set(node, &p),
+                        "ca" => mechs.ca.get_or_insert_with(|| Ca::new(n_mem)).set(node, &p),
+                        "cad" => mechs
+                            .cad
+                            .get_or_insert_with(|| Cad::new(n_mem))
+                            .set(node, &p),
+                        "kca" => mechs
+                            .kca
+                            .get_or_insert_with(|| Kca::new(n_mem))
+                            .set(node, &p),
+                        "cat" => mechs
+                            .cat
+                            .get_or_insert_with(|| Cat::new(n_mem))
+                            .set(node, &p),
+                        "ar" => mechs.ar.get_or_insert_with(|| Ar::new(n_mem)).set(node, &p),
                         other => {
                             return Err(Error::UnknownMechanism {
                                 cell: cell.name.clone(),
@@ -203,7 +267,7 @@ impl CellGroup {
         let mut syn = Synapses::default();
         for c in 0..n_cells {
             for s in &cell.synapses {
-                syn.node.push((c * nn + s.node) as u32);
+                syn.node.push(smap[c * nn + s.node]);
                 syn.e.push(s.e);
                 syn.c1.push(1.0 - (dt * (-1.0 / s.tau1)).exp());
                 syn.c2.push(1.0 - (dt * (-1.0 / s.tau2)).exp());
@@ -221,27 +285,35 @@ impl CellGroup {
             dt,
             t: 0.0,
             threshold,
-            v: (0..n_cells).flat_map(|_| cell.v0.iter().copied()).collect(),
+            v: scatter(&smap, n_cells, &cell.v0),
+            lr: vec![0.0; nn],
+            ld: vec![0.0; nn],
             rhs: vec![0.0; total],
             d: vec![0.0; total],
             parent,
             ab: a.iter().zip(&b).map(|(x, y)| x * y).collect(),
             a,
             b,
-            d_const: (0..n_cells).flat_map(|_| d_cell.iter().copied()).collect(),
+            d_const: scatter(&smap, n_cells, &d_cell),
+            smap,
+            n_mem,
             mechs,
             gates,
             simd: Simd::detect(),
             has_ca_ion,
-            cai: vec![0.0; total],
-            ica: vec![0.0; total],
-            eca: vec![0.0; total],
+            cai: vec![0.0; n_mem],
+            ica: vec![0.0; n_mem],
+            eca: vec![0.0; n_mem],
             half_ktf: ions::half_ktf(tables.celsius),
             syn,
             iclamps: Vec::new(),
             events: EventQueue::default(),
             armed: vec![false; n_cells],
-            dipole: if cell.dipole.is_empty() { Vec::new() } else { vec![0.0; n_cells] },
+            dipole: if cell.dipole.is_empty() {
+                Vec::new()
+            } else {
+                vec![0.0; n_cells]
+            },
             cell,
         };
         g.initialize(tables);
@@ -250,7 +322,7 @@ impl CellGroup {
 
     /// Index in the group's node arrays (`v`, `cai`) of lowered node `node` of cell `cell`.
     pub fn node(&self, cell: usize, node: usize) -> usize {
-        cell * self.n_nodes + node
+        self.smap[cell * self.n_nodes + node] as usize
     }
 
     /// Synapses per cell.
@@ -267,7 +339,11 @@ impl CellGroup {
         dur: f64,
         amp: f64,
     ) -> Result<()> {
-        for (what, v) in [("IClamp delay", delay), ("IClamp dur", dur), ("IClamp amp", amp)] {
+        for (what, v) in [
+            ("IClamp delay", delay),
+            ("IClamp dur", dur),
+            ("IClamp amp", amp),
+        ] {
             if !v.is_finite() {
                 return Err(Error::invalid(what, v, "a finite number"));
             }
@@ -299,7 +375,7 @@ impl CellGroup {
             cad.init(&mut self.cai);
         }
         ions::refresh(&self.cai, &mut self.eca, &mut self.ica, self.half_ktf);
-        let v = &self.v;
+        let v = &self.v[..self.n_mem];
         if let Some(x) = &m.hh2 {
             x.init(v, g, tables);
         }
@@ -344,7 +420,11 @@ impl CellGroup {
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f")]
-    unsafe fn step_avx512(&mut self, tables: &Tables, spikes: &mut Vec<(usize, f64)>) -> Result<()> {
+    unsafe fn step_avx512(
+        &mut self,
+        tables: &Tables,
+        spikes: &mut Vec<(usize, f64)>,
+    ) -> Result<()> {
         self.step_impl(tables, spikes)
     }
 
@@ -360,7 +440,7 @@ impl CellGroup {
         // 1. threshold detection
         let soma = self.cell.soma_node;
         for c in 0..self.n_cells {
-            if self.v[c * self.n_nodes + soma] - self.threshold > 0.0 {
+            if self.v[self.smap[c * self.n_nodes + soma] as usize] - self.threshold > 0.0 {
                 if !self.armed[c] {
                     self.armed[c] = true;
                     spikes.push((c, self.t + 1e-10));
@@ -399,7 +479,14 @@ impl CellGroup {
         if self.has_ca_ion {
             ions::refresh(&self.cai, &mut self.eca, &mut self.ica, self.half_ktf);
         }
-        let (v, rhs, d, g, m) = (&self.v, &mut self.rhs, &mut self.d, &self.gates, &self.mechs);
+        let nm = self.n_mem;
+        let (v, rhs, d, g, m) = (
+            &self.v[..nm],
+            &mut self.rhs[..nm],
+            &mut self.d[..nm],
+            &self.gates,
+            &self.mechs,
+        );
         let tadj = tables.tadj;
         if let Some(x) = &m.hh2 {
             x.current(v, g, rhs, d);
@@ -439,37 +526,46 @@ impl CellGroup {
                 rhs[ic.node as usize] += ic.amp * ic.scale;
             }
         }
-        let nn = self.n_nodes;
-        for c in 0..self.n_cells {
-            let base = c * nn;
-            let (v, rhs) = (&v[base..base + nn], &mut rhs[base..base + nn]);
-            for i in 1..nn {
-                let p = self.parent[i] as usize;
-                let dv = v[p] - v[i];
-                rhs[i] -= self.b[i] * dv;
-                rhs[p] += self.a[i] * dv;
-            }
-        }
     }
 
+    /// Per cell: gather rhs and d into lowered order, add the axial currents, solve the
+    /// tree, and add Δv to v.
     #[inline(always)]
     fn solve(&mut self) -> Result<()> {
         let nn = self.n_nodes;
         for c in 0..self.n_cells {
-            let base = c * nn;
-            let rhs = &mut self.rhs[base..base + nn];
-            let d = &mut self.d[base..base + nn];
-            if any_non_finite(rhs) || any_non_finite(d) {
-                let k = (0..nn).find(|&k| !(rhs[k].is_finite() && d[k].is_finite())).unwrap_or(0);
+            let map = &self.smap[c * nn..(c + 1) * nn];
+            let (lr, ld) = (&mut self.lr[..nn], &mut self.ld[..nn]);
+            let v = &self.v;
+            for j in 0..nn {
+                let k = map[j] as usize;
+                lr[j] = self.rhs[k];
+                ld[j] = self.d[k];
+            }
+            for j in 1..nn {
+                let p = self.parent[j] as usize;
+                let dv = v[map[p] as usize] - v[map[j] as usize];
+                lr[j] -= self.b[j] * dv;
+                lr[p] += self.a[j] * dv;
+            }
+            if any_non_finite(lr) || any_non_finite(ld) {
+                let k = (0..nn)
+                    .find(|&k| !(lr[k].is_finite() && ld[k].is_finite()))
+                    .unwrap_or(0);
                 return Err(self.non_finite(c, k));
             }
-            hines::solve(&self.parent, &self.a, &self.b, &self.ab, d, rhs);
-            let v = &mut self.v[base..base + nn];
-            for i in 0..nn {
-                v[i] += rhs[i];
+            hines::solve(&self.parent, &self.a, &self.b, &self.ab, ld, lr);
+            let mut bad = false;
+            for j in 0..nn {
+                let k = map[j] as usize;
+                let x = self.v[k] + lr[j];
+                bad |= !x.is_finite();
+                self.v[k] = x;
             }
-            if any_non_finite(v) {
-                let k = (0..nn).find(|&k| !v[k].is_finite()).unwrap_or(0);
+            if bad {
+                let k = (0..nn)
+                    .find(|&j| !self.v[map[j] as usize].is_finite())
+                    .unwrap_or(0);
                 return Err(self.non_finite(c, k));
             }
         }
@@ -487,7 +583,7 @@ impl CellGroup {
 
     #[inline(always)]
     fn advance_states(&mut self, tables: &Tables) {
-        let (m, g, v) = (&mut self.mechs, &mut self.gates, &self.v);
+        let (m, g, v) = (&mut self.mechs, &mut self.gates, &self.v[..self.n_mem]);
         // cad first: kca's rates use the cai it writes
         if let Some(x) = &mut m.cad {
             x.advance(&self.ica, &mut self.cai);
@@ -525,10 +621,15 @@ impl CellGroup {
         }
         let nn = self.n_nodes;
         for c in 0..self.n_cells {
-            let v = &self.v[c * nn..(c + 1) * nn];
+            let map = &self.smap[c * nn..(c + 1) * nn];
+            let v = &self.v;
             let mut q = 0.0;
             for term in &self.cell.dipole {
-                q += (v[term.parent as usize] - v[term.node as usize]) * term.g * term.ztan;
+                let (vp, vn) = (
+                    v[map[term.parent as usize] as usize],
+                    v[map[term.node as usize] as usize],
+                );
+                q += (vp - vn) * term.g * term.ztan;
             }
             self.dipole[c] = q;
         }
@@ -539,7 +640,21 @@ impl CellGroup {
 #[inline(always)]
 fn any_non_finite(x: &[f64]) -> bool {
     const EXP: u64 = 0x7ff0_0000_0000_0000;
-    x.iter().fold(0u64, |acc, v| acc | u64::from(v.to_bits() & EXP == EXP)) != 0
+    x.iter()
+        .fold(0u64, |acc, v| acc | u64::from(v.to_bits() & EXP == EXP))
+        != 0
+}
+
+/// Per-template values in lowered order → slot order for `n_cells` cells.
+fn scatter(smap: &[u32], n_cells: usize, per_cell: &[f64]) -> Vec<f64> {
+    let nn = per_cell.len();
+    let mut out = vec![0.0; nn * n_cells];
+    for c in 0..n_cells {
+        for k in 0..nn {
+            out[smap[c * nn + k] as usize] = per_cell[k];
+        }
+    }
+    out
 }
 
 fn default_param(mech: &str, param: &str) -> f64 {

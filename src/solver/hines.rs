@@ -12,9 +12,7 @@
 #[inline(always)]
 pub fn solve(parent: &[u32], a: &[f64], b: &[f64], ab: &[f64], d: &mut [f64], rhs: &mut [f64]) {
     let n = d.len();
-    assert!(
-        parent.len() == n && a.len() == n && b.len() == n && ab.len() == n && rhs.len() == n
-    );
+    assert!(parent.len() == n && a.len() == n && b.len() == n && ab.len() == n && rhs.len() == n);
     if n == 0 {
         return;
     }
