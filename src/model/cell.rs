@@ -114,10 +114,21 @@ impl CellTemplate {
 
     /// Recompute end points from the root so that every section keeps its direction, has
     /// its length `L`, and starts where it is attached (hnn-core's `define_shape`).
+    ///
+    /// The soma's 0 end is first moved to the origin (hnn-core places it at the cell
+    /// position; positions are applied when a network is built).
     pub fn define_shape(&mut self) {
         let Ok(root) = self.section_index("soma") else {
             return;
         };
+        let origin = self.sections[root].1.end_pts[0];
+        for (_, sec) in &mut self.sections {
+            for pt in sec.end_pts.iter_mut() {
+                for k in 0..3 {
+                    pt[k] -= origin[k];
+                }
+            }
+        }
         let mut stack = vec![root];
         while let Some(i) = stack.pop() {
             let (name, sec) = &mut self.sections[i];

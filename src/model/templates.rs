@@ -101,14 +101,17 @@ fn pyramid(name: &str, geom: &[Geom], ra: f64, cm: f64, apical: &[&str]) -> Cell
             (n.to_string(), s)
         })
         .collect();
-    CellTemplate {
+    let mut c = CellTemplate {
         name: name.into(),
         sections,
         topology: pyr_topology(apical),
         synapses: pyr_synapses(),
         sect_loc: pyr_sect_loc(),
         dipole_axis: Some("apical_trunk".into()),
-    }
+    };
+    // as hnn-core's Cell constructor: soma(0) at the origin, lengths from L
+    c.define_shape();
+    c
 }
 
 /// hnn-core's layer 2/3 pyramidal cell (`L2Pyr`).
