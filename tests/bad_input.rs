@@ -1,4 +1,5 @@
 //! Bad cell descriptions and protocols give errors that name the cell, section and parameter;
+#![allow(clippy::result_large_err)]
 //! a run whose voltage becomes non-finite stops with an error naming cell, section and time.
 
 use hnn::model::ParamValue;
