@@ -1,6 +1,6 @@
 //! Bad cell descriptions and protocols give errors that name the cell, section and parameter;
-#![allow(clippy::result_large_err)]
 //! a run whose voltage becomes non-finite stops with an error naming cell, section and time.
+#![allow(clippy::result_large_err)]
 
 use hnn::model::ParamValue;
 use hnn::model::templates::{basket, l5_pyramidal};
