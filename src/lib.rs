@@ -5,11 +5,16 @@
 #![warn(missing_docs)]
 // Index loops mirror the numerics they implement (several arrays per index).
 #![allow(clippy::needless_range_loop)]
+// `!(x > 0.0)` rejects NaN as well; that is the point of these checks.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 pub mod error;
 pub mod lower;
 pub mod mech;
 pub mod model;
+pub mod network;
+pub mod results;
+pub mod rng;
 pub mod sim;
 pub mod solver;
 

@@ -1,6 +1,7 @@
 //! Entry points that run the solver.
 
 pub mod cell;
+pub mod network;
 
 /// What to record in sections: nothing, the soma only, or every section (hnn-core's
 /// `record_vsec` / `record_isec` / `record_ca` values `False`, `'soma'`, `'all'`).

@@ -43,6 +43,29 @@ impl Table {
         Table { names, k, cols }
     }
 
+    /// A table without the leading sample-index column (`# name...` header, then values).
+    pub fn read_plain(rel: &str) -> Table {
+        let path = fixture(rel);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut lines = text.lines();
+        let header = lines.next().expect("header");
+        let names: Vec<String> = header
+            .trim_start_matches('#')
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        let mut cols = vec![Vec::new(); names.len()];
+        let mut k = Vec::new();
+        for (i, line) in lines.enumerate() {
+            k.push(i);
+            for (c, x) in cols.iter_mut().zip(line.split('\t')) {
+                c.push(x.parse().unwrap());
+            }
+        }
+        Table { names, k, cols }
+    }
+
     pub fn col(&self, name: &str) -> &[f64] {
         let i = self
             .names

@@ -1,0 +1,7 @@
+//! Simulation results as plain data with their pure operations.
+
+pub mod cell_response;
+pub mod dipole;
+
+pub use cell_response::CellResponse;
+pub use dipole::Dipole;
