@@ -9,12 +9,14 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 pub mod error;
+pub mod io;
 pub mod lower;
 pub mod mech;
 pub mod model;
 pub mod network;
 pub mod results;
 pub mod rng;
+pub mod script;
 pub mod sim;
 pub mod solver;
 

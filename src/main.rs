@@ -1,9 +1,11 @@
-//! The `hnn` command line.
+//! The `hnn` command line: argument parsing only.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use hnn::script::{self, ScriptContext};
 use hnn::sim::RecordSections;
 use hnn::sim::cell::{CurrentClamp, SynapticInput};
 use hnn::{CellProtocol, Receptor, simulate_cell, template_by_name};
@@ -12,15 +14,45 @@ use hnn::{CellProtocol, Receptor, simulate_cell, template_by_name};
 #[command(
     name = "hnn",
     version,
-    about = "hnn: the Human Neocortical Neurosolver, native"
+    about = "hnn: the Human Neocortical Neurosolver, native, with hnn-core's API in Rhai"
 )]
+#[command(args_conflicts_with_subcommands = true)]
 struct Cli {
+    /// Worker threads for simulations (1 gives the same output as many).
+    #[arg(long, global = true)]
+    threads: Option<usize>,
+    /// Define a script constant NAME=VALUE (a number when it parses as one, else a string).
+    #[arg(short = 'D', value_name = "NAME=VALUE", global = true)]
+    define: Vec<String>,
+    /// Run CODE instead of a file.
+    #[arg(short = 'e', value_name = "CODE")]
+    eval: Option<String>,
+    /// A script to run (same as `hnn run FILE`).
+    file: Option<PathBuf>,
+    /// Arguments after `--` reach the script as ARGS.
+    #[arg(last = true)]
+    args: Vec<String>,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run a .rhai script.
+    Run {
+        /// The script.
+        file: PathBuf,
+        /// Arguments after `--` reach the script as ARGS.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Parse a script without running it.
+    Check {
+        /// The script.
+        file: PathBuf,
+    },
+    /// Start the interactive prompt.
+    Repl,
     /// Simulate one cell template with a somatic current clamp and optional synaptic input.
     Cell {
         /// Template name (L2_pyramidal, L5_pyramidal, L2_basket, L5_basket, L5_pyramidal_calcium, ...).
@@ -45,7 +77,7 @@ enum Command {
         inputs: Vec<String>,
         /// Write t and v at every section centre to this tab-separated file.
         #[arg(long)]
-        out: Option<std::path::PathBuf>,
+        out: Option<PathBuf>,
     },
 }
 
@@ -54,37 +86,33 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{e}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn parse_input(s: &str) -> Result<SynapticInput, String> {
-    let parts: Vec<&str> = s.split(':').collect();
-    if parts.len() != 4 {
-        return Err(format!(
-            "--input '{s}': expected LOC:RECEPTOR:TIME:WEIGHT, e.g. distal:ampa:20:0.01"
-        ));
-    }
-    let num = |x: &str, what: &str| {
-        x.parse::<f64>()
-            .map_err(|_| format!("--input '{s}': {what} '{x}' is not a number"))
-    };
-    Ok(SynapticInput {
-        loc: parts[0].into(),
-        receptor: parts[1]
-            .parse::<Receptor>()
-            .map_err(|e| format!("--input '{s}': {e}"))?,
-        times: vec![num(parts[2], "time")?],
-        weight: num(parts[3], "weight")?,
-        delay: 0.1,
-    })
-}
-
 fn run(cli: Cli) -> Result<(), String> {
+    if cli.threads == Some(0) {
+        return Err("error: --threads must be at least 1".into());
+    }
+    script::set_threads(cli.threads);
+    let mut ctx = ScriptContext::default();
+    for d in &cli.define {
+        ctx.define(d).map_err(|e| format!("error: {e}"))?;
+    }
     match cli.command {
-        Command::Cell {
+        Some(Command::Run { file, args }) => {
+            ctx.args = args;
+            script::run_file(&file, &ctx)
+        }
+        Some(Command::Check { file }) => {
+            script::check_file(&file)?;
+            println!("{}: ok", file.display());
+            Ok(())
+        }
+        Some(Command::Repl) => script::repl::run(&ctx),
+        Some(Command::Cell {
             template,
             tstop,
             dt,
@@ -93,58 +121,105 @@ fn run(cli: Cli) -> Result<(), String> {
             dur,
             inputs,
             out,
-        } => {
-            let t = template_by_name(&template).map_err(|e| e.to_string())?;
-            let mut p = CellProtocol::new(tstop);
-            p.dt = dt;
-            p.record_vsec = RecordSections::All;
-            if amp != 0.0 {
-                p.iclamps.push(CurrentClamp {
-                    section: "soma".into(),
-                    loc: 0.5,
-                    delay,
-                    dur,
-                    amp,
-                });
+        }) => cell(template, tstop, dt, amp, delay, dur, inputs, out),
+        None => {
+            ctx.args = cli.args;
+            if let Some(code) = cli.eval {
+                script::run_code(&code, &ctx)
+            } else if let Some(file) = cli.file {
+                script::run_file(&file, &ctx)
+            } else if std::io::stdin().is_terminal() {
+                script::repl::run(&ctx)
+            } else {
+                let mut code = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut code)
+                    .map_err(|e| format!("error: {e}"))?;
+                script::run_code(&code, &ctx)
             }
-            for s in &inputs {
-                p.inputs.push(parse_input(s)?);
-            }
-            let start = std::time::Instant::now();
-            let trace = simulate_cell(&t, &p).map_err(|e| e.to_string())?;
-            let elapsed = start.elapsed();
-            println!(
-                "{template}: {} steps of {dt} ms in {:.1} ms; {} spikes at soma",
-                trace.times.len() - 1,
-                elapsed.as_secs_f64() * 1e3,
-                trace.spikes.len()
-            );
-            if !trace.spikes.is_empty() {
-                let s: Vec<String> = trace.spikes.iter().map(|t| format!("{t:.3}")).collect();
-                println!("spike times [ms]: {}", s.join(", "));
-            }
-            if let Some(path) = out {
-                let mut f = std::io::BufWriter::new(
-                    std::fs::File::create(&path)
-                        .map_err(|e| format!("cannot create {}: {e}", path.display()))?,
-                );
-                let names: Vec<&str> = trace.vsec.iter().map(|(n, _)| n.as_str()).collect();
-                let w = |f: &mut std::io::BufWriter<std::fs::File>, s: String| {
-                    f.write_all(s.as_bytes())
-                        .map_err(|e| format!("cannot write {}: {e}", path.display()))
-                };
-                w(&mut f, format!("t\t{}\n", names.join("\t")))?;
-                for (k, t) in trace.times.iter().enumerate() {
-                    let row: Vec<String> = trace
-                        .vsec
-                        .iter()
-                        .map(|(_, v)| format!("{}", v[k]))
-                        .collect();
-                    w(&mut f, format!("{t}\t{}\n", row.join("\t")))?;
-                }
-                println!("wrote {}", path.display());
-            }
-            Ok(())
         }
     }
+}
+
+fn parse_input(s: &str) -> Result<SynapticInput, String> {
+    let parts: Vec<&str> = s.split(':').collect();
+    if parts.len() != 4 {
+        return Err(format!(
+            "error: --input '{s}': expected LOC:RECEPTOR:TIME:WEIGHT, e.g. distal:ampa:20:0.01"
+        ));
+    }
+    let num = |x: &str, what: &str| {
+        x.parse::<f64>()
+            .map_err(|_| format!("error: --input '{s}': {what} '{x}' is not a number"))
+    };
+    Ok(SynapticInput {
+        loc: parts[0].into(),
+        receptor: parts[1]
+            .parse::<Receptor>()
+            .map_err(|e| format!("error: --input '{s}': {e}"))?,
+        times: vec![num(parts[2], "time")?],
+        weight: num(parts[3], "weight")?,
+        delay: 0.1,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cell(
+    template: String,
+    tstop: f64,
+    dt: f64,
+    amp: f64,
+    delay: f64,
+    dur: f64,
+    inputs: Vec<String>,
+    out: Option<PathBuf>,
+) -> Result<(), String> {
+    let t = template_by_name(&template).map_err(|e| format!("error: {e}"))?;
+    let mut p = CellProtocol::new(tstop);
+    p.dt = dt;
+    p.record_vsec = RecordSections::All;
+    if amp != 0.0 {
+        p.iclamps.push(CurrentClamp {
+            section: "soma".into(),
+            loc: 0.5,
+            delay,
+            dur,
+            amp,
+        });
+    }
+    for s in &inputs {
+        p.inputs.push(parse_input(s)?);
+    }
+    let start = std::time::Instant::now();
+    let trace = simulate_cell(&t, &p).map_err(|e| format!("error: {e}"))?;
+    let elapsed = start.elapsed();
+    println!(
+        "{template}: {} steps of {dt} ms in {:.1} ms; {} spikes at soma",
+        trace.times.len() - 1,
+        elapsed.as_secs_f64() * 1e3,
+        trace.spikes.len()
+    );
+    if !trace.spikes.is_empty() {
+        let s: Vec<String> = trace.spikes.iter().map(|t| format!("{t:.3}")).collect();
+        println!("spike times [ms]: {}", s.join(", "));
+    }
+    if let Some(path) = out {
+        let mut f = std::io::BufWriter::new(
+            std::fs::File::create(&path)
+                .map_err(|e| format!("error: cannot create {}: {e}", path.display()))?,
+        );
+        let names: Vec<&str> = trace.vsec.iter().map(|(n, _)| n.as_str()).collect();
+        let mut text = format!("t\t{}\n", names.join("\t"));
+        for (k, t) in trace.times.iter().enumerate() {
+            let row: Vec<String> = trace
+                .vsec
+                .iter()
+                .map(|(_, v)| format!("{}", v[k]))
+                .collect();
+            text.push_str(&format!("{t}\t{}\n", row.join("\t")));
+        }
+        f.write_all(text.as_bytes())
+            .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
 }

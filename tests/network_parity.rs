@@ -15,7 +15,9 @@ use hnn::model::Receptor;
 use hnn::network::Network;
 use hnn::network::connectivity::{ConnectionOptions, Gids, Targets};
 use hnn::network::drives::{DriveDynamics, DriveOptions, RateConstant};
-use hnn::network::models::{add_erp_drives_to_jones_model, jones_2009_model};
+use hnn::network::models::{
+    add_erp_drives_to_jones_model, calcium_model, jones_2009_model, law_2021_model,
+};
 use hnn::sim::network::{SimConfig, SimOutput, simulate_dipole};
 
 fn by(v: &[(&str, f64)]) -> Vec<(String, f64)> {
@@ -328,6 +330,20 @@ fn alpha_bursty_drives_match_hnn_core() {
 #[test]
 fn gamma_poisson_pruned_biased_matches_hnn_core() {
     check("gamma", &gamma());
+}
+
+#[test]
+fn law_2021_model_with_erp_drives_matches_hnn_core() {
+    let mut net = law_2021_model((10, 10)).unwrap();
+    add_erp_drives_to_jones_model(&mut net, 0.0).unwrap();
+    check("law_erp", &net);
+}
+
+#[test]
+fn calcium_model_with_erp_drives_matches_hnn_core() {
+    let mut net = calcium_model((10, 10)).unwrap();
+    add_erp_drives_to_jones_model(&mut net, 0.0).unwrap();
+    check("calcium_erp", &net);
 }
 
 #[test]

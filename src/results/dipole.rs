@@ -83,3 +83,89 @@ impl Dipole {
         Ok(self)
     }
 }
+
+impl Dipole {
+    /// Smooth every trace with a normalised Hamming window of `window_len` ms, keeping the
+    /// centre part of the full convolution (hnn-core's `Dipole.smooth`).
+    pub fn smooth(&mut self, window_len: f64) -> Result<&mut Self> {
+        let m = (1e-3 * window_len * self.sfreq()).round_ties_even();
+        if !(m.is_finite() && m >= 1.0) {
+            return Err(Error::invalid(
+                "window_len",
+                window_len,
+                "a window of at least one sample [ms]",
+            ));
+        }
+        let m = m as usize;
+        let w = hamming(m);
+        for (_, v) in &mut self.data {
+            *v = convolve_same(v, &w);
+        }
+        Ok(self)
+    }
+}
+
+/// numpy's symmetric Hamming window of length `m`, normalised to sum 1.
+pub fn hamming(m: usize) -> Vec<f64> {
+    if m == 1 {
+        return vec![1.0];
+    }
+    let w: Vec<f64> = (0..m)
+        .map(|k| 0.54 - 0.46 * (2.0 * std::f64::consts::PI * k as f64 / (m - 1) as f64).cos())
+        .collect();
+    let s: f64 = w.iter().sum();
+    w.into_iter().map(|x| x / s).collect()
+}
+
+/// The centred `len(x)` samples of the full convolution `x * w` (zero-padded edges).
+pub fn convolve_same(x: &[f64], w: &[f64]) -> Vec<f64> {
+    let (n, m) = (x.len(), w.len());
+    let off = (m - 1) / 2;
+    (0..n)
+        .map(|i| {
+            let k = i + off; // index into the full convolution
+            let lo = k.saturating_sub(m - 1);
+            let hi = k.min(n - 1);
+            (lo..=hi).map(|j| x[j] * w[k - j]).sum()
+        })
+        .collect()
+}
+
+/// Sample-wise mean of several dipoles (hnn-core's `average_dipoles`).
+pub fn average_dipoles(dpls: &[Dipole]) -> Result<Dipole> {
+    let first = dpls
+        .first()
+        .ok_or_else(|| Error::invalid("dipoles", "an empty list", "at least one dipole"))?;
+    for d in dpls {
+        if d.nave > 1 {
+            return Err(Error::invalid(
+                "dipole nave",
+                d.nave,
+                "single-trial dipoles (nave 1)",
+            ));
+        }
+        if d.times.len() != first.times.len() || d.data.len() != first.data.len() {
+            return Err(Error::invalid(
+                "dipoles",
+                "different lengths",
+                "dipoles of the same simulation",
+            ));
+        }
+        if d.scale_applied != first.scale_applied {
+            return Err(Error::invalid(
+                "dipole scale_applied",
+                d.scale_applied,
+                "the same scale for every dipole",
+            ));
+        }
+    }
+    let n = dpls.len() as f64;
+    let mut out = first.clone();
+    for (ki, (_, v)) in out.data.iter_mut().enumerate() {
+        for (i, x) in v.iter_mut().enumerate() {
+            *x = dpls.iter().map(|d| d.data[ki].1[i]).sum::<f64>() / n;
+        }
+    }
+    out.nave = dpls.len();
+    Ok(out)
+}

@@ -81,7 +81,23 @@ def gamma():
     return net, dict(tstop=150.0, n_trials=1)
 
 
-FIXTURES = dict(joss=joss, erp=erp, alpha=alpha, gamma=gamma)
+def law_erp():
+    """law_2021_model with the ERP drives."""
+    from hnn_core import law_2021_model
+    net = law_2021_model()
+    add_erp_drives_to_jones_model(net)
+    return net, dict(tstop=170.0, n_trials=1)
+
+
+def calcium_erp():
+    """calcium_model with the ERP drives."""
+    from hnn_core import calcium_model
+    net = calcium_model()
+    add_erp_drives_to_jones_model(net)
+    return net, dict(tstop=170.0, n_trials=1)
+
+
+FIXTURES = dict(joss=joss, erp=erp, alpha=alpha, gamma=gamma, law_erp=law_erp, calcium_erp=calcium_erp)
 
 
 def write_rows(path, header, rows):

@@ -1,0 +1,3 @@
+//! Files hnn-core reads and writes.
+
+pub mod text;

@@ -1,0 +1,218 @@
+//! `simulate_dipole`, `Dipole` and `CellResponse` in scripts.
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use rhai::{Array, Dynamic, Engine, Map};
+
+use super::handles::{CellResponseHandle, DipoleHandle, NetHandle};
+use super::kwargs::{Kw, RhaiResult, err, lib, num, string, uint};
+use crate::io::text;
+use crate::results::dipole::average_dipoles;
+use crate::sim::RecordSections;
+use crate::sim::network::{SimConfig, simulate_dipole};
+
+fn record(v: Option<&Dynamic>, what: &str) -> RhaiResult<RecordSections> {
+    match v {
+        None => Ok(RecordSections::None),
+        Some(v) if v.as_bool() == Ok(false) => Ok(RecordSections::None),
+        Some(v) => match string(v, what)?.as_str() {
+            "soma" => Ok(RecordSections::Soma),
+            "all" => Ok(RecordSections::All),
+            other => err(format!(
+                "{what}: expected false, \"soma\" or \"all\", got \"{other}\""
+            )),
+        },
+    }
+}
+
+fn simulate(net: &mut NetHandle, map: Map) -> RhaiResult<Array> {
+    let kw = Kw::new(
+        "simulate_dipole",
+        map,
+        &[
+            "tstop",
+            "dt",
+            "n_trials",
+            "record_vsec",
+            "record_isec",
+            "record_ca",
+            "postproc",
+            "verbose",
+        ],
+    )?;
+    let mut cfg = SimConfig::new(num(kw.req("tstop")?, "tstop")?);
+    cfg.dt = kw.num_or("dt", 0.025)?;
+    if let Some(v) = kw.get("n_trials") {
+        cfg.n_trials = uint(v, "n_trials")?;
+    }
+    cfg.record_vsec = record(kw.get("record_vsec"), "record_vsec")?;
+    cfg.record_isec = record(kw.get("record_isec"), "record_isec")?;
+    cfg.record_ca = record(kw.get("record_ca"), "record_ca")?;
+    if kw.get("postproc").is_some_and(|v| v.as_bool() == Ok(true)) {
+        return err(
+            "simulate_dipole: postproc is deprecated in hnn-core and not supported; call dpl.smooth(...) and dpl.scale(...)",
+        );
+    }
+    cfg.threads = super::threads();
+    let out = {
+        let state = net.0.borrow();
+        lib(simulate_dipole(&state.net, &cfg))?
+    };
+    net.0.borrow_mut().cell_response = Some(out.cell_response);
+    Ok(out
+        .dipoles
+        .into_iter()
+        .map(|d| Dynamic::from(DipoleHandle(Rc::new(RefCell::new(d)))))
+        .collect())
+}
+
+fn floats(v: &[f64]) -> Array {
+    v.iter().map(|x| Dynamic::from(*x)).collect()
+}
+
+fn path_of(p: &str) -> PathBuf {
+    PathBuf::from(p)
+}
+
+/// Register the results API.
+pub fn register(engine: &mut Engine) {
+    engine.register_type_with_name::<DipoleHandle>("Dipole");
+    engine.register_type_with_name::<CellResponseHandle>("CellResponse");
+    engine.register_fn("simulate_dipole", simulate);
+    engine.register_fn("simulate_dipole", |net: &mut NetHandle, tstop: f64| {
+        let mut m = Map::new();
+        m.insert("tstop".into(), tstop.into());
+        simulate(net, m)
+    });
+    engine.register_fn("simulate_dipole", |net: &mut NetHandle, tstop: i64| {
+        let mut m = Map::new();
+        m.insert("tstop".into(), (tstop as f64).into());
+        simulate(net, m)
+    });
+    engine.register_get("cell_response", |net: &mut NetHandle| -> Dynamic {
+        net.0
+            .borrow()
+            .cell_response
+            .clone()
+            .map_or(Dynamic::UNIT, |c| {
+                Dynamic::from(CellResponseHandle(Rc::new(c)))
+            })
+    });
+
+    engine.register_get("times", |d: &mut DipoleHandle| floats(&d.0.borrow().times));
+    engine.register_get("data", |d: &mut DipoleHandle| -> Map {
+        d.0.borrow()
+            .data
+            .iter()
+            .map(|(k, v)| (k.as_str().into(), floats(v).into()))
+            .collect()
+    });
+    engine.register_get("sfreq", |d: &mut DipoleHandle| d.0.borrow().sfreq());
+    engine.register_get("nave", |d: &mut DipoleHandle| d.0.borrow().nave as i64);
+    engine.register_get("scale_applied", |d: &mut DipoleHandle| {
+        d.0.borrow().scale_applied
+    });
+    engine.register_fn("copy", |d: &mut DipoleHandle| {
+        DipoleHandle(Rc::new(RefCell::new(d.0.borrow().clone())))
+    });
+    engine.register_fn(
+        "scale",
+        |d: &mut DipoleHandle, f: Dynamic| -> RhaiResult<DipoleHandle> {
+            lib(d.0.borrow_mut().scale(num(&f, "scale factor")?).map(|_| ()))?;
+            Ok(d.clone())
+        },
+    );
+    engine.register_fn(
+        "smooth",
+        |d: &mut DipoleHandle, w: Dynamic| -> RhaiResult<DipoleHandle> {
+            lib(d.0.borrow_mut().smooth(num(&w, "window_len")?).map(|_| ()))?;
+            Ok(d.clone())
+        },
+    );
+    engine.register_fn("write", |d: &mut DipoleHandle, p: &str| -> RhaiResult<()> {
+        lib(text::write_dipole(&d.0.borrow(), &path_of(p)))
+    });
+    engine.register_fn("to_string", |d: &mut DipoleHandle| {
+        let d = d.0.borrow();
+        format!(
+            "<Dipole | n_times : {}, tmin : {:.3}, tmax : {:.3}>",
+            d.times.len(),
+            d.times.first().copied().unwrap_or(0.0),
+            d.times.last().copied().unwrap_or(0.0)
+        )
+    });
+    engine.register_fn("to_debug", |d: &mut DipoleHandle| {
+        format!("<Dipole | n_times : {}>", d.0.borrow().times.len())
+    });
+    engine.register_fn("average_dipoles", |a: Array| -> RhaiResult<DipoleHandle> {
+        let ds = a
+            .iter()
+            .map(|x| {
+                x.clone()
+                    .try_cast::<DipoleHandle>()
+                    .map(|h| h.0.borrow().clone())
+                    .ok_or_else(|| "average_dipoles: expected an array of Dipoles".to_string())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(DipoleHandle(Rc::new(RefCell::new(lib(average_dipoles(
+            &ds,
+        ))?))))
+    });
+    engine.register_fn("read_dipole", |p: &str| -> RhaiResult<DipoleHandle> {
+        Ok(DipoleHandle(Rc::new(RefCell::new(lib(
+            text::read_dipole(&path_of(p)),
+        )?))))
+    });
+
+    engine.register_get("spike_times", |c: &mut CellResponseHandle| -> Array {
+        c.0.spike_times
+            .iter()
+            .map(|t| Dynamic::from(floats(t)))
+            .collect()
+    });
+    engine.register_get("spike_gids", |c: &mut CellResponseHandle| -> Array {
+        c.0.spike_gids
+            .iter()
+            .map(|g| {
+                Dynamic::from(
+                    g.iter()
+                        .map(|x| Dynamic::from(*x as i64))
+                        .collect::<Array>(),
+                )
+            })
+            .collect()
+    });
+    engine.register_get("spike_types", |c: &mut CellResponseHandle| -> Array {
+        c.0.spike_types
+            .iter()
+            .map(|g| {
+                Dynamic::from(
+                    g.iter()
+                        .map(|x| Dynamic::from(x.clone()))
+                        .collect::<Array>(),
+                )
+            })
+            .collect()
+    });
+    engine.register_get("times", |c: &mut CellResponseHandle| floats(&c.0.times));
+    engine.register_fn(
+        "write",
+        |c: &mut CellResponseHandle, p: &str| -> RhaiResult<Array> {
+            Ok(lib(text::write_spikes(&c.0, p))?
+                .into_iter()
+                .map(Dynamic::from)
+                .collect())
+        },
+    );
+    engine.register_fn("to_string", |c: &mut CellResponseHandle| {
+        format!(
+            "<CellResponse | {} simulation trials>",
+            c.0.spike_times.len()
+        )
+    });
+    engine.register_fn("to_debug", |c: &mut CellResponseHandle| {
+        format!("<CellResponse | {} trials>", c.0.spike_times.len())
+    });
+}

@@ -1,0 +1,38 @@
+//! Script-side handles: shared like Python objects (assignment shares, `.copy()` copies).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::network::Network;
+use crate::results::{CellResponse, Dipole};
+
+/// A network and the cell response of its last simulation (hnn-core keeps it on the net).
+#[derive(Debug)]
+pub struct NetState {
+    /// The description.
+    pub net: Network,
+    /// Set by `simulate_dipole`.
+    pub cell_response: Option<CellResponse>,
+}
+
+/// `Network` in scripts.
+#[derive(Debug, Clone)]
+pub struct NetHandle(pub Rc<RefCell<NetState>>);
+
+impl NetHandle {
+    /// Wrap a network.
+    pub fn new(net: Network) -> Self {
+        NetHandle(Rc::new(RefCell::new(NetState {
+            net,
+            cell_response: None,
+        })))
+    }
+}
+
+/// `Dipole` in scripts (in-place `scale`/`smooth` change every alias, as in Python).
+#[derive(Debug, Clone)]
+pub struct DipoleHandle(pub Rc<RefCell<Dipole>>);
+
+/// `CellResponse` in scripts.
+#[derive(Debug, Clone)]
+pub struct CellResponseHandle(pub Rc<CellResponse>);

@@ -1,0 +1,144 @@
+//! The Rhai layer: one engine factory, thin adapters over the library, one diagnostics
+//! printer, the REPL. Nothing else depends on this module and no numerics live here.
+
+pub mod api_network;
+pub mod api_results;
+pub mod diagnostics;
+pub mod handles;
+pub mod help;
+pub mod kwargs;
+pub mod repl;
+
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+
+use rhai::{AST, Dynamic, Engine, Scope};
+
+thread_local! {
+    static THREADS: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+/// Worker threads for simulations started from scripts (`hnn --threads N`).
+pub fn set_threads(n: Option<usize>) {
+    THREADS.with(|t| t.set(n));
+}
+
+pub(crate) fn threads() -> Option<usize> {
+    THREADS.with(|t| t.get())
+}
+
+/// What a script run knows besides its source.
+#[derive(Debug, Clone, Default)]
+pub struct ScriptContext {
+    /// Constants from `-D NAME=VALUE`.
+    pub constants: Vec<(String, Dynamic)>,
+    /// Arguments after `--` (the script's `ARGS`).
+    pub args: Vec<String>,
+}
+
+impl ScriptContext {
+    /// `-D NAME=VALUE`: a number when VALUE parses as one, else a string.
+    pub fn define(&mut self, spec: &str) -> Result<(), String> {
+        let (name, value) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("-D {spec}: expected NAME=VALUE"))?;
+        if name.is_empty()
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            || name.starts_with(|c: char| c.is_ascii_digit())
+        {
+            return Err(format!("-D {spec}: '{name}' is not a valid constant name"));
+        }
+        let v = if let Ok(i) = value.parse::<i64>() {
+            Dynamic::from(i)
+        } else if let Ok(f) = value.parse::<f64>() {
+            Dynamic::from(f)
+        } else {
+            Dynamic::from(value.to_string())
+        };
+        self.constants.push((name.to_string(), v));
+        Ok(())
+    }
+
+    /// A scope holding the constants and `ARGS`.
+    pub fn scope(&self) -> Scope<'static> {
+        let mut s = Scope::new();
+        for (k, v) in &self.constants {
+            s.push_constant_dynamic(k.clone(), v.clone());
+        }
+        s.push_constant(
+            "ARGS",
+            self.args
+                .iter()
+                .map(|a| Dynamic::from(a.clone()))
+                .collect::<rhai::Array>(),
+        );
+        s
+    }
+}
+
+/// The one place an `Engine` is assembled (runner, REPL and tests share it).
+pub fn build_engine() -> Engine {
+    let mut engine = Engine::new();
+    engine.set_max_expr_depths(256, 256);
+    api_network::register(&mut engine);
+    api_results::register(&mut engine);
+    engine.register_fn("help", help::overview);
+    engine.register_fn("help", |name: &str| -> String {
+        match help::lookup(name) {
+            Some(d) => format!("{}\n    {}", d.signature, d.doc),
+            None => format!("no help for '{name}'; help() lists every function"),
+        }
+    });
+    engine.on_print(|s| println!("{s}"));
+    engine
+}
+
+/// Compile a script file (recording its path so relative imports resolve beside it).
+pub fn compile_file(engine: &Engine, path: &Path) -> Result<AST, String> {
+    let src = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut ast = engine
+        .compile(&src)
+        .map_err(|e| diagnostics::parse_error(&path.display().to_string(), &src, &e))?;
+    ast.set_source(path.display().to_string());
+    Ok(ast)
+}
+
+/// Run a script file; errors come back formatted with file, line, column and a caret.
+pub fn run_file(path: &Path, ctx: &ScriptContext) -> Result<(), String> {
+    let mut engine = build_engine();
+    if let Some(dir) = path.parent() {
+        engine.set_module_resolver(rhai::module_resolvers::FileModuleResolver::new_with_path(
+            if dir.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                dir.to_path_buf()
+            },
+        ));
+    }
+    let src = std::fs::read_to_string(path)
+        .map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
+    let ast = compile_file(&engine, path)?;
+    let mut scope = ctx.scope();
+    engine
+        .run_ast_with_scope(&mut scope, &ast)
+        .map_err(|e| diagnostics::runtime_error(&path.display().to_string(), &src, &e))
+}
+
+/// Run code given on the command line (`hnn -e CODE`).
+pub fn run_code(code: &str, ctx: &ScriptContext) -> Result<(), String> {
+    let engine = build_engine();
+    let ast = engine
+        .compile(code)
+        .map_err(|e| diagnostics::parse_error("<-e>", code, &e))?;
+    let mut scope = ctx.scope();
+    engine
+        .run_ast_with_scope(&mut scope, &ast)
+        .map_err(|e| diagnostics::runtime_error("<-e>", code, &e))
+}
+
+/// Parse and resolve a file without running it (`hnn check`).
+pub fn check_file(path: &Path) -> Result<(), String> {
+    let engine = build_engine();
+    compile_file(&engine, path).map(|_| ())
+}

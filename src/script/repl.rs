@@ -1,0 +1,201 @@
+//! The interactive `hnn` prompt: persistent history, multi-line input (an incomplete
+//! statement continues on the next line), tab completion of the API's names and keywords,
+//! `help()`, and values printed as summaries.
+
+use std::borrow::Cow;
+
+use rhai::{AST, Dynamic, Engine, Scope};
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::highlight::Highlighter;
+use rustyline::hint::Hinter;
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::{Context, Editor, Helper};
+
+use super::{ScriptContext, build_engine, diagnostics, help};
+
+/// Names offered by tab completion: functions, methods, properties and keyword names.
+fn words() -> Vec<String> {
+    let mut w: Vec<String> = help::API.iter().map(|d| d.name.to_string()).collect();
+    for d in help::API {
+        // keyword names from the signature's map literal
+        if let Some(i) = d.signature.find("#{") {
+            for k in d.signature[i + 2..].split([',', '}', ' ', ':']) {
+                let k = k.trim();
+                if !k.is_empty()
+                    && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && !k.chars().all(|c| c.is_ascii_digit())
+                {
+                    w.push(k.to_string());
+                }
+            }
+        }
+    }
+    for extra in [
+        "let",
+        "print",
+        "for",
+        "while",
+        "if",
+        "else",
+        "true",
+        "false",
+        "L2_basket",
+        "L2_pyramidal",
+        "L5_basket",
+        "L5_pyramidal",
+        "proximal",
+        "distal",
+        "soma",
+    ] {
+        w.push(extra.to_string());
+    }
+    w.sort();
+    w.dedup();
+    w
+}
+
+struct ReplHelper {
+    words: Vec<String>,
+    engine: Engine,
+}
+
+impl Completer for ReplHelper {
+    type Candidate = Pair;
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let start = line[..pos]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        let prefix = &line[start..pos];
+        if prefix.is_empty() {
+            return Ok((pos, vec![]));
+        }
+        let c = self
+            .words
+            .iter()
+            .filter(|w| w.starts_with(prefix))
+            .map(|w| Pair {
+                display: w.clone(),
+                replacement: w.clone(),
+            })
+            .collect();
+        Ok((start, c))
+    }
+}
+
+impl Hinter for ReplHelper {
+    type Hint = String;
+}
+
+impl Highlighter for ReplHelper {
+    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(
+        &'s self,
+        prompt: &'p str,
+        _default: bool,
+    ) -> Cow<'b, str> {
+        Cow::Borrowed(prompt)
+    }
+}
+
+impl Validator for ReplHelper {
+    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
+        let input = ctx.input();
+        match self.engine.compile(input) {
+            Err(e)
+                if matches!(e.err_type(), rhai::ParseErrorType::UnexpectedEOF)
+                    || input.trim_end().ends_with('\\') =>
+            {
+                Ok(ValidationResult::Incomplete)
+            }
+            Err(e)
+                if format!("{}", e.err_type()).contains("Expecting '}'")
+                    || format!("{}", e.err_type()).contains("Expecting ')'")
+                    || format!("{}", e.err_type()).contains("Expecting ']'") =>
+            {
+                Ok(ValidationResult::Incomplete)
+            }
+            _ => Ok(ValidationResult::Valid(None)),
+        }
+    }
+}
+
+impl Helper for ReplHelper {}
+
+fn history_path() -> std::path::PathBuf {
+    if let Ok(p) = std::env::var("HNN_HISTORY") {
+        return p.into();
+    }
+    let home = std::env::var("HOME").unwrap_or_else(|_| ".".into());
+    std::path::Path::new(&home).join(".hnn_history")
+}
+
+/// Run the prompt until end of input or `exit`/`quit`.
+pub fn run(ctx: &ScriptContext) -> Result<(), String> {
+    let engine = build_engine();
+    let helper = ReplHelper {
+        words: words(),
+        engine: build_engine(),
+    };
+    let mut rl: Editor<ReplHelper, rustyline::history::DefaultHistory> =
+        Editor::new().map_err(|e| format!("cannot start the prompt: {e}"))?;
+    rl.set_helper(Some(helper));
+    let hist = history_path();
+    let _ = rl.load_history(&hist);
+    println!(
+        "hnn {} — hnn-core's API in Rhai. help() lists functions; exit or Ctrl-D quits.",
+        env!("CARGO_PKG_VERSION")
+    );
+    let mut scope: Scope = ctx.scope();
+    let mut ast_acc = AST::empty();
+    loop {
+        match rl.readline("hnn> ") {
+            Ok(line) => {
+                let code = line.trim();
+                if code.is_empty() {
+                    continue;
+                }
+                let _ = rl.add_history_entry(line.as_str());
+                let _ = rl.save_history(&hist);
+                if code == "exit" || code == "quit" || code == "exit()" || code == "quit()" {
+                    break;
+                }
+                match engine.compile_with_scope(&scope, code) {
+                    Err(e) => eprintln!("{}", diagnostics::parse_error("<repl>", code, &e)),
+                    Ok(ast) => {
+                        // keep functions defined earlier
+                        let merged = ast_acc.merge(&ast);
+                        match engine.eval_ast_with_scope::<Dynamic>(&mut scope, &merged) {
+                            Ok(v) if !v.is_unit() => println!("{}", show(&engine, v)),
+                            Ok(_) => {}
+                            Err(e) => {
+                                eprintln!("{}", diagnostics::runtime_error("<repl>", code, &e))
+                            }
+                        }
+                        ast_acc = ast_acc.merge(&ast.clone_functions_only());
+                    }
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(format!("prompt error: {e}")),
+        }
+    }
+    let _ = rl.save_history(&hist);
+    Ok(())
+}
+
+fn show(engine: &Engine, v: Dynamic) -> String {
+    if v.is::<String>() || v.is_string() {
+        return v.into_string().unwrap_or_default();
+    }
+    // use the registered to_string of custom types
+    match engine.call_fn::<String>(&mut Scope::new(), &AST::empty(), "to_string", (v.clone(),)) {
+        Ok(s) => s,
+        Err(_) => v.to_string(),
+    }
+}
