@@ -499,6 +499,18 @@ pub fn register(engine: &mut Engine) {
          d: Dynamic,
          l: Dynamic| { add_connection(net, [s, t, loc, r, w, d, l], Map::new()) },
     );
+    engine.register_fn(
+        "add_connection",
+        |net: &mut NetHandle,
+         s: Dynamic,
+         t: Dynamic,
+         loc: Dynamic,
+         r: Dynamic,
+         w: Dynamic,
+         d: Dynamic,
+         l: Dynamic,
+         m: Map| { add_connection(net, [s, t, loc, r, w, d, l], m) },
+    );
     engine.register_fn("add_connection", |net: &mut NetHandle, m: Map| {
         let mut m = m;
         let mut take = |k: &str| -> RhaiResult<Dynamic> {

@@ -68,6 +68,16 @@ fn simulate(net: &mut NetHandle, map: Map) -> RhaiResult<Array> {
         .collect())
 }
 
+/// hnn-core's `<Dipole | n_times : ..., tmin : ..., tmax : ...>`.
+pub fn dipole_summary(d: &crate::results::Dipole) -> String {
+    format!(
+        "<Dipole | n_times : {}, tmin : {:.3}, tmax : {:.3}>",
+        d.times.len(),
+        d.times.first().copied().unwrap_or(0.0),
+        d.times.last().copied().unwrap_or(0.0)
+    )
+}
+
 fn floats(v: &[f64]) -> Array {
     v.iter().map(|x| Dynamic::from(*x)).collect()
 }
@@ -135,13 +145,7 @@ pub fn register(engine: &mut Engine) {
         lib(text::write_dipole(&d.0.borrow(), &path_of(p)))
     });
     engine.register_fn("to_string", |d: &mut DipoleHandle| {
-        let d = d.0.borrow();
-        format!(
-            "<Dipole | n_times : {}, tmin : {:.3}, tmax : {:.3}>",
-            d.times.len(),
-            d.times.first().copied().unwrap_or(0.0),
-            d.times.last().copied().unwrap_or(0.0)
-        )
+        dipole_summary(&d.0.borrow())
     });
     engine.register_fn("to_debug", |d: &mut DipoleHandle| {
         format!("<Dipole | n_times : {}>", d.0.borrow().times.len())

@@ -142,3 +142,29 @@ pub fn check_file(path: &Path) -> Result<(), String> {
     let engine = build_engine();
     compile_file(&engine, path).map(|_| ())
 }
+
+/// A value as the REPL and `print` show it: hnn-core-like summaries for our types.
+pub fn show(v: &Dynamic) -> String {
+    if let Some(n) = v.read_lock::<handles::NetHandle>() {
+        return n.0.borrow().net.summary();
+    }
+    if let Some(d) = v.read_lock::<handles::DipoleHandle>() {
+        return api_results::dipole_summary(&d.0.borrow());
+    }
+    if let Some(c) = v.read_lock::<handles::CellResponseHandle>() {
+        return format!(
+            "<CellResponse | {} simulation trials>",
+            c.0.spike_times.len()
+        );
+    }
+    if let Some(a) = v.read_lock::<rhai::Array>() {
+        let items: Vec<String> = a.iter().take(20).map(show).collect();
+        let more = if a.len() > 20 {
+            format!(", ... ({} items)", a.len())
+        } else {
+            String::new()
+        };
+        return format!("[{}{more}]", items.join(", "));
+    }
+    v.to_string()
+}

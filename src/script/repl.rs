@@ -170,7 +170,9 @@ pub fn run(ctx: &ScriptContext) -> Result<(), String> {
                         // keep functions defined earlier
                         let merged = ast_acc.merge(&ast);
                         match engine.eval_ast_with_scope::<Dynamic>(&mut scope, &merged) {
-                            Ok(v) if !v.is_unit() => println!("{}", show(&engine, v)),
+                            Ok(v) if !v.is_unit() && !code.ends_with(';') => {
+                                println!("{}", super::show(&v))
+                            }
                             Ok(_) => {}
                             Err(e) => {
                                 eprintln!("{}", diagnostics::runtime_error("<repl>", code, &e))
@@ -187,15 +189,4 @@ pub fn run(ctx: &ScriptContext) -> Result<(), String> {
     }
     let _ = rl.save_history(&hist);
     Ok(())
-}
-
-fn show(engine: &Engine, v: Dynamic) -> String {
-    if v.is::<String>() || v.is_string() {
-        return v.into_string().unwrap_or_default();
-    }
-    // use the registered to_string of custom types
-    match engine.call_fn::<String>(&mut Scope::new(), &AST::empty(), "to_string", (v.clone(),)) {
-        Ok(s) => s,
-        Err(_) => v.to_string(),
-    }
 }

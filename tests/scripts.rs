@@ -1,0 +1,107 @@
+//! Every tutorial in scripts/ runs through the `hnn` binary and writes its outputs.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn hnn() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_hnn"))
+}
+
+#[test]
+fn every_script_runs() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts");
+    let mut scripts: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rhai"))
+        .collect();
+    scripts.sort();
+    assert!(scripts.len() >= 5, "expected the tutorials in scripts/");
+    for s in scripts {
+        let out = std::env::temp_dir().join(format!(
+            "hnn_script_{}",
+            s.file_stem().unwrap().to_string_lossy()
+        ));
+        std::fs::create_dir_all(&out).unwrap();
+        let r = hnn()
+            .arg("run")
+            .arg(&s)
+            .arg("-D")
+            .arg(format!("OUT={}", out.display()))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert!(r.status.success(), "{} failed:\n{stderr}", s.display());
+        let files: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+        assert!(!files.is_empty(), "{} wrote nothing into OUT", s.display());
+    }
+}
+
+#[test]
+fn joss_script_writes_hnn_core_files() {
+    let out = std::env::temp_dir().join("hnn_joss_files");
+    std::fs::create_dir_all(&out).unwrap();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/joss_example.rhai");
+    let r = hnn()
+        .arg(&script)
+        .arg("-D")
+        .arg(format!("OUT={}", out.display()))
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let dpl = hnn::io::text::read_dipole(&out.join("dpl.txt")).unwrap();
+    assert_eq!(dpl.times.len(), 4001);
+    assert_eq!(dpl.data.len(), 3);
+    let spikes = std::fs::read_to_string(out.join("spk_0.txt")).unwrap();
+    let first: Vec<&str> = spikes.lines().next().unwrap().split('\t').collect();
+    assert_eq!(first.len(), 3);
+    assert!(first[0].parse::<f64>().is_ok() && first[1].parse::<usize>().is_ok());
+    assert_eq!(
+        spikes.lines().count(),
+        612,
+        "the JOSS example gives hnn-core's 612 spikes"
+    );
+}
+
+#[test]
+fn constants_args_and_eval() {
+    let r = hnn()
+        .args([
+            "-D",
+            "N=3",
+            "-D",
+            "NAME=abc",
+            "-e",
+            "print(N * 2); print(NAME); print(ARGS);",
+            "--",
+            "x",
+            "y",
+        ])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let s = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        s.contains('6') && s.contains("abc") && s.contains("\"x\""),
+        "{s}"
+    );
+    let r = hnn().args(["--version"]).output().unwrap();
+    assert!(r.status.success() && String::from_utf8_lossy(&r.stdout).contains("hnn"));
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/joss_example.rhai");
+    let r = hnn().arg("check").arg(&script).output().unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+}
+
+#[test]
+fn api_reference_is_current() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/api.md");
+    let want = hnn::script::help::markdown();
+    if std::env::var("HNN_UPDATE_DOCS").is_ok() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        have, want,
+        "docs/api.md is stale: run HNN_UPDATE_DOCS=1 cargo test --test scripts"
+    );
+}
