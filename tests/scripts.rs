@@ -105,3 +105,23 @@ fn api_reference_is_current() {
         "docs/api.md is stale: run HNN_UPDATE_DOCS=1 cargo test --test scripts"
     );
 }
+
+#[test]
+fn stdlib_modules_import_and_match_the_native_api() {
+    let code = r#"
+        import "hnn/erp" as erp;
+        import "hnn/utils" as u;
+        if u::linspace(0, 1, 3) != [0.0, 0.5, 1.0] { throw "linspace"; }
+        let a = jones_2009_model(#{ mesh_shape: [3, 3] });
+        erp::add_drives(a, 0.0);
+        let b = jones_2009_model(#{ mesh_shape: [3, 3] });
+        add_erp_drives_to_jones_model(b);
+        let da = simulate_dipole(a, #{ tstop: 70.0 });
+        let db = simulate_dipole(b, #{ tstop: 70.0 });
+        if da[0].data.agg != db[0].data.agg { throw "the stdlib ERP drives differ from the native ones"; }
+        print("same");
+    "#;
+    let r = hnn().args(["-e", code]).output().unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(String::from_utf8_lossy(&r.stdout).contains("same"));
+}

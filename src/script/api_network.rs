@@ -598,15 +598,6 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_get("connectivity", connectivity);
     engine.register_get("external_drives", external_drives);
-    engine.register_get("cell_types", |net: &mut NetHandle| -> Array {
-        net.0
-            .borrow()
-            .net
-            .cell_type_names()
-            .into_iter()
-            .map(Dynamic::from)
-            .collect()
-    });
     engine.register_fn("gid_to_type", |net: &mut NetHandle, gid: i64| -> Dynamic {
         net.0
             .borrow()

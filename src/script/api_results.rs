@@ -164,6 +164,9 @@ pub fn register(engine: &mut Engine) {
             &ds,
         ))?))))
     });
+    engine.register_fn("write_text", |p: &str, text: &str| -> RhaiResult<()> {
+        std::fs::write(p, text).map_err(|e| format!("write_text: cannot write '{p}': {e}").into())
+    });
     engine.register_fn("read_dipole", |p: &str| -> RhaiResult<DipoleHandle> {
         Ok(DipoleHandle(Rc::new(RefCell::new(lib(
             text::read_dipole(&path_of(p)),
@@ -201,6 +204,35 @@ pub fn register(engine: &mut Engine) {
             .collect()
     });
     engine.register_get("times", |c: &mut CellResponseHandle| floats(&c.0.times));
+    for (name, pick) in [
+        (
+            "vsec",
+            (|c: &crate::results::CellResponse| &c.vsec)
+                as fn(&crate::results::CellResponse) -> &Vec<crate::results::cell_response::Traces>,
+        ),
+        ("isec", |c| &c.isec),
+        ("ca", |c| &c.ca),
+    ] {
+        // per trial: gid -> section (or section_receptor) -> samples, as hnn-core's dicts
+        engine.register_get(name, move |c: &mut CellResponseHandle| -> Array {
+            pick(&c.0)
+                .iter()
+                .map(|trial| {
+                    let m: Map = trial
+                        .iter()
+                        .map(|(gid, secs)| {
+                            let inner: Map = secs
+                                .iter()
+                                .map(|(s, v)| (s.as_str().into(), floats(v).into()))
+                                .collect();
+                            (gid.to_string().into(), inner.into())
+                        })
+                        .collect();
+                    Dynamic::from(m)
+                })
+                .collect()
+        });
+    }
     engine.register_fn(
         "write",
         |c: &mut CellResponseHandle, p: &str| -> RhaiResult<Array> {

@@ -187,6 +187,16 @@ pub const API: &[FnDoc] = &[
         "cell_response.spike_types",
         "Per trial, the cell type or drive of each spike.",
     ),
+    f(
+        "vsec",
+        "cell_response.vsec[trial][\"gid\"][section]",
+        "Recorded voltages (record_vsec: \"soma\" or \"all\") [mV]; also isec (section_receptor keys) [nA] and ca [mM].",
+    ),
+    f(
+        "write_text",
+        "write_text(path, text)",
+        "Write a string to a file.",
+    ),
     f("help", "help() / help(\"name\")", "This help."),
 ];
 

@@ -1,6 +1,7 @@
 //! The Rhai layer: one engine factory, thin adapters over the library, one diagnostics
 //! printer, the REPL. Nothing else depends on this module and no numerics live here.
 
+pub mod api_cell;
 pub mod api_network;
 pub mod api_results;
 pub mod diagnostics;
@@ -10,7 +11,7 @@ pub mod kwargs;
 pub mod repl;
 
 use std::cell::Cell;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rhai::{AST, Dynamic, Engine, Scope};
 
@@ -82,6 +83,7 @@ pub fn build_engine() -> Engine {
     engine.set_max_expr_depths(256, 256);
     api_network::register(&mut engine);
     api_results::register(&mut engine);
+    api_cell::register(&mut engine);
     engine.register_fn("help", help::overview);
     engine.register_fn("help", |name: &str| -> String {
         match help::lookup(name) {
@@ -91,6 +93,37 @@ pub fn build_engine() -> Engine {
     });
     engine.on_print(|s| println!("{s}"));
     engine
+}
+
+/// Rhai modules shipped inside the binary, importable as `import "hnn/<name>"`.
+pub const STDLIB: &[(&str, &str)] = &[
+    ("hnn/utils", include_str!("../../stdlib/hnn/utils.rhai")),
+    ("hnn/erp", include_str!("../../stdlib/hnn/erp.rhai")),
+    ("hnn/rhythms", include_str!("../../stdlib/hnn/rhythms.rhai")),
+];
+
+/// Install the module resolver: the stdlib first, then files relative to `dir`.
+pub fn install_resolver(engine: &mut Engine, dir: Option<&Path>) -> Result<(), String> {
+    use rhai::module_resolvers::{
+        FileModuleResolver, ModuleResolversCollection, StaticModuleResolver,
+    };
+    let mut stdlib = StaticModuleResolver::new();
+    for (name, src) in STDLIB {
+        let ast = engine
+            .compile(src)
+            .map_err(|e| diagnostics::parse_error(name, src, &e))?;
+        let module = rhai::Module::eval_ast_as_new(Scope::new(), &ast, engine)
+            .map_err(|e| diagnostics::runtime_error(name, src, &e))?;
+        stdlib.insert(*name, module);
+    }
+    let mut all = ModuleResolversCollection::new();
+    all.push(stdlib);
+    all.push(match dir {
+        Some(d) if !d.as_os_str().is_empty() => FileModuleResolver::new_with_path(d),
+        _ => FileModuleResolver::new_with_path("."),
+    });
+    engine.set_module_resolver(all);
+    Ok(())
 }
 
 /// Compile a script file (recording its path so relative imports resolve beside it).
@@ -107,15 +140,7 @@ pub fn compile_file(engine: &Engine, path: &Path) -> Result<AST, String> {
 /// Run a script file; errors come back formatted with file, line, column and a caret.
 pub fn run_file(path: &Path, ctx: &ScriptContext) -> Result<(), String> {
     let mut engine = build_engine();
-    if let Some(dir) = path.parent() {
-        engine.set_module_resolver(rhai::module_resolvers::FileModuleResolver::new_with_path(
-            if dir.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                dir.to_path_buf()
-            },
-        ));
-    }
+    install_resolver(&mut engine, path.parent())?;
     let src = std::fs::read_to_string(path)
         .map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
     let ast = compile_file(&engine, path)?;
@@ -127,7 +152,8 @@ pub fn run_file(path: &Path, ctx: &ScriptContext) -> Result<(), String> {
 
 /// Run code given on the command line (`hnn -e CODE`).
 pub fn run_code(code: &str, ctx: &ScriptContext) -> Result<(), String> {
-    let engine = build_engine();
+    let mut engine = build_engine();
+    install_resolver(&mut engine, None)?;
     let ast = engine
         .compile(code)
         .map_err(|e| diagnostics::parse_error("<-e>", code, &e))?;
@@ -139,7 +165,8 @@ pub fn run_code(code: &str, ctx: &ScriptContext) -> Result<(), String> {
 
 /// Parse and resolve a file without running it (`hnn check`).
 pub fn check_file(path: &Path) -> Result<(), String> {
-    let engine = build_engine();
+    let mut engine = build_engine();
+    install_resolver(&mut engine, path.parent())?;
     compile_file(&engine, path).map(|_| ())
 }
 

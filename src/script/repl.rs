@@ -136,7 +136,8 @@ fn history_path() -> std::path::PathBuf {
 
 /// Run the prompt until end of input or `exit`/`quit`.
 pub fn run(ctx: &ScriptContext) -> Result<(), String> {
-    let engine = build_engine();
+    let mut engine = build_engine();
+    super::install_resolver(&mut engine, None)?;
     let helper = ReplHelper {
         words: words(),
         engine: build_engine(),
