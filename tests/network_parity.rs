@@ -346,6 +346,47 @@ fn calcium_model_with_erp_drives_matches_hnn_core() {
     check("calcium_erp", &net);
 }
 
+fn with_params(p: &hnn::io::params::Params) -> Network {
+    hnn::network::models::jones_2009_model_with_params(p, (10, 10), true).unwrap()
+}
+
+#[test]
+fn default_params_with_their_drives_match_hnn_core() {
+    check(
+        "params_default",
+        &with_params(&hnn::io::params::Params::hnn_core_default()),
+    );
+}
+
+/// The HNN GUI's parameter files are read from ../shared/data (see its README).
+fn gui_param(name: &str) -> Option<hnn::io::params::Params> {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/hnn/param")
+        .join(name);
+    if !path.exists() {
+        eprintln!(
+            "skipped: {} not found (the shared data folder is absent)",
+            path.display()
+        );
+        return None;
+    }
+    Some(hnn::io::params::Params::read(&path).unwrap())
+}
+
+#[test]
+fn gui_erp_param_file_matches_hnn_core() {
+    if let Some(p) = gui_param("ERPYes100Trials.param") {
+        check("params_erp_yes", &with_params(&p));
+    }
+}
+
+#[test]
+fn gui_alpha_and_beta_param_file_matches_hnn_core() {
+    if let Some(p) = gui_param("AlphaAndBeta.param") {
+        check("params_alpha_beta", &with_params(&p));
+    }
+}
+
 #[test]
 fn one_and_two_threads_give_identical_bits() {
     let net = erp();

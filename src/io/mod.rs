@@ -1,3 +1,4 @@
 //! Files hnn-core reads and writes.
 
+pub mod params;
 pub mod text;

@@ -6,6 +6,7 @@ pub mod connectivity;
 pub mod coords;
 pub mod drives;
 pub mod events;
+pub mod legacy;
 pub mod models;
 
 use std::ops::Range;

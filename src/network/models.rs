@@ -6,6 +6,7 @@ use super::connectivity::{ConnectionOptions, Gids, Targets};
 use super::drives::{DriveDynamics, DriveOptions};
 use super::{CellMetadata, CellType, Network};
 use crate::error::Result;
+use crate::io::params::Params;
 use crate::model::Receptor;
 use crate::model::templates;
 
@@ -75,13 +76,51 @@ fn connect(
 }
 
 /// The network of Jones et al. 2009 as implemented for Neymotin et al. 2020: 35 + 100 L2 and
-/// 35 + 100 L5 cells on a 10×10 column (or `mesh_shape`), all-to-all connectivity. No drives.
+/// 35 + 100 L5 cells on a 10×10 column (or `mesh_shape`), all-to-all connectivity with
+/// hnn-core's default weights. No drives.
 pub fn jones_2009_model(mesh_shape: (usize, usize)) -> Result<Network> {
+    jones_2009_model_with_params(&Params::hnn_core_default(), mesh_shape, false)
+}
+
+/// [`jones_2009_model`] with connection weights, threshold and temperature from a flat
+/// parameter set (hnn-core's `jones_2009_model(params)`; missing weights are 0, as in
+/// hnn-core). With `add_drives_from_params` the drives the parameters describe are added
+/// first, as hnn-core's `Network` constructor does (see
+/// [`super::legacy::add_drives_from_params`]).
+pub fn jones_2009_model_with_params(
+    p: &Params,
+    mesh_shape: (usize, usize),
+    add_drives_from_params: bool,
+) -> Result<Network> {
     use Receptor::*;
     let mut net = Network::new(default_cell_types(), mesh_shape)?;
-    for t in ["L2_pyramidal", "L5_pyramidal"] {
-        connect(&mut net, t, t, "proximal", Nmda, 5e-4, 3.0, false)?;
-        connect(&mut net, t, t, "proximal", Ampa, 5e-4, 3.0, false)?;
+    net.threshold = p.num("threshold")?;
+    net.celsius = p.num("celsius")?;
+    if add_drives_from_params {
+        super::legacy::add_drives_from_params(&mut net, p)?;
+    }
+    let g = |k: &str| p.num(&format!("gbar_{k}"));
+    for (t, s) in [("L2_pyramidal", "L2Pyr"), ("L5_pyramidal", "L5Pyr")] {
+        connect(
+            &mut net,
+            t,
+            t,
+            "proximal",
+            Nmda,
+            g(&format!("{s}_{s}_nmda"))?,
+            3.0,
+            false,
+        )?;
+        connect(
+            &mut net,
+            t,
+            t,
+            "proximal",
+            Ampa,
+            g(&format!("{s}_{s}_ampa"))?,
+            3.0,
+            false,
+        )?;
     }
     connect(
         &mut net,
@@ -89,7 +128,7 @@ pub fn jones_2009_model(mesh_shape: (usize, usize)) -> Result<Network> {
         "L2_pyramidal",
         "soma",
         Gabaa,
-        0.05,
+        g("L2Basket_L2Pyr_gabaa")?,
         50.0,
         true,
     )?;
@@ -99,7 +138,7 @@ pub fn jones_2009_model(mesh_shape: (usize, usize)) -> Result<Network> {
         "L2_pyramidal",
         "soma",
         Gabab,
-        0.05,
+        g("L2Basket_L2Pyr_gabab")?,
         50.0,
         true,
     )?;
@@ -109,7 +148,7 @@ pub fn jones_2009_model(mesh_shape: (usize, usize)) -> Result<Network> {
         "L5_pyramidal",
         "soma",
         Gabaa,
-        0.025,
+        g("L5Basket_L5Pyr_gabaa")?,
         70.0,
         true,
     )?;
@@ -119,7 +158,7 @@ pub fn jones_2009_model(mesh_shape: (usize, usize)) -> Result<Network> {
         "L5_pyramidal",
         "soma",
         Gabab,
-        0.025,
+        g("L5Basket_L5Pyr_gabab")?,
         70.0,
         true,
     )?;
@@ -129,7 +168,7 @@ pub fn jones_2009_model(mesh_shape: (usize, usize)) -> Result<Network> {
         "L5_pyramidal",
         "proximal",
         Ampa,
-        2.5e-4,
+        g("L2Pyr_L5Pyr")?,
         3.0,
         true,
     )?;
@@ -139,7 +178,7 @@ pub fn jones_2009_model(mesh_shape: (usize, usize)) -> Result<Network> {
         "L5_pyramidal",
         "distal",
         Ampa,
-        2.5e-4,
+        g("L2Pyr_L5Pyr")?,
         3.0,
         true,
     )?;
@@ -149,7 +188,7 @@ pub fn jones_2009_model(mesh_shape: (usize, usize)) -> Result<Network> {
         "L5_pyramidal",
         "distal",
         Gabaa,
-        1e-3,
+        g("L2Basket_L5Pyr")?,
         50.0,
         true,
     )?;
@@ -159,7 +198,7 @@ pub fn jones_2009_model(mesh_shape: (usize, usize)) -> Result<Network> {
         "L2_basket",
         "soma",
         Ampa,
-        5e-4,
+        g("L2Pyr_L2Basket")?,
         3.0,
         true,
     )?;
@@ -169,7 +208,7 @@ pub fn jones_2009_model(mesh_shape: (usize, usize)) -> Result<Network> {
         "L2_basket",
         "soma",
         Gabaa,
-        0.02,
+        g("L2Basket_L2Basket")?,
         20.0,
         true,
     )?;
@@ -179,7 +218,7 @@ pub fn jones_2009_model(mesh_shape: (usize, usize)) -> Result<Network> {
         "L5_basket",
         "soma",
         Gabaa,
-        0.02,
+        g("L5Basket_L5Basket")?,
         20.0,
         false,
     )?;
@@ -189,7 +228,7 @@ pub fn jones_2009_model(mesh_shape: (usize, usize)) -> Result<Network> {
         "L5_basket",
         "soma",
         Ampa,
-        5e-4,
+        g("L5Pyr_L5Basket")?,
         3.0,
         true,
     )?;
@@ -199,7 +238,7 @@ pub fn jones_2009_model(mesh_shape: (usize, usize)) -> Result<Network> {
         "L5_basket",
         "soma",
         Ampa,
-        2.5e-4,
+        g("L2Pyr_L5Basket")?,
         3.0,
         true,
     )?;

@@ -6,6 +6,7 @@ use super::handles::NetHandle;
 use super::kwargs::{
     Kw, RhaiResult, boolean, by_type, err, lib, num, one_or_by_type, string, uint,
 };
+use crate::io::params::Params;
 use crate::model::Receptor;
 use crate::network::Network;
 use crate::network::connectivity::{ConnectionOptions, Gids, Targets};
@@ -32,8 +33,53 @@ fn model(
     map: Map,
     f: fn((usize, usize)) -> crate::Result<Network>,
 ) -> RhaiResult<NetHandle> {
-    let kw = Kw::new(name, map, &["mesh_shape"])?;
-    Ok(NetHandle::new(lib(f(mesh(&kw)?))?))
+    let kw = Kw::new(
+        name,
+        map,
+        &[
+            "mesh_shape",
+            "params",
+            "add_drives_from_params",
+            "legacy_mode",
+        ],
+    )?;
+    if kw
+        .get("legacy_mode")
+        .is_some_and(|v| v.as_bool() == Ok(true))
+    {
+        return err(format!(
+            "{name}: legacy_mode=true is not supported (it only matters for matching the old HNN GUI)"
+        ));
+    }
+    let add = kw
+        .get("add_drives_from_params")
+        .map(|v| boolean(v, "add_drives_from_params"))
+        .transpose()?
+        .unwrap_or(false);
+    let params =
+        match kw.get("params") {
+            None => None,
+            Some(v) if v.is_string() => Some(lib(Params::read(std::path::Path::new(&string(
+                v, "params",
+            )?)))?),
+            Some(v) => Some(v.clone().try_cast::<Params>().ok_or_else(|| {
+                format!("{name}: params must be a file name or read_params(...)")
+            })?),
+        };
+    if params.is_none() && !add {
+        return Ok(NetHandle::new(lib(f(mesh(&kw)?))?));
+    }
+    if name != "jones_2009_model" && name != "neymotin_2020_model" {
+        return err(format!(
+            "{name}: params and add_drives_from_params are supported by jones_2009_model"
+        ));
+    }
+    let p = params.unwrap_or_else(Params::hnn_core_default);
+    Ok(NetHandle::new(lib(models::jones_2009_model_with_params(
+        &p,
+        mesh(&kw)?,
+        add,
+    ))?))
 }
 
 fn gids(v: &Dynamic, what: &str) -> RhaiResult<Gids> {
@@ -462,6 +508,20 @@ pub fn register(engine: &mut Engine) {
         engine.register_fn(name, move || model(name, Map::new(), f));
         engine.register_fn(name, move |m: Map| model(name, m, f));
     }
+    engine.register_type_with_name::<Params>("Params");
+    engine.register_fn("read_params", |path: &str| -> RhaiResult<Params> {
+        lib(Params::read(std::path::Path::new(path)))
+    });
+    engine.register_fn("to_string", |p: &mut Params| {
+        format!("<Params | {} parameters from {}>", p.values.len(), p.source)
+    });
+    engine.register_indexer_get(|p: &mut Params, key: &str| -> Dynamic {
+        match p.values.get(key) {
+            Some(crate::io::params::ParamValue::Num(x)) => (*x).into(),
+            Some(crate::io::params::ParamValue::Str(s)) => s.clone().into(),
+            None => Dynamic::UNIT,
+        }
+    });
     engine.register_fn(
         "add_erp_drives_to_jones_model",
         |net: &mut NetHandle| -> RhaiResult<NetHandle> {

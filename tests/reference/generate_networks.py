@@ -97,7 +97,34 @@ def calcium_erp():
     return net, dict(tstop=170.0, n_trials=1)
 
 
-FIXTURES = dict(joss=joss, erp=erp, alpha=alpha, gamma=gamma, law_erp=law_erp, calcium_erp=calcium_erp)
+SHARED_PARAM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data", "hnn", "param")
+
+
+def params_default():
+    """hnn-core's default.json with add_drives_from_params=True."""
+    net = jones_2009_model(add_drives_from_params=True)
+    return net, dict(tstop=170.0, n_trials=1)
+
+
+def params_erp_yes():
+    """The HNN GUI's ERPYes100Trials.param (from ../shared/data) with its drives."""
+    from hnn_core import read_params
+    net = jones_2009_model(read_params(os.path.join(SHARED_PARAM, "ERPYes100Trials.param")),
+                           add_drives_from_params=True)
+    return net, dict(tstop=170.0, n_trials=1)
+
+
+def params_alpha_beta():
+    """The HNN GUI's AlphaAndBeta.param (rhythmic drives, synchronous evoked inputs)."""
+    from hnn_core import read_params
+    net = jones_2009_model(read_params(os.path.join(SHARED_PARAM, "AlphaAndBeta.param")),
+                           add_drives_from_params=True)
+    return net, dict(tstop=250.0, n_trials=1)
+
+
+FIXTURES = dict(joss=joss, erp=erp, alpha=alpha, gamma=gamma, law_erp=law_erp, calcium_erp=calcium_erp,
+                params_default=params_default, params_erp_yes=params_erp_yes,
+                params_alpha_beta=params_alpha_beta)
 
 
 def write_rows(path, header, rows):

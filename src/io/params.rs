@@ -1,0 +1,275 @@
+//! hnn-core's flat parameter files: legacy HNN GUI `.param` ("key: value" lines) and flat
+//! `.json` (hnn-core's `read_params`). Values missing from a file take hnn-core's defaults
+//! (`params_default.py`), as its `Params` class does; keys it does not know are kept but,
+//! as in hnn-core, never used.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// hnn-core 0.6.1's `param/default.json` (BSD-3-Clause, © the HNN-core developers).
+pub const HNN_CORE_DEFAULT_JSON: &str = include_str!("hnn_core_default.json");
+
+/// One parameter value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamValue {
+    /// A number (ints are stored as floats, as every use is numeric).
+    Num(f64),
+    /// A string.
+    Str(String),
+}
+
+/// A flat parameter set.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Params {
+    /// Key → value.
+    pub values: BTreeMap<String, ParamValue>,
+    /// Where it came from (for messages).
+    pub source: String,
+}
+
+/// hnn-core's defaults of the keys hnn reads (`get_params_default`).
+fn default_value(key: &str) -> Option<f64> {
+    let fixed = [
+        ("tstop", 250.0),
+        ("threshold", 0.0),
+        ("celsius", 37.0),
+        ("t0_input_prox", 1000.0),
+        ("tstop_input_prox", 250.0),
+        ("f_input_prox", 10.0),
+        ("f_stdev_prox", 20.0),
+        ("events_per_cycle_prox", 2.0),
+        ("repeats_prox", 10.0),
+        ("t0_input_stdev_prox", 0.0),
+        ("t0_input_dist", 1000.0),
+        ("tstop_input_dist", 250.0),
+        ("f_input_dist", 10.0),
+        ("f_stdev_dist", 20.0),
+        ("events_per_cycle_dist", 2.0),
+        ("repeats_dist", 10.0),
+        ("t0_input_stdev_dist", 0.0),
+        ("input_prox_A_delay_L2", 0.1),
+        ("input_prox_A_delay_L5", 1.0),
+        ("input_dist_A_delay_L2", 5.0),
+        ("input_dist_A_delay_L5", 5.0),
+        ("sync_evinput", 1.0),
+        ("L2Basket_Gauss_mu", 2000.0),
+        ("L2Basket_Gauss_sigma", 3.6),
+        ("L2Pyr_Gauss_mu", 2000.0),
+        ("L2Pyr_Gauss_sigma", 3.6),
+        ("L5Pyr_Gauss_mu", 2000.0),
+        ("L5Pyr_Gauss_sigma", 4.8),
+        ("L5Basket_Gauss_mu", 2000.0),
+        ("L5Basket_Gauss_sigma", 2.0),
+        ("t0_pois", 0.0),
+        ("T_pois", -1.0),
+    ];
+    if let Some((_, v)) = fixed.iter().find(|(k, _)| *k == key) {
+        return Some(*v);
+    }
+    if key.starts_with("numspikes_ev") {
+        return Some(1.0);
+    }
+    // weights, seeds, evoked times and everything else numeric default to 0
+    if key.starts_with("gbar_")
+        || key.starts_with("input_")
+        || key.starts_with("prng_seedcore_")
+        || key.starts_with("t_ev")
+        || key.starts_with("sigma_t_ev")
+        || key.contains("_Pois_")
+        || key.contains("_Gauss_A_weight")
+    {
+        return Some(0.0);
+    }
+    None
+}
+
+impl Params {
+    /// hnn-core's `default.json`.
+    pub fn hnn_core_default() -> Params {
+        Params::from_json(HNN_CORE_DEFAULT_JSON, "hnn-core default.json")
+            .expect("the embedded default.json parses")
+    }
+
+    /// Read a `.param` or flat `.json` file (hnn-core's `read_params`).
+    pub fn read(path: &Path) -> Result<Params> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| {
+            Error::invalid(format!("file '{name}'"), e.to_string(), "a readable file")
+        })?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Error::invalid(format!("file '{name}'"), "not UTF-8", "a text file"))?;
+        let p = match path.extension().and_then(|e| e.to_str()) {
+            Some("json") => Params::from_json(&text, &name)?,
+            Some("param") => Params::from_param(&text, &name)?,
+            other => {
+                return Err(Error::invalid(
+                    format!("file '{name}'"),
+                    format!("extension {:?}", other.unwrap_or("")),
+                    "a .param or .json parameter file",
+                ));
+            }
+        };
+        if p.values.is_empty() {
+            return Err(Error::invalid(
+                format!("file '{name}'"),
+                "no parameters",
+                "a parameter file",
+            ));
+        }
+        Ok(p)
+    }
+
+    /// Parse HNN GUI "key: value" lines.
+    pub fn from_param(text: &str, source: &str) -> Result<Params> {
+        let mut values = BTreeMap::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let parts: Vec<&str> = line.trim_start().split(':').collect();
+            if parts.len() != 2 {
+                return Err(Error::invalid(
+                    format!("{source} line {}", i + 1),
+                    line.trim(),
+                    "'key: value'",
+                ));
+            }
+            let (k, v) = (parts[0].trim(), parts[1].trim());
+            if k.is_empty() {
+                return Err(Error::invalid(
+                    format!("{source} line {}", i + 1),
+                    line.trim(),
+                    "a key before ':'",
+                ));
+            }
+            let value = match v.parse::<f64>() {
+                Ok(x) if x.is_finite() => ParamValue::Num(x),
+                Ok(_) => {
+                    return Err(Error::invalid(
+                        format!("{source} line {} ({k})", i + 1),
+                        v,
+                        "a finite number",
+                    ));
+                }
+                Err(_) => ParamValue::Str(v.to_string()),
+            };
+            values.insert(k.to_string(), value);
+        }
+        Ok(Params {
+            values,
+            source: source.into(),
+        })
+    }
+
+    /// Parse a flat JSON object.
+    pub fn from_json(text: &str, source: &str) -> Result<Params> {
+        let v: Value = serde_json::from_str(text)
+            .map_err(|e| Error::invalid(format!("file '{source}'"), e.to_string(), "valid JSON"))?;
+        let Value::Object(map) = v else {
+            return Err(Error::invalid(
+                format!("file '{source}'"),
+                "not an object",
+                "a flat JSON object of parameters",
+            ));
+        };
+        let mut values = BTreeMap::new();
+        for (k, v) in map {
+            let value = match v {
+                Value::Number(n) => ParamValue::Num(n.as_f64().unwrap_or(f64::NAN)),
+                Value::Bool(b) => ParamValue::Num(if b { 1.0 } else { 0.0 }),
+                Value::String(s) => ParamValue::Str(s),
+                other => {
+                    return Err(Error::invalid(
+                        format!("{source}: key '{k}'"),
+                        other.to_string(),
+                        "a number, bool or string",
+                    ));
+                }
+            };
+            values.insert(k, value);
+        }
+        Ok(Params {
+            values,
+            source: source.into(),
+        })
+    }
+
+    /// A numeric parameter, with hnn-core's default when absent.
+    pub fn num(&self, key: &str) -> Result<f64> {
+        match self.values.get(key) {
+            Some(ParamValue::Num(x)) => Ok(*x),
+            Some(ParamValue::Str(s)) => Err(Error::invalid(
+                format!("{}: '{key}'", self.source),
+                s,
+                "a number",
+            )),
+            None => default_value(key).ok_or_else(|| {
+                Error::invalid(format!("{}: '{key}'", self.source), "missing", "a value")
+            }),
+        }
+    }
+
+    /// Whether the file itself has `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.values.contains_key(key)
+    }
+
+    /// Number of evoked proximal and distal inputs (`t_evprox_*`, `t_evdist_*` keys).
+    pub fn count_evoked(&self) -> (usize, usize) {
+        let mut n = (0, 0);
+        for k in self.values.keys().filter(|k| k.starts_with("t_")) {
+            if k.contains("evprox") {
+                n.0 += 1;
+            } else if k.contains("evdist") {
+                n.1 += 1;
+            }
+        }
+        n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_param_lines_and_reports_bad_ones() {
+        let p = Params::from_param("tstop: 710.\nsim_prefix: default\nN_trials: 1\n", "x.param")
+            .unwrap();
+        assert_eq!(p.num("tstop").unwrap(), 710.0);
+        assert_eq!(p.num("N_trials").unwrap(), 1.0);
+        assert!(p.num("sim_prefix").is_err());
+        assert_eq!(
+            p.num("gbar_L2Pyr_L2Pyr_ampa").unwrap(),
+            0.0,
+            "hnn-core's default for a missing weight"
+        );
+        let e = Params::from_param("tstop: 1\nno colon here\n", "bad.param")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("bad.param line 2"), "{e}");
+        let e = Params::from_param("a: 1: 2\n", "bad.param")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 1"), "{e}");
+        let e = Params::from_json("[1, 2]", "bad.json")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("bad.json"), "{e}");
+        let e = Params::from_json("{\"a\": [1]}", "bad.json")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("'a'"), "{e}");
+    }
+
+    #[test]
+    fn embedded_default_matches_hnn_core_weights() {
+        let p = Params::hnn_core_default();
+        assert_eq!(p.num("gbar_L2Basket_L2Pyr_gabaa").unwrap(), 0.05);
+        assert_eq!(p.num("celsius").unwrap(), 37.0);
+    }
+}
