@@ -125,3 +125,26 @@ fn stdlib_modules_import_and_match_the_native_api() {
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     assert!(String::from_utf8_lossy(&r.stdout).contains("same"));
 }
+
+#[test]
+fn one_thread_and_two_threads_write_identical_files() {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/joss_example.rhai");
+    let mut outs = Vec::new();
+    for t in ["1", "2"] {
+        let out = std::env::temp_dir().join(format!("hnn_threads_{t}"));
+        std::fs::create_dir_all(&out).unwrap();
+        let r = hnn()
+            .args(["--threads", t, "run"])
+            .arg(&script)
+            .arg("-D")
+            .arg(format!("OUT={}", out.display()))
+            .output()
+            .unwrap();
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        outs.push((
+            std::fs::read(out.join("dpl.txt")).unwrap(),
+            std::fs::read(out.join("spk_0.txt")).unwrap(),
+        ));
+    }
+    assert!(outs[0] == outs[1], "--threads 1 and --threads 2 differ");
+}

@@ -56,9 +56,13 @@ fn simulate(net: &mut NetHandle, map: Map) -> RhaiResult<Array> {
         );
     }
     cfg.threads = super::threads();
+    let bar = super::progress::Bar::new(cfg.tstop);
+    cfg.progress = bar.callback();
     let out = {
         let state = net.0.borrow();
-        lib(simulate_dipole(&state.net, &cfg))?
+        let r = simulate_dipole(&state.net, &cfg);
+        bar.finish();
+        lib(r)?
     };
     net.0.borrow_mut().cell_response = Some(out.cell_response);
     Ok(out

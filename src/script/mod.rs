@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod handles;
 pub mod help;
 pub mod kwargs;
+pub mod progress;
 pub mod repl;
 
 use std::cell::Cell;

@@ -42,6 +42,25 @@ pub struct SimConfig {
     pub record_ca: RecordSections,
     /// Worker threads (`None`: rayon's default, the number of cores).
     pub threads: Option<usize>,
+    /// Called after every epoch of every trial with the number of steps just done and the
+    /// total number of steps of all trials (for progress displays).
+    pub progress: Option<Progress>,
+}
+
+/// A progress callback: `(steps_done_now, total_steps)`.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress(..)")
+    }
+}
+
+impl PartialEq for Progress {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl SimConfig {
@@ -55,6 +74,7 @@ impl SimConfig {
             record_isec: RecordSections::None,
             record_ca: RecordSections::None,
             threads: None,
+            progress: None,
         }
     }
 }
@@ -500,6 +520,9 @@ fn run_trial(
             Ok(())
         })?;
         done += m;
+        if let Some(p) = &cfg.progress {
+            (p.0)(m, nsteps * cfg.n_trials);
+        }
         let mut new: Vec<(f64, usize)> = Vec::new();
         for (spec, r) in plan.groups.iter().zip(&mut runs) {
             new.extend(r.spikes.drain(..).map(|(c, t)| (t, spec.first_gid + c)));
