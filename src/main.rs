@@ -16,7 +16,6 @@ use hnn::{CellProtocol, Receptor, simulate_cell, template_by_name};
     version,
     about = "hnn: the Human Neocortical Neurosolver, native, with hnn-core's API in Rhai"
 )]
-#[command(args_conflicts_with_subcommands = true)]
 struct Cli {
     /// Worker threads for simulations (1 gives the same output as many).
     #[arg(long, global = true)]
