@@ -122,3 +122,91 @@ pub fn write_spikes(cr: &CellResponse, pattern: &str) -> Result<Vec<String>> {
     }
     Ok(files)
 }
+
+/// Files matching `pattern`, sorted (hnn-core's `sorted(glob(pattern))`): `*` and `?`
+/// wildcards in the file name; the directory part is literal.
+pub fn glob_files(pattern: &str) -> Result<Vec<std::path::PathBuf>> {
+    let p = Path::new(pattern);
+    let dir = match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let entries = std::fs::read_dir(&dir).map_err(|e| io_err(&dir, e))?;
+    let mut out: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|f| wildcard(name.as_bytes(), f.as_bytes()))
+        })
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+fn wildcard(p: &[u8], s: &[u8]) -> bool {
+    match (p.first(), s.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => wildcard(&p[1..], s) || (!s.is_empty() && wildcard(p, &s[1..])),
+        (Some(b'?'), Some(_)) => wildcard(&p[1..], &s[1..]),
+        (Some(a), Some(b)) if a == b => wildcard(&p[1..], &s[1..]),
+        _ => false,
+    }
+}
+
+/// Read spike files (hnn-core's `read_spikes`): every file matching the glob `pattern` is a
+/// trial with `time gid type` per line.
+pub fn read_spikes(pattern: &str) -> Result<CellResponse> {
+    let files = glob_files(pattern)?;
+    if files.is_empty() {
+        return Err(Error::invalid(
+            format!("spike files '{pattern}'"),
+            "no match",
+            "at least one file",
+        ));
+    }
+    let mut cr = CellResponse::default();
+    for f in files {
+        let bytes = std::fs::read(&f).map_err(|e| io_err(&f, e))?;
+        let text = String::from_utf8(bytes).map_err(|_| io_err(&f, "not UTF-8 text"))?;
+        let (mut t, mut g, mut ty) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, line) in text.lines().enumerate() {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            if cols.is_empty() {
+                continue;
+            }
+            let at = || format!("{} line {}", f.display(), i + 1);
+            if cols.len() != 3 {
+                return Err(Error::invalid(
+                    at(),
+                    format!("{} columns", cols.len()),
+                    "3 columns: time gid type",
+                ));
+            }
+            let time: f64 = cols[0]
+                .parse()
+                .map_err(|_| Error::invalid(at(), cols[0], "a spike time"))?;
+            if !time.is_finite() {
+                return Err(Error::invalid(at(), cols[0], "a finite spike time"));
+            }
+            let gid: usize = cols[1]
+                .parse()
+                .map_err(|_| Error::invalid(at(), cols[1], "a non-negative integer gid"))?;
+            t.push(time);
+            g.push(gid);
+            ty.push(cols[2].to_string());
+        }
+        cr.spike_times.push(t);
+        cr.spike_gids.push(g);
+        cr.spike_types.push(ty);
+    }
+    let known = ["L2_basket", "L2_pyramidal", "L5_basket", "L5_pyramidal"];
+    cr.cell_type_names = known
+        .iter()
+        .filter(|k| cr.spike_types.iter().flatten().any(|t| t == *k))
+        .map(|s| s.to_string())
+        .collect();
+    Ok(cr)
+}

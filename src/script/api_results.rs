@@ -168,6 +168,9 @@ pub fn register(engine: &mut Engine) {
             &ds,
         ))?))))
     });
+    engine.register_fn("read_spikes", |p: &str| -> RhaiResult<CellResponseHandle> {
+        Ok(CellResponseHandle(Rc::new(lib(text::read_spikes(p))?)))
+    });
     engine.register_fn("write_text", |p: &str, text: &str| -> RhaiResult<()> {
         std::fs::write(p, text).map_err(|e| format!("write_text: cannot write '{p}': {e}").into())
     });
