@@ -168,6 +168,54 @@ pub fn register(engine: &mut Engine) {
             &ds,
         ))?))))
     });
+    engine.register_fn(
+        "mean_rates",
+        |c: &mut CellResponseHandle, m: Map| -> RhaiResult<Map> {
+            let kw = Kw::new(
+                "mean_rates",
+                m,
+                &["tstart", "tstop", "gid_ranges", "mean_type"],
+            )?;
+            let gr = kw
+                .req("gid_ranges")?
+                .read_lock::<Map>()
+                .map(|m| m.clone())
+                .ok_or_else(|| "mean_rates: gid_ranges must be net.gid_ranges".to_string())?;
+            let ranges: Vec<(String, std::ops::Range<usize>)> = gr
+                .iter()
+                .filter_map(|(k, v)| {
+                    v.read_lock::<std::ops::Range<i64>>().map(|r| {
+                        (
+                            k.to_string(),
+                            r.start.max(0) as usize..r.end.max(0) as usize,
+                        )
+                    })
+                })
+                .collect();
+            let mt = kw.string("mean_type")?.unwrap_or_else(|| "all".into());
+            let rates = lib(c.0.mean_rates(
+                num(kw.req("tstart")?, "tstart")?,
+                num(kw.req("tstop")?, "tstop")?,
+                &ranges,
+                &mt,
+            ))?;
+            Ok(rates
+                .into_iter()
+                .map(|(k, r)| {
+                    let v: Dynamic = match r {
+                        crate::results::cell_response::MeanRates::All(x) => x.into(),
+                        crate::results::cell_response::MeanRates::Trial(v) => floats(&v).into(),
+                        crate::results::cell_response::MeanRates::Cell(v) => v
+                            .iter()
+                            .map(|t| Dynamic::from(floats(t)))
+                            .collect::<Array>()
+                            .into(),
+                    };
+                    (k.into(), v)
+                })
+                .collect())
+        },
+    );
     engine.register_fn("read_spikes", |p: &str| -> RhaiResult<CellResponseHandle> {
         Ok(CellResponseHandle(Rc::new(lib(text::read_spikes(p))?)))
     });
