@@ -105,6 +105,43 @@ impl Dipole {
     }
 }
 
+impl Dipole {
+    /// Savitzky–Golay low-pass (hnn-core's `Dipole.savgol_filter(h_freq)`): a degree-5
+    /// polynomial over windows of `round(sfreq / h_freq)` samples (made odd).
+    pub fn savgol_filter(&mut self, h_freq: f64) -> Result<&mut Self> {
+        let sfreq = self.sfreq();
+        if !(h_freq.is_finite() && h_freq > 0.0) {
+            return Err(Error::invalid(
+                "h_freq",
+                h_freq,
+                "a positive frequency [Hz]",
+            ));
+        }
+        if h_freq >= sfreq / 2.0 {
+            return Err(Error::invalid(
+                "h_freq",
+                h_freq,
+                format!("less than half the sampling rate ({} Hz)", sfreq / 2.0),
+            ));
+        }
+        let window = ((sfreq / h_freq).round_ties_even() as usize / 2) * 2 + 1;
+        if window > self.times.len() || window <= 5 {
+            return Err(Error::invalid(
+                "h_freq",
+                h_freq,
+                format!(
+                    "a window between 7 and {} samples (got {window})",
+                    self.times.len()
+                ),
+            ));
+        }
+        for (_, v) in &mut self.data {
+            *v = super::savgol::savgol(v, window, 5);
+        }
+        Ok(self)
+    }
+}
+
 /// numpy's symmetric Hamming window of length `m`, normalised to sum 1.
 pub fn hamming(m: usize) -> Vec<f64> {
     if m == 1 {

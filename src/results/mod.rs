@@ -2,6 +2,7 @@
 
 pub mod cell_response;
 pub mod dipole;
+pub mod savgol;
 
 pub use cell_response::CellResponse;
 pub use dipole::Dipole;

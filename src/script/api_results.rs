@@ -145,6 +145,17 @@ pub fn register(engine: &mut Engine) {
             Ok(d.clone())
         },
     );
+    engine.register_fn(
+        "savgol_filter",
+        |d: &mut DipoleHandle, h: Dynamic| -> RhaiResult<DipoleHandle> {
+            lib(d
+                .0
+                .borrow_mut()
+                .savgol_filter(num(&h, "h_freq")?)
+                .map(|_| ()))?;
+            Ok(d.clone())
+        },
+    );
     engine.register_fn("write", |d: &mut DipoleHandle, p: &str| -> RhaiResult<()> {
         lib(text::write_dipole(&d.0.borrow(), &path_of(p)))
     });
