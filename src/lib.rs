@@ -19,6 +19,7 @@ pub mod rng;
 pub mod script;
 pub mod sim;
 pub mod solver;
+pub mod viz;
 
 pub use error::{Error, Result};
 pub use model::templates::template_by_name;

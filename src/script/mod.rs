@@ -4,6 +4,7 @@
 pub mod api_cell;
 pub mod api_network;
 pub mod api_results;
+pub mod api_viz;
 pub mod diagnostics;
 pub mod handles;
 pub mod help;
@@ -85,6 +86,7 @@ pub fn build_engine() -> Engine {
     api_network::register(&mut engine);
     api_results::register(&mut engine);
     api_cell::register(&mut engine);
+    api_viz::register(&mut engine);
     engine.register_fn("help", help::overview);
     engine.register_fn("help", |name: &str| -> String {
         match help::lookup(name) {

@@ -1,0 +1,311 @@
+//! Figures: a small retained description (panels with lines, event marks, histograms) that
+//! is rendered to PNG or SVG by the file extension, with an embedded font (no system font
+//! or library needed). One function per hnn-core plot builds a `Figure`; nothing here
+//! changes results.
+
+pub mod plots;
+
+use std::path::Path;
+use std::sync::Once;
+
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use crate::error::{Error, Result};
+
+/// An RGB colour.
+pub type Rgb = (u8, u8, u8);
+
+/// matplotlib's default colour cycle (tab10), which hnn-core's plots use.
+pub const TAB10: [Rgb; 10] = [
+    (31, 119, 180),
+    (255, 127, 14),
+    (44, 160, 44),
+    (214, 39, 40),
+    (148, 103, 189),
+    (140, 86, 75),
+    (227, 119, 194),
+    (127, 127, 127),
+    (188, 189, 34),
+    (23, 190, 207),
+];
+
+/// One line series.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// x values.
+    pub x: Vec<f64>,
+    /// y values.
+    pub y: Vec<f64>,
+    /// Colour.
+    pub color: Rgb,
+    /// Width in pixels.
+    pub width: u32,
+    /// Legend label.
+    pub label: Option<String>,
+}
+
+/// Vertical tick marks (a spike raster row): at each x, from y − h/2 to y + h/2.
+#[derive(Debug, Clone)]
+pub struct Ticks {
+    /// Positions (x, y).
+    pub at: Vec<(f64, f64)>,
+    /// Tick height in data units.
+    pub height: f64,
+    /// Colour.
+    pub color: Rgb,
+    /// Legend label.
+    pub label: Option<String>,
+}
+
+/// A histogram drawn as bars.
+#[derive(Debug, Clone)]
+pub struct Bars {
+    /// Bin edges (n + 1).
+    pub edges: Vec<f64>,
+    /// Counts (n).
+    pub counts: Vec<f64>,
+    /// Colour.
+    pub color: Rgb,
+    /// Legend label.
+    pub label: Option<String>,
+}
+
+/// One axes.
+#[derive(Debug, Clone, Default)]
+pub struct Panel {
+    /// Title.
+    pub title: String,
+    /// x label.
+    pub xlabel: String,
+    /// y label.
+    pub ylabel: String,
+    /// Lines.
+    pub lines: Vec<Line>,
+    /// Tick marks.
+    pub ticks: Vec<Ticks>,
+    /// Histograms.
+    pub bars: Vec<Bars>,
+    /// x range (default: the data's).
+    pub xlim: Option<(f64, f64)>,
+    /// y range (default: the data's).
+    pub ylim: Option<(f64, f64)>,
+}
+
+/// A figure: panels stacked vertically.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// Panels, top to bottom.
+    pub panels: Vec<Panel>,
+    /// Size in pixels.
+    pub size: (u32, u32),
+}
+
+static FONT: Once = Once::new();
+
+fn register_font() {
+    FONT.call_once(|| {
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            dejavu::sans::regular(),
+        );
+    });
+}
+
+fn err(e: impl std::fmt::Debug) -> Error {
+    Error::invalid("figure", format!("{e:?}"), "a drawable figure")
+}
+
+impl Figure {
+    /// A figure of `n` empty panels.
+    pub fn new(n: usize) -> Figure {
+        Figure {
+            panels: vec![Panel::default(); n.max(1)],
+            size: (800, 360 * n.max(1) as u32),
+        }
+    }
+
+    /// Write PNG or SVG according to the extension.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        register_font();
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("png") => {
+                let root = BitMapBackend::new(path, self.size).into_drawing_area();
+                self.draw(&root)?;
+                root.present().map_err(|e| {
+                    Error::invalid(
+                        format!("file '{}'", path.display()),
+                        format!("{e:?}"),
+                        "a writable PNG path",
+                    )
+                })
+            }
+            Some("svg") => {
+                let root = SVGBackend::new(path, self.size).into_drawing_area();
+                self.draw(&root)?;
+                root.present().map_err(|e| {
+                    Error::invalid(
+                        format!("file '{}'", path.display()),
+                        format!("{e:?}"),
+                        "a writable SVG path",
+                    )
+                })
+            }
+            _ => Err(Error::invalid(
+                format!("figure file '{}'", path.display()),
+                "this extension",
+                "a .png or .svg file",
+            )),
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+    ) -> Result<()> {
+        root.fill(&WHITE).map_err(err)?;
+        let areas = root.split_evenly((self.panels.len(), 1));
+        for (p, area) in self.panels.iter().zip(&areas) {
+            draw_panel(p, area)?;
+        }
+        Ok(())
+    }
+}
+
+fn bounds(p: &Panel) -> ((f64, f64), (f64, f64)) {
+    let mut xs: Vec<f64> = Vec::new();
+    let mut ys: Vec<f64> = Vec::new();
+    for l in &p.lines {
+        xs.extend(&l.x);
+        ys.extend(&l.y);
+    }
+    for t in &p.ticks {
+        for (x, y) in &t.at {
+            xs.push(*x);
+            ys.push(y - t.height / 2.0);
+            ys.push(y + t.height / 2.0);
+        }
+    }
+    for b in &p.bars {
+        xs.extend(&b.edges);
+        ys.push(0.0);
+        ys.extend(&b.counts);
+    }
+    let fin = |v: &[f64]| {
+        let f: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+        if f.is_empty() {
+            (0.0, 1.0)
+        } else {
+            (
+                f.iter().cloned().fold(f64::MAX, f64::min),
+                f.iter().cloned().fold(f64::MIN, f64::max),
+            )
+        }
+    };
+    let pad = |(a, b): (f64, f64)| {
+        if (b - a).abs() < 1e-300 {
+            (a - 1.0, b + 1.0)
+        } else {
+            (a - 0.05 * (b - a), b + 0.05 * (b - a))
+        }
+    };
+    (
+        p.xlim.unwrap_or_else(|| fin(&xs)),
+        p.ylim.unwrap_or_else(|| pad(fin(&ys))),
+    )
+}
+
+fn rgb(c: Rgb) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
+
+fn draw_panel<DB: DrawingBackend>(
+    p: &Panel,
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+) -> Result<()> {
+    let ((x0, x1), (y0, y1)) = bounds(p);
+    let mut chart = ChartBuilder::on(area)
+        .caption(&p.title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(42)
+        .y_label_area_size(70)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(&p.xlabel)
+        .y_desc(&p.ylabel)
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 16))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(err)?;
+    let mut legend = false;
+    for b in &p.bars {
+        let c = rgb(b.color);
+        let s = chart
+            .draw_series(
+                b.edges
+                    .windows(2)
+                    .zip(&b.counts)
+                    .map(|(e, &n)| Rectangle::new([(e[0], 0.0), (e[1], n)], c.mix(0.75).filled())),
+            )
+            .map_err(err)?;
+        if let Some(l) = &b.label {
+            legend = true;
+            s.label(l.clone())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.filled()));
+        }
+    }
+    for t in &p.ticks {
+        let c = rgb(t.color);
+        let h = t.height / 2.0;
+        let s =
+            chart
+                .draw_series(t.at.iter().map(|&(x, y)| {
+                    PathElement::new(vec![(x, y - h), (x, y + h)], c.stroke_width(1))
+                }))
+                .map_err(err)?;
+        if let Some(l) = &t.label {
+            legend = true;
+            s.label(l.clone())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.filled()));
+        }
+    }
+    for l in &p.lines {
+        let c = rgb(l.color);
+        let w = l.width;
+        let pts: Vec<(f64, f64)> =
+            l.x.iter()
+                .zip(&l.y)
+                .filter(|(x, y)| x.is_finite() && y.is_finite())
+                .map(|(x, y)| (*x, *y))
+                .collect();
+        let s = chart
+            .draw_series(LineSeries::new(pts, c.stroke_width(w)))
+            .map_err(err)?;
+        if let Some(lab) = &l.label {
+            legend = true;
+            s.label(lab.clone()).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(w.max(2)))
+            });
+        }
+    }
+    if legend {
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .label_font(("sans-serif", 13))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(err)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! hnn-core's plots as [`Figure`]s: `plot_dipole`, `plot_spikes_raster`, `plot_spikes_hist`.
+
+use super::{Bars, Figure, Line, Rgb, TAB10, Ticks};
+use crate::error::{Error, Result};
+use crate::results::dipole::average_dipoles;
+use crate::results::{CellResponse, Dipole};
+
+fn lighten(c: Rgb, amount: f64) -> Rgb {
+    let l = |x: u8| (x as f64 + (255.0 - x as f64) * amount).round() as u8;
+    (l(c.0), l(c.1), l(c.2))
+}
+
+/// Dipoles of one or more trials per layer (hnn-core's `plot_dipole`): every trial in a
+/// light colour, their average in black when `average`.
+pub fn plot_dipole(
+    dpls: &[Dipole],
+    layers: &[&str],
+    average: bool,
+    tlim: Option<(f64, f64)>,
+) -> Result<Figure> {
+    let first = dpls
+        .first()
+        .ok_or_else(|| Error::invalid("dipoles", "none", "at least one Dipole"))?;
+    let mut fig = Figure::new(layers.len());
+    let avg = if average {
+        Some(average_dipoles(dpls)?)
+    } else {
+        None
+    };
+    for (panel, layer) in fig.panels.iter_mut().zip(layers) {
+        if first.get(layer).is_none() {
+            return Err(Error::UnknownName {
+                what: "dipole layer".into(),
+                name: layer.to_string(),
+                known: first
+                    .data
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        for d in dpls {
+            if d.scale_applied != first.scale_applied {
+                return Err(Error::invalid(
+                    "dipole scale_applied",
+                    d.scale_applied,
+                    "all dipoles scaled equally",
+                ));
+            }
+            panel.lines.push(Line {
+                x: d.times.clone(),
+                y: d.get(layer).unwrap_or(&[]).to_vec(),
+                color: if average {
+                    lighten((0, 0, 0), 0.5)
+                } else {
+                    (0, 0, 0)
+                },
+                width: 1,
+                label: None,
+            });
+        }
+        if let Some(a) = &avg {
+            panel.lines.push(Line {
+                x: a.times.clone(),
+                y: a.get(layer).unwrap_or(&[]).to_vec(),
+                color: (0, 0, 0),
+                width: 2,
+                label: Some("average".into()),
+            });
+        }
+        panel.title = match *layer {
+            "agg" => "Aggregate (L2/3 + L5)".into(),
+            "L2" => "L2/3".into(),
+            other => other.to_string(),
+        };
+        panel.xlabel = "Time (ms)".into();
+        panel.ylabel = if first.scale_applied == 1.0 {
+            "Dipole moment (nAm)".into()
+        } else {
+            format!("Dipole moment (nAm x {:.0})", first.scale_applied)
+        };
+        panel.xlim = Some(tlim.unwrap_or((0.0, *first.times.last().unwrap_or(&1.0))));
+    }
+    Ok(fig)
+}
+
+const CELL_TYPES: [&str; 4] = ["L2_basket", "L2_pyramidal", "L5_basket", "L5_pyramidal"];
+
+/// Spike raster of one trial (hnn-core's `plot_spikes_raster`): one row per gid, one colour
+/// per cell type (matplotlib's default cycle).
+pub fn plot_spikes_raster(cr: &CellResponse, trial: usize) -> Result<Figure> {
+    let times = cr
+        .spike_times
+        .get(trial)
+        .ok_or_else(|| Error::invalid("trial", trial, format!("below {}", cr.spike_times.len())))?;
+    let mut fig = Figure::new(1);
+    let p = &mut fig.panels[0];
+    for (i, ct) in CELL_TYPES.iter().enumerate() {
+        let at: Vec<(f64, f64)> = times
+            .iter()
+            .zip(&cr.spike_gids[trial])
+            .zip(&cr.spike_types[trial])
+            .filter(|(_, ty)| ty.as_str() == *ct)
+            .map(|((t, g), _)| (*t, *g as f64))
+            .collect();
+        if !at.is_empty() {
+            p.ticks.push(Ticks {
+                at,
+                height: 1.0,
+                color: TAB10[i],
+                label: Some(ct.to_string()),
+            });
+        }
+    }
+    p.title = format!("Spike raster (trial {trial})");
+    p.xlabel = "Time (ms)".into();
+    p.ylabel = "Cell ID".into();
+    if let Some(t) = cr.times.last() {
+        p.xlim = Some((0.0, *t));
+    }
+    Ok(fig)
+}
+
+/// Histogram of drive (or cell) spikes over all trials (hnn-core's `plot_spikes_hist`):
+/// one colour per spike type, `bins` equal bins over the simulation.
+pub fn plot_spikes_hist(cr: &CellResponse, spike_types: &[String], bins: usize) -> Result<Figure> {
+    if bins == 0 {
+        return Err(Error::invalid("bins", bins, "at least 1"));
+    }
+    let tmax = cr.times.last().copied().unwrap_or(1.0);
+    let edges: Vec<f64> = (0..=bins).map(|i| i as f64 * tmax / bins as f64).collect();
+    let mut fig = Figure::new(1);
+    let p = &mut fig.panels[0];
+    let mut types: Vec<String> = spike_types.to_vec();
+    if types.is_empty() {
+        let mut all: Vec<String> = cr
+            .spike_types
+            .iter()
+            .flatten()
+            .filter(|t| !CELL_TYPES.contains(&t.as_str()))
+            .cloned()
+            .collect();
+        all.sort();
+        all.dedup();
+        types = all;
+    }
+    for (i, ty) in types.iter().enumerate() {
+        let mut counts = vec![0.0; bins];
+        for (ts, tys) in cr.spike_times.iter().zip(&cr.spike_types) {
+            for (t, y) in ts.iter().zip(tys) {
+                if y == ty || y.starts_with(ty.as_str()) {
+                    let b = ((t / tmax) * bins as f64) as usize;
+                    counts[b.min(bins - 1)] += 1.0;
+                }
+            }
+        }
+        p.bars.push(Bars {
+            edges: edges.clone(),
+            counts,
+            color: TAB10[i % 10],
+            label: Some(ty.clone()),
+        });
+    }
+    p.title = "Spike histogram".into();
+    p.xlabel = "Time (ms)".into();
+    p.ylabel = "Counts".into();
+    p.xlim = Some((0.0, tmax));
+    Ok(fig)
+}

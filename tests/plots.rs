@@ -1,0 +1,57 @@
+//! Every plot function renders to PNG and SVG (fonts embedded; no system font needed).
+
+use std::process::Command;
+
+#[test]
+fn every_plot_function_renders() {
+    let dir = std::env::temp_dir().join("hnn_plots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let d = dir.display();
+    let code = format!(
+        r#"
+        let net = jones_2009_model(#{{ mesh_shape: [3, 3] }});
+        add_erp_drives_to_jones_model(net);
+        let dpls = simulate_dipole(net, #{{ tstop: 100.0, n_trials: 2 }});
+        plot_dipole(dpls, #{{ average: true, layer: ["agg", "L2", "L5"] }}).save("{d}/a.png");
+        dpls[0].plot(#{{ tmin: 10, tmax: 90 }}).save("{d}/b.svg");
+        net.cell_response.plot_spikes_raster(#{{ trial_idx: 1 }}).save("{d}/c.png");
+        net.cell_response.plot_spikes_hist(#{{ bins: 20 }}).save("{d}/d.svg");
+        "#
+    );
+    let r = Command::new(env!("CARGO_BIN_EXE_hnn"))
+        .args(["-e", &code])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    for (f, magic) in [
+        ("a.png", &b"\x89PNG"[..]),
+        ("b.svg", b"<svg"),
+        ("c.png", b"\x89PNG"),
+        ("d.svg", b"<svg"),
+    ] {
+        let bytes = std::fs::read(dir.join(f)).unwrap();
+        assert!(bytes.len() > 1000, "{f} is too small");
+        assert!(
+            bytes.windows(magic.len()).take(200).any(|w| w == magic),
+            "{f} is not {magic:?}"
+        );
+    }
+    let svg = std::fs::read_to_string(dir.join("b.svg")).unwrap();
+    assert!(
+        svg.contains("Time (ms)") && svg.contains("Dipole moment"),
+        "labels are drawn"
+    );
+    // bad input
+    let r = Command::new(env!("CARGO_BIN_EXE_hnn"))
+        .args(["-e", r#"let d = simulate_dipole(jones_2009_model(#{ mesh_shape: [3, 3] }), #{ tstop: 5.0 }); d[0].plot(#{ layer: "L9" }).save("/tmp/x.png");"#])
+        .output()
+        .unwrap();
+    assert!(!r.status.success());
+    assert!(String::from_utf8_lossy(&r.stderr).contains("L9"));
+    let r = Command::new(env!("CARGO_BIN_EXE_hnn"))
+        .args(["-e", r#"let d = simulate_dipole(jones_2009_model(#{ mesh_shape: [3, 3] }), #{ tstop: 5.0 }); d[0].plot().save("/tmp/x.jpg");"#])
+        .output()
+        .unwrap();
+    assert!(!r.status.success());
+    assert!(String::from_utf8_lossy(&r.stderr).contains(".png or .svg"));
+}
