@@ -8,40 +8,19 @@
 use std::time::Instant;
 
 use hnn::network::Network;
-use hnn::network::drives::{DriveDynamics, DriveOptions};
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use hnn::network::models::{add_erp_drives_to_jones_model, jones_2009_model};
 use hnn::sim::network::{SimConfig, simulate_dipole};
 
 fn case(name: &str) -> (Network, f64) {
-    let mut net = jones_2009_model((10, 10)).expect("model");
-    match name {
-        "joss" => {
-            let mut o = DriveOptions::evoked("proximal");
-            o.weights_ampa = vec![
-                ("L2_pyramidal".into(), 0.0008),
-                ("L5_pyramidal".into(), 0.0075),
-            ];
-            o.synaptic_delays = vec![
-                (Some("L2_pyramidal".into()), 0.1),
-                (Some("L5_pyramidal".into()), 1.0),
-            ];
-            net.add_drive(
-                "evprox1",
-                DriveDynamics::Evoked {
-                    mu: 20.0,
-                    sigma: 3.0,
-                    numspikes: 1,
-                },
-                &o,
-            )
-            .expect("drive");
-            (net, 100.0)
-        }
-        _ => {
-            add_erp_drives_to_jones_model(&mut net, 0.0).expect("drives");
-            (net, 170.0)
-        }
+    if name == "joss" {
+        return (common::joss_network(), 100.0);
     }
+    let mut net = jones_2009_model((10, 10)).expect("model");
+    add_erp_drives_to_jones_model(&mut net, 0.0).expect("drives");
+    (net, 170.0)
 }
 
 /// Peak resident set size of this process [MiB] (Linux).

@@ -5,32 +5,11 @@
 mod common;
 
 use hnn::io::text::{read_dipole, read_spikes, write_dipole, write_spikes};
-use hnn::network::drives::{DriveDynamics, DriveOptions};
-use hnn::network::models::jones_2009_model;
 use hnn::sim::network::{SimConfig, simulate_dipole};
 
 #[test]
 fn hnn_core_files_read_and_agree_with_our_simulation() {
-    let mut net = jones_2009_model((10, 10)).unwrap();
-    let mut o = DriveOptions::evoked("proximal");
-    o.weights_ampa = vec![
-        ("L2_pyramidal".into(), 0.0008),
-        ("L5_pyramidal".into(), 0.0075),
-    ];
-    o.synaptic_delays = vec![
-        (Some("L2_pyramidal".into()), 0.1),
-        (Some("L5_pyramidal".into()), 1.0),
-    ];
-    net.add_drive(
-        "evprox1",
-        DriveDynamics::Evoked {
-            mu: 20.0,
-            sigma: 3.0,
-            numspikes: 1,
-        },
-        &o,
-    )
-    .unwrap();
+    let net = common::joss_network();
     let out = simulate_dipole(&net, &SimConfig::new(100.0)).unwrap();
 
     let theirs = read_dipole(&common::fixture("files/joss_dpl.txt")).unwrap();

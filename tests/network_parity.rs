@@ -28,21 +28,7 @@ fn per(v: &[(&str, f64)]) -> Vec<(Option<String>, f64)> {
 }
 
 fn joss() -> Network {
-    let mut net = jones_2009_model((10, 10)).unwrap();
-    let mut o = DriveOptions::evoked("proximal");
-    o.weights_ampa = by(&[("L2_pyramidal", 0.0008), ("L5_pyramidal", 0.0075)]);
-    o.synaptic_delays = per(&[("L2_pyramidal", 0.1), ("L5_pyramidal", 1.0)]);
-    net.add_drive(
-        "evprox1",
-        DriveDynamics::Evoked {
-            mu: 20.0,
-            sigma: 3.0,
-            numspikes: 1,
-        },
-        &o,
-    )
-    .unwrap();
-    net
+    common::joss_network()
 }
 
 fn erp() -> Network {

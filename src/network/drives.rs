@@ -528,6 +528,21 @@ impl Network {
     }
 }
 
+/// A drive's active window: start >= 0 and, if given, end >= start.
+fn check_window(tstart: f64, tstop: Option<f64>) -> Result<()> {
+    if !(tstart.is_finite() && tstart >= 0.0) {
+        return Err(Error::invalid("tstart", tstart, "a start time >= 0 [ms]"));
+    }
+    if let Some(t) = tstop.filter(|t| !(t.is_finite() && *t >= 0.0 && *t >= tstart)) {
+        return Err(Error::invalid(
+            "tstop",
+            t,
+            "an end time >= tstart >= 0 [ms]",
+        ));
+    }
+    Ok(())
+}
+
 fn check_dynamics(d: &DriveDynamics) -> Result<()> {
     let finite = |what: &str, v: f64| -> Result<()> {
         if v.is_finite() {
@@ -557,19 +572,7 @@ fn check_dynamics(d: &DriveDynamics) -> Result<()> {
         }
         DriveDynamics::Poisson { tstart, tstop, .. } => {
             finite("tstart", *tstart)?;
-            if *tstart < 0.0 {
-                return Err(Error::invalid("tstart", tstart, "a start time >= 0 [ms]"));
-            }
-            if let Some(t) = tstop {
-                finite("tstop", *t)?;
-                if *t < 0.0 || *t < *tstart {
-                    return Err(Error::invalid(
-                        "tstop",
-                        t,
-                        "an end time >= tstart >= 0 [ms]",
-                    ));
-                }
-            }
+            check_window(*tstart, *tstop)?;
         }
         DriveDynamics::Bursty {
             tstart,
@@ -589,19 +592,7 @@ fn check_dynamics(d: &DriveDynamics) -> Result<()> {
             ] {
                 finite(w, *v)?;
             }
-            if *tstart < 0.0 {
-                return Err(Error::invalid("tstart", tstart, "a start time >= 0 [ms]"));
-            }
-            if let Some(t) = tstop {
-                finite("tstop", *t)?;
-                if *t < 0.0 || *t < *tstart {
-                    return Err(Error::invalid(
-                        "tstop",
-                        t,
-                        "an end time >= tstart >= 0 [ms]",
-                    ));
-                }
-            }
+            check_window(*tstart, *tstop)?;
             if *tstart_std < 0.0 || *burst_std < 0.0 {
                 return Err(Error::invalid(
                     "tstart_std/burst_std",

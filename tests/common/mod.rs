@@ -19,31 +19,16 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table whose first column is the sample index (`# k name...` header).
     pub fn read(rel: &str) -> Table {
-        let path = fixture(rel);
-        let text =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let mut lines = text.lines();
-        let header = lines.next().expect("header");
-        let names: Vec<String> = header
-            .trim_start_matches('#')
-            .split_whitespace()
-            .skip(1)
-            .map(String::from)
-            .collect();
-        let mut k = Vec::new();
-        let mut cols = vec![Vec::new(); names.len()];
-        for line in lines {
-            let mut it = line.split('\t');
-            k.push(it.next().unwrap().parse().unwrap());
-            for (c, x) in cols.iter_mut().zip(it) {
-                c.push(x.parse().unwrap());
-            }
-        }
-        Table { names, k, cols }
+        let mut t = Table::read_plain(rel);
+        t.names.remove(0);
+        let k = t.cols.remove(0);
+        t.k = k.into_iter().map(|x| x as usize).collect();
+        t
     }
 
-    /// A table without the leading sample-index column (`# name...` header, then values).
+    /// A table without the sample-index column (`# name...` header, then values).
     pub fn read_plain(rel: &str) -> Table {
         let path = fixture(rel);
         let text =
@@ -85,4 +70,30 @@ pub fn read_list(rel: &str) -> Vec<f64> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| l.trim().parse().unwrap())
         .collect()
+}
+
+/// The JOSS paper example: jones_2009_model plus its proximal evoked drive.
+pub fn joss_network() -> hnn::network::Network {
+    use hnn::network::drives::{DriveDynamics, DriveOptions};
+    let mut net = hnn::network::models::jones_2009_model((10, 10)).unwrap();
+    let mut o = DriveOptions::evoked("proximal");
+    o.weights_ampa = vec![
+        ("L2_pyramidal".into(), 0.0008),
+        ("L5_pyramidal".into(), 0.0075),
+    ];
+    o.synaptic_delays = vec![
+        (Some("L2_pyramidal".into()), 0.1),
+        (Some("L5_pyramidal".into()), 1.0),
+    ];
+    net.add_drive(
+        "evprox1",
+        DriveDynamics::Evoked {
+            mu: 20.0,
+            sigma: 3.0,
+            numspikes: 1,
+        },
+        &o,
+    )
+    .unwrap();
+    net
 }
