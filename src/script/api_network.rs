@@ -547,6 +547,24 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("add_poisson_drive", add_poisson);
     engine.register_fn("add_bursty_drive", add_bursty);
     engine.register_fn("add_spike_train_drive", add_spike_train);
+    // the positional `name` may also be given in the map, as for any positional parameter
+    type DriveFn = fn(&mut NetHandle, &str, Map) -> RhaiResult<NetHandle>;
+    for (fname, f) in [
+        ("add_evoked_drive", add_evoked as DriveFn),
+        ("add_poisson_drive", add_poisson),
+        ("add_bursty_drive", add_bursty),
+        ("add_spike_train_drive", add_spike_train),
+    ] {
+        engine.register_fn(
+            fname,
+            move |net: &mut NetHandle, mut m: Map| -> RhaiResult<NetHandle> {
+                let name = m.remove("name").ok_or_else(|| {
+                    format!("{fname}: missing the drive name (first argument or 'name' keyword)")
+                })?;
+                f(net, &string(&name, "name")?, m)
+            },
+        );
+    }
     engine.register_fn("add_tonic_bias", add_tonic_bias);
     engine.register_fn(
         "add_connection",
