@@ -8,6 +8,7 @@
 // `!(x > 0.0)` rejects NaN as well; that is the point of these checks.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
+pub mod analysis;
 pub mod error;
 pub mod io;
 pub mod lower;

@@ -16,6 +16,9 @@ fn every_plot_function_renders() {
         dpls[0].plot(#{{ tmin: 10, tmax: 90 }}).save("{d}/b.svg");
         net.cell_response.plot_spikes_raster(#{{ trial_idx: 1 }}).save("{d}/c.png");
         net.cell_response.plot_spikes_hist(#{{ bins: 20 }}).save("{d}/d.svg");
+        plot_psd(dpls, #{{ fmax: 200.0 }}).save("{d}/e.png");
+        let spec = dpls[0].psd(#{{ tmin: 10.0 }});
+        if spec.freqs.len() != spec.psd.len() {{ throw "psd"; }}
         "#
     );
     let r = Command::new(env!("CARGO_BIN_EXE_hnn"))

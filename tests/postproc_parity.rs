@@ -87,3 +87,26 @@ fn savgol_and_smooth_match_hnn_core() {
         close(name, d.get("agg").unwrap(), col);
     }
 }
+
+#[test]
+fn psd_matches_plot_psd() {
+    let text = std::fs::read_to_string(common::fixture("analysis/psd.txt")).unwrap();
+    let rows: Vec<(f64, f64)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut it = l.split('\t').map(|x| x.parse::<f64>().unwrap());
+            (it.next().unwrap(), it.next().unwrap())
+        })
+        .collect();
+    let (f, p) = hnn::analysis::psd::dipole_psd(&[input()], "agg", None, None).unwrap();
+    assert_eq!(f.len(), rows.len());
+    let pmax = rows.iter().map(|r| r.1).fold(0.0, f64::max);
+    for ((a, b), (rf, rp)) in f.iter().zip(&p).zip(&rows) {
+        assert!(
+            (a - rf).abs() <= 1e-9 * rf.abs().max(1.0),
+            "freq {a} vs {rf}"
+        );
+        assert!((b - rp).abs() <= 1e-9 * pmax, "psd at {a} Hz: {b} vs {rp}");
+    }
+}

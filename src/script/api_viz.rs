@@ -103,6 +103,22 @@ fn hist(c: &mut CellResponseHandle, m: Map) -> RhaiResult<Figure> {
     lib(plots::plot_spikes_hist(&c.0, &types, bins))
 }
 
+fn psd(v: Dynamic, m: Map) -> RhaiResult<Figure> {
+    let kw = Kw::new(
+        "plot_psd",
+        m,
+        &["fmin", "fmax", "tmin", "tmax", "layer", "show"],
+    )?;
+    let layer = kw.string("layer")?.unwrap_or_else(|| "agg".into());
+    lib(plots::plot_psd(
+        &dipoles(&v)?,
+        &layer,
+        kw.num_or("fmin", 0.0)?,
+        kw.num("fmax")?,
+        (kw.num("tmin")?, kw.num("tmax")?),
+    ))
+}
+
 /// Register the plotting API.
 pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<Figure>("Figure");
@@ -136,6 +152,34 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("plot", |d: &mut DipoleHandle, m: Map| {
         plot_dipole(Dynamic::from(d.clone()), m)
+    });
+    engine.register_fn("plot_psd", |v: Dynamic| psd(v, Map::new()));
+    engine.register_fn("plot_psd", psd);
+    engine.register_fn("plot_psd", |d: &mut DipoleHandle| {
+        psd(Dynamic::from(d.clone()), Map::new())
+    });
+    engine.register_fn("plot_psd", |d: &mut DipoleHandle, m: Map| {
+        psd(Dynamic::from(d.clone()), m)
+    });
+    engine.register_fn("psd", |d: &mut DipoleHandle, m: Map| -> RhaiResult<Map> {
+        let kw = Kw::new("psd", m, &["tmin", "tmax", "layer"])?;
+        let layer = kw.string("layer")?.unwrap_or_else(|| "agg".into());
+        let (f, p) = lib(crate::analysis::psd::dipole_psd(
+            &[d.0.borrow().clone()],
+            &layer,
+            kw.num("tmin")?,
+            kw.num("tmax")?,
+        ))?;
+        let mut out = Map::new();
+        out.insert(
+            "freqs".into(),
+            f.into_iter().map(Dynamic::from).collect::<Array>().into(),
+        );
+        out.insert(
+            "psd".into(),
+            p.into_iter().map(Dynamic::from).collect::<Array>().into(),
+        );
+        Ok(out)
     });
     engine.register_fn("plot_spikes_raster", |c: &mut CellResponseHandle| {
         raster(c, Map::new())

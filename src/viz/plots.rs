@@ -168,3 +168,40 @@ pub fn plot_spikes_hist(cr: &CellResponse, spike_types: &[String], bins: usize) 
     p.xlim = Some((0.0, tmax));
     Ok(fig)
 }
+
+/// Power spectral density of the dipole(s) (hnn-core's `plot_psd`; the mean over trials).
+pub fn plot_psd(
+    dpls: &[Dipole],
+    layer: &str,
+    fmin: f64,
+    fmax: Option<f64>,
+    tlim: (Option<f64>, Option<f64>),
+) -> Result<Figure> {
+    let (f, p) = crate::analysis::psd::dipole_psd(dpls, layer, tlim.0, tlim.1)?;
+    let fmax = fmax.unwrap_or_else(|| f.last().copied().unwrap_or(1.0));
+    if !(fmax > fmin) {
+        return Err(Error::invalid("fmax", fmax, format!("above fmin = {fmin}")));
+    }
+    let keep: Vec<usize> = (0..f.len())
+        .filter(|&i| f[i] >= fmin && f[i] <= fmax)
+        .collect();
+    let mut fig = Figure::new(1);
+    let panel = &mut fig.panels[0];
+    panel.lines.push(Line {
+        x: keep.iter().map(|&i| f[i]).collect(),
+        y: keep.iter().map(|&i| p[i]).collect(),
+        color: TAB10[0],
+        width: 2,
+        label: None,
+    });
+    let scale = dpls[0].scale_applied;
+    panel.title = "Power spectral density".into();
+    panel.xlabel = "Frequency (Hz)".into();
+    panel.ylabel = if scale == 1.0 {
+        "PSD (nAm^2/Hz)".into()
+    } else {
+        format!("PSD ([nAm x {scale:.0}]^2/Hz)")
+    };
+    panel.xlim = Some((fmin, fmax));
+    Ok(fig)
+}

@@ -56,3 +56,13 @@ with open(os.path.join(OUT, "postproc.txt"), "w") as f:
     for i in range(n):
         f.write("\t".join("%.17g" % cols[c][i] for c in cols) + "\n")
 print("wrote", os.path.join(OUT, "postproc.txt"))
+
+# PSD as hnn-core's plot_psd computes it (all samples with t < tmax = the last time)
+from scipy.signal import periodogram
+mask = times < times[-1]
+f, p = periodogram(agg[mask], 40000.0, window="hamming", nfft=int(mask.sum()))
+with open(os.path.join(OUT, "psd.txt"), "w") as fh:
+    fh.write("# freq\tpsd\n")
+    for a, b in zip(f, p):
+        fh.write("%.17g\t%.17g\n" % (a, b))
+print("wrote", os.path.join(OUT, "psd.txt"))

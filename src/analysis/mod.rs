@@ -1,0 +1,3 @@
+//! Signal analysis of simulation results (numbers behind hnn-core's plots).
+
+pub mod psd;
