@@ -28,7 +28,7 @@ pub fn periodogram(x: &[f64], fs: f64) -> (Vec<f64>, Vec<f64>) {
     let scale = 1.0 / (fs * w.iter().map(|v| v * v).sum::<f64>());
     let nf = n / 2 + 1;
     let mut p: Vec<f64> = buf[..nf].iter().map(|c| c.norm_sqr() * scale).collect();
-    let last = if n % 2 == 0 { nf - 1 } else { nf };
+    let last = if n.is_multiple_of(2) { nf - 1 } else { nf };
     for v in p.iter_mut().take(last).skip(1) {
         *v *= 2.0;
     }
