@@ -33,7 +33,12 @@ pub fn write_dipole(d: &Dipole, path: &Path) -> Result<()> {
 /// agg, L2, L5), whitespace-separated.
 pub fn read_dipole(path: &Path) -> Result<Dipole> {
     let bytes = std::fs::read(path).map_err(|e| io_err(path, e))?;
-    let text = String::from_utf8(bytes).map_err(|_| io_err(path, "not UTF-8 text"))?;
+    parse_dipole(&bytes, path)
+}
+
+/// Parse the contents of a dipole text file (`path` names it in errors).
+pub fn parse_dipole(bytes: &[u8], path: &Path) -> Result<Dipole> {
+    let text = std::str::from_utf8(bytes).map_err(|_| io_err(path, "not UTF-8 text"))?;
     let mut cols: Vec<Vec<f64>> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -170,34 +175,7 @@ pub fn read_spikes(pattern: &str) -> Result<CellResponse> {
     let mut cr = CellResponse::default();
     for f in files {
         let bytes = std::fs::read(&f).map_err(|e| io_err(&f, e))?;
-        let text = String::from_utf8(bytes).map_err(|_| io_err(&f, "not UTF-8 text"))?;
-        let (mut t, mut g, mut ty) = (Vec::new(), Vec::new(), Vec::new());
-        for (i, line) in text.lines().enumerate() {
-            let cols: Vec<&str> = line.split_whitespace().collect();
-            if cols.is_empty() {
-                continue;
-            }
-            let at = || format!("{} line {}", f.display(), i + 1);
-            if cols.len() != 3 {
-                return Err(Error::invalid(
-                    at(),
-                    format!("{} columns", cols.len()),
-                    "3 columns: time gid type",
-                ));
-            }
-            let time: f64 = cols[0]
-                .parse()
-                .map_err(|_| Error::invalid(at(), cols[0], "a spike time"))?;
-            if !time.is_finite() {
-                return Err(Error::invalid(at(), cols[0], "a finite spike time"));
-            }
-            let gid: usize = cols[1]
-                .parse()
-                .map_err(|_| Error::invalid(at(), cols[1], "a non-negative integer gid"))?;
-            t.push(time);
-            g.push(gid);
-            ty.push(cols[2].to_string());
-        }
+        let (t, g, ty) = parse_spikes(&bytes, &f)?;
         cr.spike_times.push(t);
         cr.spike_gids.push(g);
         cr.spike_types.push(ty);
@@ -209,4 +187,40 @@ pub fn read_spikes(pattern: &str) -> Result<CellResponse> {
         .map(|s| s.to_string())
         .collect();
     Ok(cr)
+}
+
+/// One trial's spikes: times, gids and types.
+pub type TrialSpikes = (Vec<f64>, Vec<usize>, Vec<String>);
+
+/// Parse one spike file's contents (`f` names it in errors).
+pub fn parse_spikes(bytes: &[u8], f: &Path) -> Result<TrialSpikes> {
+    let text = std::str::from_utf8(bytes).map_err(|_| io_err(f, "not UTF-8 text"))?;
+    let (mut t, mut g, mut ty) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, line) in text.lines().enumerate() {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        if cols.is_empty() {
+            continue;
+        }
+        let at = || format!("{} line {}", f.display(), i + 1);
+        if cols.len() != 3 {
+            return Err(Error::invalid(
+                at(),
+                format!("{} columns", cols.len()),
+                "3 columns: time gid type",
+            ));
+        }
+        let time: f64 = cols[0]
+            .parse()
+            .map_err(|_| Error::invalid(at(), cols[0], "a spike time"))?;
+        if !time.is_finite() {
+            return Err(Error::invalid(at(), cols[0], "a finite spike time"));
+        }
+        let gid: usize = cols[1]
+            .parse()
+            .map_err(|_| Error::invalid(at(), cols[1], "a non-negative integer gid"))?;
+        t.push(time);
+        g.push(gid);
+        ty.push(cols[2].to_string());
+    }
+    Ok((t, g, ty))
 }
