@@ -1,3 +1,4 @@
 //! Signal analysis of simulation results (numbers behind hnn-core's plots).
 
+pub mod objective;
 pub mod psd;

@@ -233,6 +233,44 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("write_text", |p: &str, text: &str| -> RhaiResult<()> {
         std::fs::write(p, text).map_err(|e| format!("write_text: cannot write '{p}': {e}").into())
     });
+    for (fname, f) in [
+        (
+            "rmse",
+            crate::analysis::objective::rmse
+                as fn(
+                    &crate::results::Dipole,
+                    &crate::results::Dipole,
+                    f64,
+                    f64,
+                    Option<&[f64]>,
+                ) -> crate::Result<f64>,
+        ),
+        ("anticorr", crate::analysis::objective::anticorr),
+    ] {
+        engine.register_fn(
+            fname,
+            move |a: DipoleHandle, b: DipoleHandle, m: Map| -> RhaiResult<f64> {
+                let kw = Kw::new(fname, m, &["tstart", "tstop", "weights"])?;
+                let w: Option<Vec<f64>> = kw
+                    .get("weights")
+                    .map(|v| {
+                        v.read_lock::<Array>()
+                            .map(|a| {
+                                a.iter()
+                                    .map(|x| num(x, "weights"))
+                                    .collect::<RhaiResult<Vec<_>>>()
+                            })
+                            .unwrap_or_else(|| err("weights: expected an array"))
+                    })
+                    .transpose()?;
+                let (a, b) = (a.0.borrow(), b.0.borrow());
+                let tstop = kw
+                    .num("tstop")?
+                    .unwrap_or_else(|| *a.times.last().unwrap_or(&0.0));
+                lib(f(&a, &b, kw.num_or("tstart", 0.0)?, tstop, w.as_deref()))
+            },
+        );
+    }
     engine.register_fn("read_dipole", |p: &str| -> RhaiResult<DipoleHandle> {
         Ok(DipoleHandle(Rc::new(RefCell::new(lib(
             text::read_dipole(&path_of(p)),
