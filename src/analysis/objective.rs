@@ -23,7 +23,7 @@ pub fn resample(x: &[f64], num: usize) -> Vec<f64> {
     let mut y = vec![Complex::new(0.0, 0.0); num / 2 + 1];
     let keep = nyq.min(y.len());
     y[..keep].copy_from_slice(&buf[..keep]);
-    if m % 2 == 0 {
+    if m.is_multiple_of(2) {
         if num < n {
             y[m / 2] *= 2.0;
         } else if n < num {
@@ -35,7 +35,7 @@ pub fn resample(x: &[f64], num: usize) -> Vec<f64> {
     for (k, c) in y.iter().enumerate() {
         full[k] = *c;
     }
-    if num % 2 == 0 {
+    if num.is_multiple_of(2) {
         full[num / 2].im = 0.0;
     }
     for k in 1..num.div_ceil(2) {
