@@ -17,6 +17,7 @@ fn every_plot_function_renders() {
         net.cell_response.plot_spikes_raster(#{{ trial_idx: 1 }}).save("{d}/c.png");
         net.cell_response.plot_spikes_hist(#{{ bins: 20 }}).save("{d}/d.svg");
         plot_psd(dpls, #{{ fmax: 200.0 }}).save("{d}/e.png");
+        plot_tfr_morlet(dpls, #{{ freqs: [40.0, 60.0, 80.0], n_cycles: 4 }}).save("{d}/f.svg");
         let spec = dpls[0].psd(#{{ tmin: 10.0 }});
         if spec.freqs.len() != spec.psd.len() {{ throw "psd"; }}
         "#

@@ -110,3 +110,31 @@ fn psd_matches_plot_psd() {
         assert!((b - rp).abs() <= 1e-9 * pmax, "psd at {a} Hz: {b} vs {rp}");
     }
 }
+
+#[test]
+fn morlet_power_matches_mne_through_plot_tfr_morlet() {
+    let text = std::fs::read_to_string(common::fixture("analysis/tfr.txt")).unwrap();
+    let rows: Vec<Vec<f64>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').map(|x| x.parse::<f64>().unwrap()).collect())
+        .collect();
+    let freqs = [40.0, 55.0, 70.0, 90.0];
+    let (times, p) =
+        hnn::analysis::tfr::dipole_tfr(&[input()], "agg", &freqs, 4.0, None, None).unwrap();
+    assert_eq!(times.len(), 4000);
+    let pmax = rows
+        .iter()
+        .flat_map(|r| r[1..].iter())
+        .cloned()
+        .fold(0.0, f64::max);
+    let mut worst: f64 = 0.0;
+    for r in &rows {
+        let k = r[0] as usize;
+        for (j, want) in r[1..].iter().enumerate() {
+            worst = worst.max((p[j][k] - want).abs());
+        }
+    }
+    eprintln!("tfr: max |diff| / max power = {:.2e}", worst / pmax);
+    assert!(worst <= 1e-9 * pmax);
+}

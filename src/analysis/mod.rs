@@ -2,3 +2,4 @@
 
 pub mod objective;
 pub mod psd;
+pub mod tfr;

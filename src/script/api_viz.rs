@@ -119,6 +119,31 @@ fn psd(v: Dynamic, m: Map) -> RhaiResult<Figure> {
     ))
 }
 
+fn tfr(v: Dynamic, m: Map) -> RhaiResult<Figure> {
+    let kw = Kw::new(
+        "plot_tfr_morlet",
+        m,
+        &["freqs", "n_cycles", "tmin", "tmax", "layer", "show"],
+    )?;
+    let freqs: Vec<f64> = kw
+        .req("freqs")?
+        .read_lock::<Array>()
+        .map(|a| {
+            a.iter()
+                .map(|x| num(x, "freqs"))
+                .collect::<RhaiResult<Vec<_>>>()
+        })
+        .unwrap_or_else(|| err("plot_tfr_morlet: freqs must be an array of frequencies [Hz]"))?;
+    let layer = kw.string("layer")?.unwrap_or_else(|| "agg".into());
+    lib(plots::plot_tfr_morlet(
+        &dipoles(&v)?,
+        &layer,
+        &freqs,
+        kw.num_or("n_cycles", 7.0)?,
+        (kw.num("tmin")?, kw.num("tmax")?),
+    ))
+}
+
 /// Register the plotting API.
 pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<Figure>("Figure");
@@ -152,6 +177,10 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("plot", |d: &mut DipoleHandle, m: Map| {
         plot_dipole(Dynamic::from(d.clone()), m)
+    });
+    engine.register_fn("plot_tfr_morlet", tfr);
+    engine.register_fn("plot_tfr_morlet", |d: &mut DipoleHandle, m: Map| {
+        tfr(Dynamic::from(d.clone()), m)
     });
     engine.register_fn("plot_psd", |v: Dynamic| psd(v, Map::new()));
     engine.register_fn("plot_psd", psd);

@@ -71,9 +71,50 @@ pub struct Bars {
     pub label: Option<String>,
 }
 
+/// A colour-coded grid (time-frequency power): `z[row][col]` at (`x[col]`, `y[row]`).
+#[derive(Debug, Clone)]
+pub struct Heat {
+    /// Column positions (e.g. times).
+    pub x: Vec<f64>,
+    /// Row positions (e.g. frequencies).
+    pub y: Vec<f64>,
+    /// Values.
+    pub z: Vec<Vec<f64>>,
+}
+
+/// matplotlib's inferno colour map at `v` in [0, 1] (8 anchors, linear in between).
+pub fn inferno(v: f64) -> Rgb {
+    const A: [Rgb; 8] = [
+        (0, 0, 4),
+        (40, 11, 84),
+        (101, 21, 110),
+        (159, 42, 99),
+        (212, 72, 66),
+        (245, 125, 21),
+        (250, 193, 39),
+        (252, 255, 164),
+    ];
+    let v = if v.is_finite() {
+        v.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let x = v * (A.len() - 1) as f64;
+    let i = (x as usize).min(A.len() - 2);
+    let t = x - i as f64;
+    let mix = |a: u8, b: u8| (a as f64 + t * (b as f64 - a as f64)).round() as u8;
+    (
+        mix(A[i].0, A[i + 1].0),
+        mix(A[i].1, A[i + 1].1),
+        mix(A[i].2, A[i + 1].2),
+    )
+}
+
 /// One axes.
 #[derive(Debug, Clone, Default)]
 pub struct Panel {
+    /// A colour-coded grid drawn under everything else.
+    pub heat: Option<Heat>,
     /// Title.
     pub title: String,
     /// x label.
@@ -192,6 +233,10 @@ fn bounds(p: &Panel) -> ((f64, f64), (f64, f64)) {
             ys.push(y + t.height / 2.0);
         }
     }
+    if let Some(h) = &p.heat {
+        xs.extend(&h.x);
+        ys.extend(&h.y);
+    }
     for b in &p.bars {
         xs.extend(&b.edges);
         ys.push(0.0);
@@ -247,6 +292,48 @@ fn draw_panel<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     let mut legend = false;
+    if let Some(h) = &p.heat {
+        let zmax =
+            h.z.iter()
+                .flatten()
+                .cloned()
+                .filter(|v| v.is_finite())
+                .fold(0.0, f64::max)
+                .max(f64::MIN_POSITIVE);
+        let edges = |c: &[f64]| -> Vec<f64> {
+            let n = c.len();
+            (0..=n)
+                .map(|i| match i {
+                    0 => c[0] - if n > 1 { (c[1] - c[0]) / 2.0 } else { 0.5 },
+                    i if i == n => {
+                        c[n - 1]
+                            + if n > 1 {
+                                (c[n - 1] - c[n - 2]) / 2.0
+                            } else {
+                                0.5
+                            }
+                    }
+                    i => (c[i - 1] + c[i]) / 2.0,
+                })
+                .collect()
+        };
+        let (xe, ye) = (edges(&h.x), edges(&h.y));
+        // at most ~1000 columns are drawn (a column is at most a pixel wide anyway)
+        let step = (h.x.len() / 1000).max(1);
+        let cols: Vec<usize> = (0..h.x.len()).step_by(step).collect();
+        chart
+            .draw_series(h.z.iter().enumerate().flat_map(|(r, row)| {
+                let (xe, ye, cols) = (&xe, &ye, &cols);
+                cols.iter().map(move |&c| {
+                    let c2 = (c + step).min(row.len());
+                    Rectangle::new(
+                        [(xe[c], ye[r]), (xe[c2], ye[r + 1])],
+                        rgb(inferno(row[c] / zmax)).filled(),
+                    )
+                })
+            }))
+            .map_err(err)?;
+    }
     for b in &p.bars {
         let c = rgb(b.color);
         let s = chart

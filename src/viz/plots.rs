@@ -1,6 +1,6 @@
 //! hnn-core's plots as [`Figure`]s: `plot_dipole`, `plot_spikes_raster`, `plot_spikes_hist`.
 
-use super::{Bars, Figure, Line, Rgb, TAB10, Ticks};
+use super::{Bars, Figure, Heat, Line, Rgb, TAB10, Ticks};
 use crate::error::{Error, Result};
 use crate::results::dipole::average_dipoles;
 use crate::results::{CellResponse, Dipole};
@@ -203,5 +203,37 @@ pub fn plot_psd(
         format!("PSD ([nAm x {scale:.0}]^2/Hz)")
     };
     panel.xlim = Some((fmin, fmax));
+    Ok(fig)
+}
+
+/// Morlet time-frequency power of the dipole(s) (hnn-core's `plot_tfr_morlet`), colour-coded
+/// with inferno (normalised to the maximum power).
+pub fn plot_tfr_morlet(
+    dpls: &[Dipole],
+    layer: &str,
+    freqs: &[f64],
+    n_cycles: f64,
+    tlim: (Option<f64>, Option<f64>),
+) -> Result<Figure> {
+    if freqs.is_empty() {
+        return Err(Error::invalid(
+            "freqs",
+            "an empty list",
+            "at least one frequency",
+        ));
+    }
+    let (times, power) =
+        crate::analysis::tfr::dipole_tfr(dpls, layer, freqs, n_cycles, tlim.0, tlim.1)?;
+    let mut fig = Figure::new(1);
+    let p = &mut fig.panels[0];
+    let pmax = power.iter().flatten().cloned().fold(0.0, f64::max);
+    p.heat = Some(Heat {
+        x: times.clone(),
+        y: freqs.to_vec(),
+        z: power,
+    });
+    p.title = format!("Morlet power ({n_cycles} cycles; max {pmax:.3e})");
+    p.xlabel = "Time (ms)".into();
+    p.ylabel = "Frequency (Hz)".into();
     Ok(fig)
 }

@@ -66,3 +66,18 @@ with open(os.path.join(OUT, "psd.txt"), "w") as fh:
     for a, b in zip(f, p):
         fh.write("%.17g\t%.17g\n" % (a, b))
 print("wrote", os.path.join(OUT, "psd.txt"))
+
+# Morlet power as hnn-core's plot_tfr_morlet computes it (padding='zeros', tmax = last time)
+from mne.time_frequency import tfr_array_morlet
+import mne
+freqs = np.array([40.0, 55.0, 70.0, 90.0])
+data = agg[mask]
+nt = len(data)
+padded = np.r_[np.zeros(nt - 1), data, np.zeros(nt - 1)]
+power = tfr_array_morlet(padded[None, None, :], sfreq=40000.0, freqs=freqs, n_cycles=4.0, output="power")
+power = power[0, 0, :, nt - 1: 2 * nt - 1]
+with open(os.path.join(OUT, "tfr.txt"), "w") as fh:
+    fh.write("# mne %s; freqs %s; n_cycles 4; rows: time index; columns: freqs\n" % (mne.__version__, list(freqs)))
+    for i in range(0, nt, 8):
+        fh.write(str(i) + "\t" + "\t".join("%.17g" % power[j, i] for j in range(len(freqs))) + "\n")
+print("wrote", os.path.join(OUT, "tfr.txt"))
