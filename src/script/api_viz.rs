@@ -1,13 +1,95 @@
-//! Plots from scripts: hnn-core's free functions and methods return a `Figure`;
-//! `fig.save("x.png")` (or `.svg`) writes it and returns the path.
+//! Plots from scripts: hnn-core's free functions and methods return a `Figure`; every plot
+//! function also takes `ax` (an axes of `figure(#{ nrows, ncols })`, or an array of them)
+//! and then draws into it. `fig.save("x.png")` (or `.svg`) writes the figure and returns the
+//! path.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use rhai::{Array, Dynamic, Engine, Map};
 
 use super::handles::{CellResponseHandle, DipoleHandle};
 use super::kwargs::{Kw, RhaiResult, boolean, err, lib, num, string, uint};
 use crate::results::Dipole;
-use crate::viz::Figure;
 use crate::viz::plots;
+use crate::viz::{Figure, Panel, Rgb, parse_color};
+
+/// A figure in scripts (shared: axes handles draw into it).
+#[derive(Debug, Clone)]
+pub struct FigHandle(pub Rc<RefCell<Figure>>);
+
+/// One axes of a figure (matplotlib's `ax`).
+#[derive(Debug, Clone)]
+pub struct AxHandle {
+    fig: FigHandle,
+    index: usize,
+}
+
+/// Put a computed figure where `ax` says, or return it as a new figure.
+fn place(f: Figure, ax: Option<&Dynamic>) -> RhaiResult<FigHandle> {
+    let Some(ax) = ax else {
+        return Ok(FigHandle(Rc::new(RefCell::new(f))));
+    };
+    let axes: Vec<AxHandle> = if let Some(a) = ax.read_lock::<AxHandle>() {
+        vec![a.clone()]
+    } else if let Some(arr) = ax.read_lock::<Array>() {
+        arr.iter()
+            .map(|x| {
+                x.read_lock::<AxHandle>()
+                    .map(|a| a.clone())
+                    .ok_or_else(|| "ax: expected axes from fig.axes".to_string().into())
+            })
+            .collect::<RhaiResult<Vec<_>>>()?
+    } else {
+        return err(format!(
+            "ax: expected an axes (fig.axes[i]) or an array of axes, got {}",
+            ax.type_name()
+        ));
+    };
+    if axes.len() != f.panels.len() {
+        return err(format!(
+            "ax: {} axes given for {} panels",
+            axes.len(),
+            f.panels.len()
+        ));
+    }
+    let fig = axes[0].fig.clone();
+    for (a, p) in axes.iter().zip(f.panels) {
+        a.fig.0.borrow_mut().panels[a.index].overlay(p);
+    }
+    Ok(fig)
+}
+
+fn color(kw: &Kw) -> RhaiResult<Option<Rgb>> {
+    match kw.string("color")? {
+        None => Ok(None),
+        Some(c) => parse_color(&c).map(Some).ok_or_else(|| {
+            format!("color: unknown colour '{c}' (use k, r, g, b, C0..C9, a name or #rrggbb)")
+                .into()
+        }),
+    }
+}
+
+fn recolor(f: &mut Figure, c: Option<Rgb>, label: Option<String>) {
+    for p in &mut f.panels {
+        if let Some(c) = c {
+            for l in &mut p.lines {
+                l.color = c;
+            }
+        }
+        if let (Some(lab), Some(l)) = (&label, p.lines.last_mut()) {
+            l.label = Some(lab.clone());
+        }
+    }
+}
+
+fn strings(v: &Dynamic, what: &str) -> RhaiResult<Vec<String>> {
+    if let Some(a) = v.read_lock::<Array>() {
+        a.iter().map(|x| string(x, what)).collect()
+    } else {
+        Ok(vec![string(v, what)?])
+    }
+}
 
 fn dipoles(v: &Dynamic) -> RhaiResult<Vec<Dipole>> {
     if let Some(h) = v.read_lock::<DipoleHandle>() {
@@ -19,111 +101,107 @@ fn dipoles(v: &Dynamic) -> RhaiResult<Vec<Dipole>> {
             .map(|x| {
                 x.read_lock::<DipoleHandle>()
                     .map(|h| h.0.borrow().clone())
-                    .ok_or_else(|| "plot_dipole: expected Dipoles".to_string().into())
+                    .ok_or_else(|| "expected Dipoles".to_string().into())
             })
             .collect();
     }
     err(format!(
-        "plot_dipole: expected a Dipole or an array of Dipoles, got {}",
+        "expected a Dipole or an array of Dipoles, got {}",
         v.type_name()
     ))
 }
 
-fn plot_dipole(v: Dynamic, m: Map) -> RhaiResult<Figure> {
+fn tlim(kw: &Kw) -> RhaiResult<(Option<f64>, Option<f64>)> {
+    Ok((kw.num("tmin")?, kw.num("tmax")?))
+}
+
+fn plot_dipole(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
     let kw = Kw::new(
         "plot_dipole",
         m,
-        &["layer", "average", "tmin", "tmax", "show"],
+        &[
+            "layer", "average", "tmin", "tmax", "show", "ax", "color", "label",
+        ],
     )?;
-    let layers: Vec<String> = match kw.get("layer") {
-        None => vec!["agg".into()],
-        Some(l) if l.is_array() => l
-            .read_lock::<Array>()
-            .map(|a| {
-                a.iter()
-                    .map(|x| string(x, "layer"))
-                    .collect::<RhaiResult<Vec<_>>>()
-            })
-            .unwrap_or(Ok(vec![]))?,
-        Some(l) => vec![string(l, "layer")?],
-    };
+    let layers = kw
+        .get("layer")
+        .map(|l| strings(l, "layer"))
+        .transpose()?
+        .unwrap_or_else(|| vec!["agg".into()]);
     let average = kw
         .get("average")
         .map(|v| boolean(v, "average"))
         .transpose()?
         .unwrap_or(false);
-    let tlim = match (kw.num("tmin")?, kw.num("tmax")?) {
-        (None, None) => None,
-        (a, b) => Some((a.unwrap_or(0.0), b.unwrap_or(f64::INFINITY))),
-    };
     let ds = dipoles(&v)?;
-    let tlim = tlim.map(|(a, b)| {
-        (
-            a,
-            if b.is_finite() {
-                b
-            } else {
-                ds[0].times.last().copied().unwrap_or(1.0)
-            },
-        )
-    });
+    let end = ds[0].times.last().copied().unwrap_or(1.0);
+    let lim = match tlim(&kw)? {
+        (None, None) => None,
+        (a, b) => Some((a.unwrap_or(0.0), b.unwrap_or(end))),
+    };
     let refs: Vec<&str> = layers.iter().map(|s| s.as_str()).collect();
-    lib(plots::plot_dipole(&ds, &refs, average, tlim))
+    let mut f = lib(plots::plot_dipole(&ds, &refs, average, lim))?;
+    recolor(&mut f, color(&kw)?, kw.string("label")?);
+    place(f, kw.get("ax"))
 }
 
-fn raster(c: &mut CellResponseHandle, m: Map) -> RhaiResult<Figure> {
-    let kw = Kw::new("plot_spikes_raster", m, &["trial_idx", "show"])?;
+fn raster(c: &mut CellResponseHandle, m: Map) -> RhaiResult<FigHandle> {
+    let kw = Kw::new("plot_spikes_raster", m, &["trial_idx", "show", "ax"])?;
     let trial = kw
         .get("trial_idx")
         .map(|v| uint(v, "trial_idx"))
         .transpose()?
         .unwrap_or(0);
-    lib(plots::plot_spikes_raster(&c.0, trial))
+    place(lib(plots::plot_spikes_raster(&c.0, trial))?, kw.get("ax"))
 }
 
-fn hist(c: &mut CellResponseHandle, m: Map) -> RhaiResult<Figure> {
-    let kw = Kw::new("plot_spikes_hist", m, &["spike_types", "bins", "show"])?;
-    let types: Vec<String> = match kw.get("spike_types") {
-        None => vec![],
-        Some(v) if v.is_array() => v
-            .read_lock::<Array>()
-            .map(|a| {
-                a.iter()
-                    .map(|x| string(x, "spike_types"))
-                    .collect::<RhaiResult<Vec<_>>>()
-            })
-            .unwrap_or(Ok(vec![]))?,
-        Some(v) => vec![string(v, "spike_types")?],
-    };
+fn hist(c: &mut CellResponseHandle, m: Map) -> RhaiResult<FigHandle> {
+    let kw = Kw::new(
+        "plot_spikes_hist",
+        m,
+        &["spike_types", "bins", "show", "ax"],
+    )?;
+    let types = kw
+        .get("spike_types")
+        .map(|v| strings(v, "spike_types"))
+        .transpose()?
+        .unwrap_or_default();
     let bins = kw
         .get("bins")
         .map(|v| uint(v, "bins"))
         .transpose()?
         .unwrap_or(50);
-    lib(plots::plot_spikes_hist(&c.0, &types, bins))
+    place(
+        lib(plots::plot_spikes_hist(&c.0, &types, bins))?,
+        kw.get("ax"),
+    )
 }
 
-fn psd(v: Dynamic, m: Map) -> RhaiResult<Figure> {
+fn psd(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
     let kw = Kw::new(
         "plot_psd",
         m,
-        &["fmin", "fmax", "tmin", "tmax", "layer", "show"],
+        &[
+            "fmin", "fmax", "tmin", "tmax", "layer", "show", "ax", "color", "label",
+        ],
     )?;
     let layer = kw.string("layer")?.unwrap_or_else(|| "agg".into());
-    lib(plots::plot_psd(
+    let mut f = lib(plots::plot_psd(
         &dipoles(&v)?,
         &layer,
         kw.num_or("fmin", 0.0)?,
         kw.num("fmax")?,
-        (kw.num("tmin")?, kw.num("tmax")?),
-    ))
+        tlim(&kw)?,
+    ))?;
+    recolor(&mut f, color(&kw)?, kw.string("label")?);
+    place(f, kw.get("ax"))
 }
 
-fn tfr(v: Dynamic, m: Map) -> RhaiResult<Figure> {
+fn tfr(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
     let kw = Kw::new(
         "plot_tfr_morlet",
         m,
-        &["freqs", "n_cycles", "tmin", "tmax", "layer", "show"],
+        &["freqs", "n_cycles", "tmin", "tmax", "layer", "show", "ax"],
     )?;
     let freqs: Vec<f64> = kw
         .req("freqs")?
@@ -135,38 +213,131 @@ fn tfr(v: Dynamic, m: Map) -> RhaiResult<Figure> {
         })
         .unwrap_or_else(|| err("plot_tfr_morlet: freqs must be an array of frequencies [Hz]"))?;
     let layer = kw.string("layer")?.unwrap_or_else(|| "agg".into());
-    lib(plots::plot_tfr_morlet(
+    let f = lib(plots::plot_tfr_morlet(
         &dipoles(&v)?,
         &layer,
         &freqs,
         kw.num_or("n_cycles", 7.0)?,
-        (kw.num("tmin")?, kw.num("tmax")?),
-    ))
+        tlim(&kw)?,
+    ))?;
+    place(f, kw.get("ax"))
 }
+
+fn new_figure(m: Map) -> RhaiResult<FigHandle> {
+    let kw = Kw::new(
+        "figure",
+        m,
+        &["nrows", "ncols", "figsize", "sharex", "sharey"],
+    )?;
+    let rows = kw
+        .get("nrows")
+        .map(|v| uint(v, "nrows"))
+        .transpose()?
+        .unwrap_or(1);
+    let cols = kw
+        .get("ncols")
+        .map(|v| uint(v, "ncols"))
+        .transpose()?
+        .unwrap_or(1);
+    if !(1..=10).contains(&rows) || !(1..=10).contains(&cols) {
+        return err("figure: nrows and ncols must be from 1 to 10");
+    }
+    let mut f = Figure::grid(rows, cols);
+    if let Some(fs) = kw.get("figsize") {
+        let a = fs
+            .read_lock::<Array>()
+            .map(|a| a.clone())
+            .ok_or_else(|| "figsize: expected [width, height] in inches".to_string())?;
+        if a.len() != 2 {
+            return err("figsize: expected [width, height] in inches");
+        }
+        let (w, h) = (num(&a[0], "figsize")?, num(&a[1], "figsize")?);
+        if !(1.0..=100.0).contains(&w) || !(1.0..=100.0).contains(&h) {
+            return err("figsize: width and height must be from 1 to 100 inches");
+        }
+        f.size = ((w * 100.0) as u32, (h * 100.0) as u32);
+    }
+    Ok(FigHandle(Rc::new(RefCell::new(f))))
+}
+
+type PanelSetter = fn(&mut Panel, String);
 
 /// Register the plotting API.
 pub fn register(engine: &mut Engine) {
-    engine.register_type_with_name::<Figure>("Figure");
-    engine.register_fn("save", |f: &mut Figure, path: &str| -> RhaiResult<String> {
-        lib(f.save(std::path::Path::new(path)))?;
-        Ok(path.to_string())
-    });
-    engine.register_fn("to_string", |f: &mut Figure| {
-        format!(
-            "<Figure | {} panel(s), {}x{} px>",
-            f.panels.len(),
-            f.size.0,
-            f.size.1
-        )
+    engine.register_type_with_name::<FigHandle>("Figure");
+    engine.register_type_with_name::<AxHandle>("Axes");
+    engine.register_fn("figure", || new_figure(Map::new()));
+    engine.register_fn("figure", new_figure);
+    engine.register_get("axes", |f: &mut FigHandle| -> Array {
+        let n = f.0.borrow().panels.len();
+        (0..n)
+            .map(|i| {
+                Dynamic::from(AxHandle {
+                    fig: f.clone(),
+                    index: i,
+                })
+            })
+            .collect()
     });
     engine.register_fn(
+        "save",
+        |f: &mut FigHandle, path: &str| -> RhaiResult<String> {
+            lib(f.0.borrow().save(std::path::Path::new(path)))?;
+            Ok(path.to_string())
+        },
+    );
+    engine.register_fn("to_string", |f: &mut FigHandle| {
+        let f = f.0.borrow();
+        format!(
+            "<Figure | {}x{} axes, {}x{} px>",
+            f.grid.0, f.grid.1, f.size.0, f.size.1
+        )
+    });
+    engine.register_fn("to_string", |a: &mut AxHandle| {
+        format!("<Axes {}>", a.index)
+    });
+    for (name, setter) in [
+        (
+            "set_title",
+            (|p: &mut Panel, v: String| p.title = v) as PanelSetter,
+        ),
+        ("set_xlabel", |p, v| p.xlabel = v),
+        ("set_ylabel", |p, v| p.ylabel = v),
+    ] {
+        engine.register_fn(name, move |a: &mut AxHandle, v: &str| -> AxHandle {
+            setter(&mut a.fig.0.borrow_mut().panels[a.index], v.to_string());
+            a.clone()
+        });
+    }
+    for (name, x_axis) in [("set_xlim", true), ("set_ylim", false)] {
+        engine.register_fn(
+            name,
+            move |a: &mut AxHandle, lo: Dynamic, hi: Dynamic| -> RhaiResult<AxHandle> {
+                let (lo, hi) = (num(&lo, name)?, num(&hi, name)?);
+                if !(lo < hi) {
+                    return err(format!(
+                        "{name}: the lower limit must be below the upper one"
+                    ));
+                }
+                let mut f = a.fig.0.borrow_mut();
+                let p = &mut f.panels[a.index];
+                if x_axis {
+                    p.xlim = Some((lo, hi));
+                } else {
+                    p.ylim = Some((lo, hi));
+                }
+                Ok(a.clone())
+            },
+        );
+    }
+    engine.register_fn(
         "set_size",
-        |f: &mut Figure, w: Dynamic, h: Dynamic| -> RhaiResult<Figure> {
+        |f: &mut FigHandle, w: Dynamic, h: Dynamic| -> RhaiResult<FigHandle> {
             let (w, h) = (num(&w, "width")?, num(&h, "height")?);
-            if !(w >= 100.0 && h >= 100.0 && w <= 10000.0 && h <= 10000.0) {
+            if !(100.0..=10000.0).contains(&w) || !(100.0..=10000.0).contains(&h) {
                 return err("set_size: width and height must be between 100 and 10000 pixels");
             }
-            f.size = (w as u32, h as u32);
+            f.0.borrow_mut().size = (w as u32, h as u32);
             Ok(f.clone())
         },
     );

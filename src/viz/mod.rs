@@ -71,6 +71,63 @@ pub struct Bars {
     pub label: Option<String>,
 }
 
+impl Panel {
+    /// Overlay `other` on this panel (matplotlib's drawing into an existing `ax`): its
+    /// series are added; its title, labels and limits fill in what is still empty.
+    pub fn overlay(&mut self, other: Panel) {
+        self.lines.extend(other.lines);
+        self.ticks.extend(other.ticks);
+        self.bars.extend(other.bars);
+        if other.heat.is_some() {
+            self.heat = other.heat;
+        }
+        if self.title.is_empty() {
+            self.title = other.title;
+        }
+        if self.xlabel.is_empty() {
+            self.xlabel = other.xlabel;
+        }
+        if self.ylabel.is_empty() {
+            self.ylabel = other.ylabel;
+        }
+        self.xlim = self.xlim.or(other.xlim);
+        self.ylim = self.ylim.or(other.ylim);
+    }
+}
+
+/// A colour by name: matplotlib's single letters and `C0`..`C9`, a few names, or `#rrggbb`.
+pub fn parse_color(s: &str) -> Option<Rgb> {
+    let named = [
+        ("k", (0, 0, 0)),
+        ("black", (0, 0, 0)),
+        ("r", (255, 0, 0)),
+        ("red", (214, 39, 40)),
+        ("g", (0, 128, 0)),
+        ("green", (44, 160, 44)),
+        ("b", (0, 0, 255)),
+        ("blue", (31, 119, 180)),
+        ("orange", (255, 127, 14)),
+        ("purple", (148, 103, 189)),
+        ("grey", (127, 127, 127)),
+        ("gray", (127, 127, 127)),
+        ("c", (0, 191, 191)),
+        ("m", (191, 0, 191)),
+        ("y", (191, 191, 0)),
+    ];
+    if let Some((_, c)) = named.iter().find(|(n, _)| *n == s) {
+        return Some(*c);
+    }
+    if let Some(d) = s.strip_prefix('C').and_then(|d| d.parse::<usize>().ok()) {
+        return TAB10.get(d).copied();
+    }
+    let h = s.strip_prefix('#')?;
+    if h.len() != 6 {
+        return None;
+    }
+    let v = u32::from_str_radix(h, 16).ok()?;
+    Some(((v >> 16) as u8, (v >> 8) as u8, v as u8))
+}
+
 /// A colour-coded grid (time-frequency power): `z[row][col]` at (`x[col]`, `y[row]`).
 #[derive(Debug, Clone)]
 pub struct Heat {
@@ -136,8 +193,10 @@ pub struct Panel {
 /// A figure: panels stacked vertically.
 #[derive(Debug, Clone)]
 pub struct Figure {
-    /// Panels, top to bottom.
+    /// Panels, row by row.
     pub panels: Vec<Panel>,
+    /// Grid shape (rows, columns).
+    pub grid: (usize, usize),
     /// Size in pixels.
     pub size: (u32, u32),
 }
@@ -161,9 +220,16 @@ fn err(e: impl std::fmt::Debug) -> Error {
 impl Figure {
     /// A figure of `n` empty panels.
     pub fn new(n: usize) -> Figure {
+        Figure::grid(n.max(1), 1)
+    }
+
+    /// An empty `rows` × `cols` grid of panels (hnn-core / matplotlib `plt.subplots`).
+    pub fn grid(rows: usize, cols: usize) -> Figure {
+        let (rows, cols) = (rows.max(1), cols.max(1));
         Figure {
-            panels: vec![Panel::default(); n.max(1)],
-            size: (800, 360 * n.max(1) as u32),
+            panels: vec![Panel::default(); rows * cols],
+            grid: (rows, cols),
+            size: (800 * cols as u32, 360 * rows as u32),
         }
     }
 
@@ -211,7 +277,7 @@ impl Figure {
         root: &DrawingArea<DB, plotters::coord::Shift>,
     ) -> Result<()> {
         root.fill(&WHITE).map_err(err)?;
-        let areas = root.split_evenly((self.panels.len(), 1));
+        let areas = root.split_evenly(self.grid);
         for (p, area) in self.panels.iter().zip(&areas) {
             draw_panel(p, area)?;
         }
