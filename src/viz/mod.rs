@@ -332,6 +332,20 @@ fn bounds(p: &Panel) -> ((f64, f64), (f64, f64)) {
     )
 }
 
+/// A tick label: scientific notation for very small or large scales, otherwise a short
+/// decimal without trailing zeros.
+fn tick(v: f64, scale: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    if !(1e-2..1e5).contains(&scale) {
+        return format!("{v:.1e}");
+    }
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
 fn rgb(c: Rgb) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
 }
@@ -348,8 +362,15 @@ fn draw_panel<DB: DrawingBackend>(
         .y_label_area_size(70)
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(err)?;
+    let (xs, ys) = (x0.abs().max(x1.abs()), y0.abs().max(y1.abs()));
+    let xf = |v: &f64| tick(*v, xs);
+    let yf = |v: &f64| tick(*v, ys);
     chart
         .configure_mesh()
+        .x_labels(7)
+        .y_labels(6)
+        .x_label_formatter(&xf)
+        .y_label_formatter(&yf)
         .x_desc(&p.xlabel)
         .y_desc(&p.ylabel)
         .label_style(("sans-serif", 14))
