@@ -25,6 +25,11 @@ fn every_plot_function_renders() {
         net.cell_response.plot_spikes_hist(#{{ ax: fig.axes[3], spike_types: ["evprox", "evdist"] }});
         fig.axes[0].set_title("ERP").set_xlim(0, 80);
         fig.save("{d}/g.png");
+        plot_connectivity_matrix(net, 4).save("{d}/h.png");
+        let net2 = jones_2009_model(#{{ mesh_shape: [3, 3] }});
+        add_erp_drives_to_jones_model(net2);
+        simulate_dipole(net2, #{{ tstop: 40.0, record_vsec: "soma" }});
+        net2.cell_response.plot_voltages(#{{ gids: [0, 20] }}).save("{d}/i.svg");
         let spec = dpls[0].psd(#{{ tmin: 10.0 }});
         if spec.freqs.len() != spec.psd.len() {{ throw "psd"; }}
         "#

@@ -260,6 +260,32 @@ fn new_figure(m: Map) -> RhaiResult<FigHandle> {
     Ok(FigHandle(Rc::new(RefCell::new(f))))
 }
 
+fn voltages(c: &mut CellResponseHandle, m: Map) -> RhaiResult<FigHandle> {
+    let kw = Kw::new("plot_voltages", m, &["gids", "section", "trial_idx", "ax"])?;
+    let gids: Vec<usize> = match kw.get("gids") {
+        None => return err("plot_voltages: give gids: [...] (cells recorded with record_vsec)"),
+        Some(v) if v.is_array() => v
+            .read_lock::<Array>()
+            .map(|a| {
+                a.iter()
+                    .map(|x| uint(x, "gids"))
+                    .collect::<RhaiResult<Vec<_>>>()
+            })
+            .unwrap_or(Ok(vec![]))?,
+        Some(v) => vec![uint(v, "gids")?],
+    };
+    let section = kw.string("section")?.unwrap_or_else(|| "soma".into());
+    let trial = kw
+        .get("trial_idx")
+        .map(|v| uint(v, "trial_idx"))
+        .transpose()?
+        .unwrap_or(0);
+    place(
+        lib(plots::plot_voltages(&c.0, &gids, &section, trial))?,
+        kw.get("ax"),
+    )
+}
+
 type PanelSetter = fn(&mut Panel, String);
 
 /// Register the plotting API.
@@ -389,4 +415,15 @@ pub fn register(engine: &mut Engine) {
         hist(c, Map::new())
     });
     engine.register_fn("plot_spikes_hist", hist);
+    engine.register_fn("plot_voltages", voltages);
+    engine.register_fn(
+        "plot_connectivity_matrix",
+        |net: &mut super::handles::NetHandle, idx: i64| -> RhaiResult<FigHandle> {
+            lib(plots::plot_connectivity_matrix(
+                &net.0.borrow().net,
+                idx.max(0) as usize,
+            ))
+            .map(|f| FigHandle(Rc::new(RefCell::new(f))))
+        },
+    );
 }

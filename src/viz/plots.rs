@@ -237,3 +237,101 @@ pub fn plot_tfr_morlet(
     p.ylabel = "Frequency (Hz)".into();
     Ok(fig)
 }
+
+/// Recorded voltages of some cells (`record_vsec`), one line per gid.
+pub fn plot_voltages(
+    cr: &CellResponse,
+    gids: &[usize],
+    section: &str,
+    trial: usize,
+) -> Result<Figure> {
+    let traces = cr
+        .vsec
+        .get(trial)
+        .ok_or_else(|| Error::invalid("trial_idx", trial, format!("below {}", cr.vsec.len())))?;
+    if traces.is_empty() {
+        return Err(Error::invalid(
+            "voltages",
+            "none recorded",
+            "a simulation with record_vsec \"soma\" or \"all\"",
+        ));
+    }
+    let mut fig = Figure::new(1);
+    let p = &mut fig.panels[0];
+    for (i, g) in gids.iter().enumerate() {
+        let secs = traces
+            .get(g)
+            .ok_or_else(|| Error::invalid("gid", g, "a cell whose voltages were recorded"))?;
+        let (_, v) = secs
+            .iter()
+            .find(|(s, _)| s == section)
+            .ok_or_else(|| Error::UnknownName {
+                what: format!("recorded section of gid {g}"),
+                name: section.into(),
+                known: secs
+                    .iter()
+                    .map(|(s, _)| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?;
+        p.lines.push(Line {
+            x: cr.times.clone(),
+            y: v.clone(),
+            color: TAB10[i % 10],
+            width: 1,
+            label: Some(format!("gid {g}")),
+        });
+    }
+    p.title = format!("{section} voltage");
+    p.xlabel = "Time (ms)".into();
+    p.ylabel = "Voltage (mV)".into();
+    if let Some(t) = cr.times.last() {
+        p.xlim = Some((0.0, *t));
+    }
+    Ok(fig)
+}
+
+/// Weights of one connection as a source × target matrix (hnn-core's
+/// `plot_connectivity_matrix`): colour = weight [µS] of each kept pair, black = none.
+pub fn plot_connectivity_matrix(net: &crate::network::Network, conn_idx: usize) -> Result<Figure> {
+    let c = net.connectivity.get(conn_idx).ok_or_else(|| {
+        Error::invalid(
+            "conn_idx",
+            conn_idx,
+            format!("below {}", net.connectivity.len()),
+        )
+    })?;
+    let srcs = net.gid_range(&c.src_type).unwrap_or(0..0);
+    let tgts = net.gid_range(&c.target_type).unwrap_or(0..0);
+    let mut z = vec![vec![0.0; tgts.len()]; srcs.len()];
+    for (s, targets) in &c.gid_pairs {
+        let sp = net.gid_position(*s).unwrap_or(net.origin);
+        for t in targets {
+            let tp = net.gid_position(*t).unwrap_or(net.origin);
+            let (w, _) = crate::network::connectivity::gaussian_weight_delay(
+                sp,
+                tp,
+                c.a_weight * c.gain,
+                c.a_delay,
+                c.lamtha,
+                net.inplane_distance,
+            );
+            z[s - srcs.start][t - tgts.start] = w;
+        }
+    }
+    let mut fig = Figure::new(1);
+    fig.size = (700, 600);
+    let p = &mut fig.panels[0];
+    p.heat = Some(Heat {
+        x: tgts.clone().map(|g| g as f64).collect(),
+        y: srcs.clone().map(|g| g as f64).collect(),
+        z,
+    });
+    p.title = format!(
+        "{} -> {} ({}, {})",
+        c.src_type, c.target_type, c.loc, c.receptor
+    );
+    p.xlabel = format!("{} target gid", c.target_type);
+    p.ylabel = format!("{} source gid", c.src_type);
+    Ok(fig)
+}
