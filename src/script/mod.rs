@@ -181,6 +181,9 @@ pub fn show(v: &Dynamic) -> String {
     if let Some(d) = v.read_lock::<handles::DipoleHandle>() {
         return api_results::dipole_summary(&d.0.borrow());
     }
+    if let Some(f) = v.read_lock::<api_viz::FigHandle>() {
+        return show_figure(&f);
+    }
     if let Some(c) = v.read_lock::<handles::CellResponseHandle>() {
         return format!(
             "<CellResponse | {} simulation trials>",
@@ -197,4 +200,74 @@ pub fn show(v: &Dynamic) -> String {
         return format!("[{}{more}]", items.join(", "));
     }
     v.to_string()
+}
+
+thread_local! {
+    static FIGURES: Cell<usize> = const { Cell::new(0) };
+}
+
+/// At the prompt a figure value is written to `hnn_figure_<n>.png` in the working folder
+/// (its path is printed) and, in a kitty-compatible terminal, also shown inline.
+fn show_figure(f: &api_viz::FigHandle) -> String {
+    let n = FIGURES.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    let path = std::path::PathBuf::from(format!("hnn_figure_{n}.png"));
+    if let Err(e) = f.0.borrow().save(&path) {
+        return format!("<Figure (could not be written: {e})>");
+    }
+    let kitty = std::env::var_os("KITTY_WINDOW_ID").is_some()
+        || std::env::var("TERM").is_ok_and(|t| t.contains("kitty"));
+    if let Some(bytes) = kitty.then(|| std::fs::read(&path).ok()).flatten() {
+        print!("{}", kitty_image(&bytes));
+    }
+    format!("figure written to {}", path.display())
+}
+
+/// The kitty graphics protocol: a PNG sent in base64 chunks of 4096 bytes.
+fn kitty_image(png: &[u8]) -> String {
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut enc = String::with_capacity(png.len() * 4 / 3 + 4);
+    for chunk in png.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                enc.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                enc.push('=');
+            }
+        }
+    }
+    let parts: Vec<&str> = enc
+        .as_bytes()
+        .chunks(4096)
+        .map(|c| std::str::from_utf8(c).unwrap_or(""))
+        .collect();
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        let more = u8::from(i + 1 < parts.len());
+        if i == 0 {
+            out.push_str(&format!("\x1b_Ga=T,f=100,m={more};{part}\x1b\\"));
+        } else {
+            out.push_str(&format!("\x1b_Gm={more};{part}\x1b\\"));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn kitty_payload_is_base64() {
+        let s = super::kitty_image(b"hello world");
+        assert!(s.contains("aGVsbG8gd29ybGQ="), "{s:?}");
+        assert!(s.starts_with("\x1b_Ga=T,f=100,m=0;"));
+    }
 }
