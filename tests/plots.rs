@@ -30,6 +30,8 @@ fn every_plot_function_renders() {
         add_erp_drives_to_jones_model(net2);
         simulate_dipole(net2, #{{ tstop: 40.0, record_vsec: "soma" }});
         net2.cell_response.plot_voltages(#{{ gids: [0, 20] }}).save("{d}/i.svg");
+        plot_cells(net).save("{d}/j.png");
+        net.cell_types["L5_pyramidal"].plot_morphology().save("{d}/k.svg");
         let spec = dpls[0].psd(#{{ tmin: 10.0 }});
         if spec.freqs.len() != spec.psd.len() {{ throw "psd"; }}
         "#
@@ -44,6 +46,13 @@ fn every_plot_function_renders() {
         ("b.svg", b"<svg"),
         ("c.png", b"\x89PNG"),
         ("d.svg", b"<svg"),
+        ("e.png", b"\x89PNG"),
+        ("f.svg", b"<svg"),
+        ("g.png", b"\x89PNG"),
+        ("h.png", b"\x89PNG"),
+        ("i.svg", b"<svg"),
+        ("j.png", b"\x89PNG"),
+        ("k.svg", b"<svg"),
     ] {
         let bytes = std::fs::read(dir.join(f)).unwrap();
         assert!(bytes.len() > 1000, "{f} is too small");

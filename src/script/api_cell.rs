@@ -15,6 +15,11 @@ pub struct CellHandle {
 }
 
 impl CellHandle {
+    /// A copy of the template.
+    pub fn template(&self) -> RhaiResult<CellTemplate> {
+        self.with(|t| t.clone())
+    }
+
     fn with<T>(&self, f: impl FnOnce(&CellTemplate) -> T) -> RhaiResult<T> {
         let st = self.net.0.borrow();
         let ct = st

@@ -415,6 +415,19 @@ pub fn register(engine: &mut Engine) {
         hist(c, Map::new())
     });
     engine.register_fn("plot_spikes_hist", hist);
+    engine.register_fn(
+        "plot_cells",
+        |net: &mut super::handles::NetHandle| -> RhaiResult<FigHandle> {
+            lib(plots::plot_cells(&net.0.borrow().net)).map(|f| FigHandle(Rc::new(RefCell::new(f))))
+        },
+    );
+    engine.register_fn(
+        "plot_morphology",
+        |c: &mut super::api_cell::CellHandle| -> RhaiResult<FigHandle> {
+            let t = c.template()?;
+            lib(plots::plot_morphology(&t)).map(|f| FigHandle(Rc::new(RefCell::new(f))))
+        },
+    );
     engine.register_fn("plot_voltages", voltages);
     engine.register_fn(
         "plot_connectivity_matrix",

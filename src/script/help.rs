@@ -23,8 +23,8 @@ const fn f(name: &'static str, signature: &'static str, doc: &'static str) -> Fn
 pub const API: &[FnDoc] = &[
     f(
         "jones_2009_model",
-        "jones_2009_model(#{ mesh_shape: [10, 10] })",
-        "The Jones et al. 2009 / Neymotin et al. 2020 network: 35 + 100 L2 and 35 + 100 L5 cells, all-to-all connectivity, no drives.",
+        "jones_2009_model(#{ mesh_shape: [10, 10], params: \"file.param\" or read_params(...), add_drives_from_params: false })",
+        "The Jones et al. 2009 / Neymotin et al. 2020 network: 35 + 100 L2 and 35 + 100 L5 cells, all-to-all connectivity, no drives (unless add_drives_from_params). params: a legacy .param or .json parameter file.",
     ),
     f(
         "neymotin_2020_model",
@@ -193,6 +193,200 @@ pub const API: &[FnDoc] = &[
         "Recorded voltages (record_vsec: \"soma\" or \"all\") [mV]; also isec (section_receptor keys) [nA] and ca [mM].",
     ),
     f(
+        "read_params",
+        "read_params(path)",
+        "Read a legacy HNN .param or hnn-core .json parameter file; p[\"key\"] reads one value.",
+    ),
+    f(
+        "gid_to_type",
+        "net.gid_to_type(gid)",
+        "The cell type or drive name owning a gid (() if none).",
+    ),
+    f(
+        "cell_metadata",
+        "cell.cell_metadata",
+        "Map: morpho_type, electro_type, layer, measure_dipole.",
+    ),
+    f(
+        "cell_object",
+        "net.cell_types[name].cell_object",
+        "The cell template itself (hnn-core spelling; the same object as net.cell_types[name]).",
+    ),
+    f(
+        "name",
+        "cell.name",
+        "Template name (L2Pyr, L5Pyr, L2Basket, L5Basket).",
+    ),
+    f(
+        "sections",
+        "cell.sections",
+        "Map section name → #{ L, diam, cm, Ra, nseg, mechs, syns, end_pts }.",
+    ),
+    f(
+        "synapses",
+        "cell.synapses",
+        "Map receptor → #{ e, tau1, tau2 } (ampa, nmda, gabaa, gabab).",
+    ),
+    f(
+        "sect_loc",
+        "cell.sect_loc",
+        "Map proximal/distal → section names targeted by drives and connections.",
+    ),
+    f(
+        "modify_section",
+        "cell.modify_section(section, #{ L, diam, cm, Ra, v0 })",
+        "Change a section's geometry or passive properties [µm, µF/cm², Ω·cm, mV]; applies to every cell of the type.",
+    ),
+    f(
+        "set_mech_param",
+        "cell.set_mech_param(section, mech, param, value)",
+        "Set one mechanism parameter (a number) in one section.",
+    ),
+    f(
+        "remove_mech",
+        "cell.remove_mech(section, mech)",
+        "Remove a mechanism from a section.",
+    ),
+    f(
+        "set_synapse",
+        "cell.set_synapse(receptor, #{ e, tau1, tau2 })",
+        "Change a receptor's reversal potential [mV] and rise/decay times [ms].",
+    ),
+    f("sfreq", "dpl.sfreq", "Sampling frequency [Hz]."),
+    f(
+        "nave",
+        "dpl.nave",
+        "Number of trials averaged into this dipole.",
+    ),
+    f(
+        "scale_applied",
+        "dpl.scale_applied",
+        "Total factor applied by scale() (1 for a raw dipole).",
+    ),
+    f(
+        "savgol_filter",
+        "dpl.savgol_filter(h_freq)",
+        "Savitzky-Golay low-pass in place (polyorder 3, window from h_freq [Hz]); returns the dipole.",
+    ),
+    f(
+        "psd",
+        "dpl.psd(#{ tmin, tmax, layer: \"agg\" })",
+        "Periodogram (Hamming window) as a map #{ freqs [Hz], psd [nAm²/Hz] }.",
+    ),
+    f(
+        "rmse",
+        "rmse(dpl, exp_dpl, #{ tstart, tstop, weights })",
+        "Root-mean-square error to an experimental dipole, resampled to its times (hnn-core's optimisation objective).",
+    ),
+    f(
+        "anticorr",
+        "anticorr(dpl, exp_dpl, #{ tstart, tstop })",
+        "Normalised correlation, negated (hnn-core's anticorrelation objective).",
+    ),
+    f(
+        "read_spikes",
+        "read_spikes(\"spk_*.txt\")",
+        "Read spike files (one per trial; a glob pattern) into a cell response.",
+    ),
+    f(
+        "mean_rates",
+        "cell_response.mean_rates(#{ tstart, tstop, gid_ranges: net.gid_ranges, mean_type: \"all\" | \"trial\" | \"cell\" })",
+        "Mean firing rates [Hz] per cell type.",
+    ),
+    f(
+        "ca",
+        "cell_response.ca[trial][\"gid\"][section]",
+        "Recorded calcium concentration [mM] (record_ca).",
+    ),
+    f(
+        "isec",
+        "cell_response.isec[trial][\"gid\"][\"section_receptor\"]",
+        "Recorded synaptic currents [nA] (record_isec).",
+    ),
+    f(
+        "plot_dipole",
+        "plot_dipole(dpl or dpls, #{ layer: \"agg\" or [..], average, tmin, tmax, ax, color, label, show })",
+        "Dipole time course [nAm]; trials thin, average thick. Returns a figure.",
+    ),
+    f(
+        "plot",
+        "dpl.plot(#{ ... })",
+        "Same as plot_dipole(dpl, #{ ... }).",
+    ),
+    f(
+        "plot_spikes_raster",
+        "cell_response.plot_spikes_raster(#{ trial_idx, ax, show })",
+        "Spike raster coloured by cell type.",
+    ),
+    f(
+        "plot_spikes_hist",
+        "cell_response.plot_spikes_hist(#{ spike_types, bins: 50, ax, show })",
+        "Spike-time histogram per cell type or drive.",
+    ),
+    f(
+        "plot_psd",
+        "plot_psd(dpl or dpls, #{ fmin, fmax, tmin, tmax, layer, ax, color, label, show })",
+        "Power spectral density (mean over trials).",
+    ),
+    f(
+        "plot_tfr_morlet",
+        "plot_tfr_morlet(dpl or dpls, #{ freqs, n_cycles: 7, tmin, tmax, layer, ax, show })",
+        "Morlet time-frequency power as a heat map (MNE's tfr_array_morlet).",
+    ),
+    f(
+        "plot_voltages",
+        "cell_response.plot_voltages(#{ gids: [..], section: \"soma\", trial_idx: 0, ax })",
+        "Recorded membrane voltages [mV] (needs record_vsec).",
+    ),
+    f(
+        "plot_connectivity_matrix",
+        "plot_connectivity_matrix(net, conn_idx)",
+        "Source × target matrix of one connection's weights.",
+    ),
+    f(
+        "plot_cells",
+        "plot_cells(net)",
+        "3-D cell positions by type (µm depth, grid units across).",
+    ),
+    f(
+        "plot_morphology",
+        "net.cell_types[name].plot_morphology()",
+        "3-D drawing of a cell template's sections [µm].",
+    ),
+    f(
+        "figure",
+        "figure(#{ nrows: 1, ncols: 1, figsize: [w, h], sharex, sharey })",
+        "A grid of axes; pass fig.axes[i] as ax: to any plot function.",
+    ),
+    f(
+        "axes",
+        "fig.axes",
+        "Array of the figure's axes (row-major).",
+    ),
+    f(
+        "set_title",
+        "ax.set_title(s) / set_xlabel(s) / set_ylabel(s)",
+        "Axes title and axis labels; returns the axes.",
+    ),
+    f("set_xlabel", "ax.set_xlabel(s)", "x-axis label."),
+    f("set_ylabel", "ax.set_ylabel(s)", "y-axis label."),
+    f(
+        "set_xlim",
+        "ax.set_xlim(lo, hi) / set_ylim(lo, hi)",
+        "Axis limits; returns the axes.",
+    ),
+    f("set_ylim", "ax.set_ylim(lo, hi)", "y-axis limits."),
+    f(
+        "set_size",
+        "fig.set_size(width, height)",
+        "Figure size in pixels (100 to 10000).",
+    ),
+    f(
+        "save",
+        "fig.save(\"name.png\" or \"name.svg\")",
+        "Write the figure; returns the path. In the REPL a figure value is also saved and shown.",
+    ),
+    f(
         "write_text",
         "write_text(path, text)",
         "Write a string to a file.",
@@ -230,4 +424,36 @@ pub fn markdown() -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// Every function, method and property the engine registers has an entry.
+    #[test]
+    fn every_registered_name_is_documented() {
+        let engine = super::super::build_engine();
+        let names: BTreeSet<String> = engine
+            .gen_fn_signatures(false)
+            .iter()
+            .map(|s| s.split('(').next().unwrap_or("").to_string())
+            .filter(|n| !n.starts_with("index$") && n != "to_string" && n != "to_debug")
+            .map(|n| {
+                n.trim_start_matches("get$")
+                    .trim_start_matches("set$")
+                    .to_string()
+            })
+            .collect();
+        let missing: Vec<_> = names
+            .iter()
+            .filter(|n| super::lookup(n).is_none())
+            .collect();
+        assert!(missing.is_empty(), "undocumented: {missing:?}");
+        assert!(
+            names.len() > 60,
+            "the engine registers {} names",
+            names.len()
+        );
+    }
 }

@@ -75,6 +75,7 @@ impl Panel {
     /// Overlay `other` on this panel (matplotlib's drawing into an existing `ax`): its
     /// series are added; its title, labels and limits fill in what is still empty.
     pub fn overlay(&mut self, other: Panel) {
+        self.series3d.extend(other.series3d);
         self.lines.extend(other.lines);
         self.ticks.extend(other.ticks);
         self.bars.extend(other.bars);
@@ -167,9 +168,24 @@ pub fn inferno(v: f64) -> Rgb {
     )
 }
 
+/// Points or polylines in 3-D (a panel with any of them is drawn as a 3-D axes).
+#[derive(Debug, Clone)]
+pub struct Series3d {
+    /// Points (x, y, z).
+    pub points: Vec<[f64; 3]>,
+    /// Draw as separate points (true) or as one polyline (false).
+    pub scatter: bool,
+    /// Colour.
+    pub color: Rgb,
+    /// Legend label.
+    pub label: Option<String>,
+}
+
 /// One axes.
 #[derive(Debug, Clone, Default)]
 pub struct Panel {
+    /// 3-D content (then lines, ticks, bars and heat are ignored).
+    pub series3d: Vec<Series3d>,
     /// A colour-coded grid drawn under everything else.
     pub heat: Option<Heat>,
     /// Title.
@@ -279,7 +295,11 @@ impl Figure {
         root.fill(&WHITE).map_err(err)?;
         let areas = root.split_evenly(self.grid);
         for (p, area) in self.panels.iter().zip(&areas) {
-            draw_panel(p, area)?;
+            if p.series3d.is_empty() {
+                draw_panel(p, area)?;
+            } else {
+                draw_panel_3d(p, area)?;
+            }
         }
         Ok(())
     }
@@ -348,6 +368,86 @@ fn tick(v: f64, scale: f64) -> String {
 
 fn rgb(c: Rgb) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
+}
+
+fn draw_panel_3d<DB: DrawingBackend>(
+    p: &Panel,
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+) -> Result<()> {
+    let all: Vec<[f64; 3]> = p
+        .series3d
+        .iter()
+        .flat_map(|s| s.points.iter().copied())
+        .collect();
+    let range = |k: usize| {
+        let lo = all.iter().map(|q| q[k]).fold(f64::MAX, f64::min);
+        let hi = all.iter().map(|q| q[k]).fold(f64::MIN, f64::max);
+        if all.is_empty() {
+            (0.0, 1.0)
+        } else if hi - lo < 1e-9 {
+            (lo - 1.0, hi + 1.0)
+        } else {
+            (lo, hi)
+        }
+    };
+    let (rx, ry, rz) = (range(0), range(1), range(2));
+    // a flat axis (a planar morphology) gets a tenth of the widest span so the box stays 3-D
+    let widest = [rx, ry, rz].iter().map(|r| r.1 - r.0).fold(0.0, f64::max);
+    let pad = |(lo, hi): (f64, f64)| {
+        let min = 0.1 * widest;
+        if hi - lo < min {
+            ((lo + hi - min) / 2.0, (lo + hi + min) / 2.0)
+        } else {
+            (lo, hi)
+        }
+    };
+    let ((x0, x1), (y0, y1), (z0, z1)) = (pad(rx), pad(ry), pad(rz));
+    // plotters' 3-D axes are (x, y up, z): put the cortical depth (our z) on the vertical axis
+    let mut chart = ChartBuilder::on(area)
+        .caption(&p.title, ("sans-serif", 20))
+        .margin(40)
+        .build_cartesian_3d(x0..x1, z0..z1, y0..y1)
+        .map_err(err)?;
+    chart.with_projection(|mut pb| {
+        pb.yaw = 0.6;
+        pb.pitch = 0.25;
+        pb.scale = 0.85;
+        pb.into_matrix()
+    });
+    chart
+        .configure_axes()
+        .label_style(("sans-serif", 12))
+        .draw()
+        .map_err(err)?;
+    let mut legend = false;
+    for s in &p.series3d {
+        let c = rgb(s.color);
+        let pts: Vec<(f64, f64, f64)> = s.points.iter().map(|q| (q[0], q[2], q[1])).collect();
+        let anno = if s.scatter {
+            chart
+                .draw_series(pts.into_iter().map(|q| Circle::new(q, 3, c.filled())))
+                .map_err(err)?
+        } else {
+            chart
+                .draw_series(LineSeries::new(pts, c.stroke_width(2)))
+                .map_err(err)?
+        };
+        if let Some(l) = &s.label {
+            legend = true;
+            anno.label(l.clone())
+                .legend(move |(x, y)| Circle::new((x + 6, y), 4, c.filled()));
+        }
+    }
+    if legend {
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .label_font(("sans-serif", 13))
+            .draw()
+            .map_err(err)?;
+    }
+    Ok(())
 }
 
 fn draw_panel<DB: DrawingBackend>(

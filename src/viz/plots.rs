@@ -1,6 +1,6 @@
 //! hnn-core's plots as [`Figure`]s: `plot_dipole`, `plot_spikes_raster`, `plot_spikes_hist`.
 
-use super::{Bars, Figure, Heat, Line, Rgb, TAB10, Ticks};
+use super::{Bars, Figure, Heat, Line, Rgb, Series3d, TAB10, Ticks};
 use crate::error::{Error, Result};
 use crate::results::dipole::average_dipoles;
 use crate::results::{CellResponse, Dipole};
@@ -333,5 +333,46 @@ pub fn plot_connectivity_matrix(net: &crate::network::Network, conn_idx: usize) 
     );
     p.xlabel = format!("{} target gid", c.target_type);
     p.ylabel = format!("{} source gid", c.src_type);
+    Ok(fig)
+}
+
+/// Cell positions of the network in 3-D, one colour per cell type (hnn-core's `plot_cells`).
+pub fn plot_cells(net: &crate::network::Network) -> Result<Figure> {
+    let mut fig = Figure::new(1);
+    fig.size = (800, 700);
+    let p = &mut fig.panels[0];
+    for (i, ct) in net.cell_types.iter().enumerate() {
+        let pts = net.positions(&ct.name).unwrap_or(&[]).to_vec();
+        p.series3d.push(Series3d {
+            points: pts,
+            scatter: true,
+            color: TAB10[i % 10],
+            label: Some(ct.name.clone()),
+        });
+    }
+    p.series3d.push(Series3d {
+        points: vec![net.origin],
+        scatter: true,
+        color: (0, 0, 0),
+        label: Some("origin (drives)".into()),
+    });
+    p.title = "Network cell positions (um)".into();
+    Ok(fig)
+}
+
+/// A cell template's sections in 3-D, one colour per section (hnn-core's `plot_morphology`).
+pub fn plot_morphology(cell: &crate::model::CellTemplate) -> Result<Figure> {
+    let mut fig = Figure::new(1);
+    fig.size = (700, 800);
+    let p = &mut fig.panels[0];
+    for (i, (name, s)) in cell.sections.iter().enumerate() {
+        p.series3d.push(Series3d {
+            points: s.end_pts.to_vec(),
+            scatter: false,
+            color: TAB10[i % 10],
+            label: Some(name.clone()),
+        });
+    }
+    p.title = format!("{} morphology (um)", cell.name);
     Ok(fig)
 }
