@@ -31,6 +31,8 @@ fn every_plot_function_renders() {
         simulate_dipole(net2, #{{ tstop: 40.0, record_vsec: "soma" }});
         net2.cell_response.plot_voltages(#{{ gids: [0, 20] }}).save("{d}/i.svg");
         plot_cells(net).save("{d}/j.png");
+        plot_cell_connectivity(net, 0, #{{ src_gid: 7 }}).save("{d}/l.png");
+        plot_drive_strength(net, #{{ color_scale: "log" }}).save("{d}/m.svg");
         net.cell_types["L5_pyramidal"].plot_morphology().save("{d}/k.svg");
         let spec = dpls[0].psd(#{{ tmin: 10.0 }});
         if spec.freqs.len() != spec.psd.len() {{ throw "psd"; }}
@@ -53,6 +55,8 @@ fn every_plot_function_renders() {
         ("i.svg", b"<svg"),
         ("j.png", b"\x89PNG"),
         ("k.svg", b"<svg"),
+        ("l.png", b"\x89PNG"),
+        ("m.svg", b"<svg"),
     ] {
         let bytes = std::fs::read(dir.join(f)).unwrap();
         assert!(bytes.len() > 1000, "{f} is too small");
@@ -79,4 +83,23 @@ fn every_plot_function_renders() {
         .unwrap();
     assert!(!r.status.success());
     assert!(String::from_utf8_lossy(&r.stderr).contains(".png or .svg"));
+    for (code, needle) in [
+        ("plot_cell_connectivity(jones_2009_model(), -1)", "conn_idx"),
+        (
+            "plot_cell_connectivity(jones_2009_model(), 0, #{ src_gid: 0 })",
+            "src_gid",
+        ),
+        ("plot_drive_strength(jones_2009_model())", "drives"),
+        (
+            "let n = jones_2009_model(); add_erp_drives_to_jones_model(n); plot_drive_strength(n, #{ color_scale: \"cubic\" })",
+            "cubic",
+        ),
+    ] {
+        let r = Command::new(env!("CARGO_BIN_EXE_hnn"))
+            .args(["-e", code])
+            .output()
+            .unwrap();
+        let e = String::from_utf8_lossy(&r.stderr);
+        assert!(!r.status.success() && e.contains(needle), "{code}: {e}");
+    }
 }

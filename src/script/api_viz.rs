@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use rhai::{Array, Dynamic, Engine, Map};
 
-use super::handles::{CellResponseHandle, DipoleHandle};
+use super::handles::{CellResponseHandle, DipoleHandle, NetHandle};
 use super::kwargs::{Kw, RhaiResult, boolean, err, lib, num, string, uint};
 use crate::results::Dipole;
 use crate::viz::plots;
@@ -431,12 +431,63 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("plot_voltages", voltages);
     engine.register_fn(
         "plot_connectivity_matrix",
-        |net: &mut super::handles::NetHandle, idx: i64| -> RhaiResult<FigHandle> {
-            lib(plots::plot_connectivity_matrix(
+        |net: &mut NetHandle, idx: Dynamic| -> RhaiResult<FigHandle> {
+            let idx = uint(&idx, "conn_idx")?;
+            fig(lib(plots::plot_connectivity_matrix(
                 &net.0.borrow().net,
-                idx.max(0) as usize,
-            ))
-            .map(|f| FigHandle(Rc::new(RefCell::new(f))))
+                idx,
+            ))?)
         },
     );
+    engine.register_fn(
+        "plot_cell_connectivity",
+        |net: &mut NetHandle, idx: Dynamic| cell_connectivity(net, idx, Map::new()),
+    );
+    engine.register_fn("plot_cell_connectivity", cell_connectivity);
+    engine.register_fn("plot_drive_strength", |net: &mut NetHandle| {
+        drive_strength(net, Map::new())
+    });
+    engine.register_fn("plot_drive_strength", drive_strength);
+}
+
+fn fig(f: Figure) -> RhaiResult<FigHandle> {
+    Ok(FigHandle(Rc::new(RefCell::new(f))))
+}
+
+fn cell_connectivity(net: &mut NetHandle, idx: Dynamic, m: Map) -> RhaiResult<FigHandle> {
+    let kw = Kw::new("plot_cell_connectivity", m, &["src_gid", "show"])?;
+    let idx = uint(&idx, "conn_idx")?;
+    let src = kw.get("src_gid").map(|v| uint(v, "src_gid")).transpose()?;
+    fig(lib(plots::plot_cell_connectivity(
+        &net.0.borrow().net,
+        idx,
+        src,
+    ))?)
+}
+
+fn drive_strength(net: &mut NetHandle, m: Map) -> RhaiResult<FigHandle> {
+    let kw = Kw::new(
+        "plot_drive_strength",
+        m,
+        &["normalize", "color_scale", "show"],
+    )?;
+    let normalize = kw
+        .get("normalize")
+        .map(|v| boolean(v, "normalize"))
+        .transpose()?
+        .unwrap_or(true);
+    let log = match kw.string("color_scale")?.as_deref() {
+        None | Some("linear") => false,
+        Some("log") => true,
+        Some(other) => {
+            return err(format!(
+                "plot_drive_strength: color_scale must be \"linear\" or \"log\", not \"{other}\""
+            ));
+        }
+    };
+    fig(lib(plots::plot_drive_strength(
+        &net.0.borrow().net,
+        normalize,
+        log,
+    ))?)
 }

@@ -344,6 +344,16 @@ pub const API: &[FnDoc] = &[
         "Source × target matrix of one connection's weights.",
     ),
     f(
+        "plot_cell_connectivity",
+        "plot_cell_connectivity(net, conn_idx, #{ src_gid })",
+        "One source cell's connection weights onto the target cells on the (x, y) grid; source cells on the left.",
+    ),
+    f(
+        "plot_drive_strength",
+        "plot_drive_strength(net, #{ normalize: true, color_scale: \"linear\" | \"log\" })",
+        "Drive × cell type matrix of summed, distance-scaled drive weights [µS or relative].",
+    ),
+    f(
         "plot_cells",
         "plot_cells(net)",
         "3-D cell positions by type (µm depth, grid units across).",

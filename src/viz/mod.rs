@@ -8,8 +8,10 @@ pub mod plots;
 use std::path::Path;
 use std::sync::Once;
 
+use plotters::element::DynElement;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::{Error, Result};
 
@@ -181,9 +183,43 @@ pub struct Series3d {
     pub label: Option<String>,
 }
 
+/// How a [`Points`] set is marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    /// Filled circle.
+    Circle,
+    /// Filled square.
+    Square,
+    /// Thin ×.
+    Cross,
+}
+
+/// A 2-D scatter: one colour for all points or one per point.
+#[derive(Debug, Clone)]
+pub struct Points {
+    /// Positions.
+    pub xy: Vec<(f64, f64)>,
+    /// One colour, or one per point.
+    pub colors: Vec<Rgb>,
+    /// Marker radius [px].
+    pub size: i32,
+    /// Marker shape.
+    pub marker: Marker,
+    /// Legend label.
+    pub label: Option<String>,
+}
+
 /// One axes.
 #[derive(Debug, Clone, Default)]
 pub struct Panel {
+    /// Scatter sets.
+    pub points: Vec<Points>,
+    /// Names shown at x = 0, 1, 2, … instead of numbers (a categorical axis).
+    pub xcats: Vec<String>,
+    /// Names shown at y = 0, 1, 2, ….
+    pub ycats: Vec<String>,
+    /// Text drawn centred at data coordinates, in a colour.
+    pub texts: Vec<(f64, f64, String, Rgb)>,
     /// 3-D content (then lines, ticks, bars and heat are ignored).
     pub series3d: Vec<Series3d>,
     /// A colour-coded grid drawn under everything else.
@@ -323,6 +359,10 @@ fn bounds(p: &Panel) -> ((f64, f64), (f64, f64)) {
         xs.extend(&h.x);
         ys.extend(&h.y);
     }
+    for q in &p.points {
+        xs.extend(q.xy.iter().map(|v| v.0));
+        ys.extend(q.xy.iter().map(|v| v.1));
+    }
     for b in &p.bars {
         xs.extend(&b.edges);
         ys.push(0.0);
@@ -347,7 +387,14 @@ fn bounds(p: &Panel) -> ((f64, f64), (f64, f64)) {
         }
     };
     (
-        p.xlim.unwrap_or_else(|| fin(&xs)),
+        // x is tight (time axes), except for scatters whose markers need room
+        p.xlim.unwrap_or_else(|| {
+            if p.points.is_empty() {
+                fin(&xs)
+            } else {
+                pad(fin(&xs))
+            }
+        }),
         p.ylim.unwrap_or_else(|| pad(fin(&ys))),
     )
 }
@@ -463,12 +510,39 @@ fn draw_panel<DB: DrawingBackend>(
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(err)?;
     let (xs, ys) = (x0.abs().max(x1.abs()), y0.abs().max(y1.abs()));
-    let xf = |v: &f64| tick(*v, xs);
-    let yf = |v: &f64| tick(*v, ys);
+    let cat = |v: f64, names: &[String]| {
+        let i = v.round();
+        if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < names.len() {
+            names[i as usize].clone()
+        } else {
+            String::new()
+        }
+    };
+    let xf = |v: &f64| {
+        if p.xcats.is_empty() {
+            tick(*v, xs)
+        } else {
+            cat(*v, &p.xcats)
+        }
+    };
+    let yf = |v: &f64| {
+        if p.ycats.is_empty() {
+            tick(*v, ys)
+        } else {
+            cat(*v, &p.ycats)
+        }
+    };
+    let n_labels = |names: &[String], default: usize| {
+        if names.is_empty() {
+            default
+        } else {
+            names.len() + 1
+        }
+    };
     chart
         .configure_mesh()
-        .x_labels(7)
-        .y_labels(6)
+        .x_labels(n_labels(&p.xcats, 7))
+        .y_labels(n_labels(&p.ycats, 6))
         .x_label_formatter(&xf)
         .y_label_formatter(&yf)
         .x_desc(&p.xlabel)
@@ -519,6 +593,37 @@ fn draw_panel<DB: DrawingBackend>(
                     )
                 })
             }))
+            .map_err(err)?;
+    }
+    for q in &p.points {
+        let color = |i: usize| rgb(q.colors[i.min(q.colors.len().saturating_sub(1))]);
+        let r = q.size;
+        let s = chart
+            .draw_series(q.xy.iter().enumerate().map(|(i, &xy)| {
+                let c = color(i);
+                let shape: DynElement<_, _> = match q.marker {
+                    Marker::Circle => Circle::new((0, 0), r, c.filled()).into_dyn(),
+                    Marker::Square => Rectangle::new([(-r, -r), (r, r)], c.filled()).into_dyn(),
+                    Marker::Cross => Cross::new((0, 0), r, c.stroke_width(1)).into_dyn(),
+                };
+                EmptyElement::at(xy) + shape
+            }))
+            .map_err(err)?;
+        if let Some(l) = &q.label {
+            legend = true;
+            let c = color(0);
+            s.label(l.clone()).legend(move |(x, y)| {
+                Rectangle::new([(x + 2, y - 5), (x + 12, y + 5)], c.filled())
+            });
+        }
+    }
+    for (x, y, t, c) in &p.texts {
+        let style = ("sans-serif", 14)
+            .into_font()
+            .color(&rgb(*c))
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        chart
+            .draw_series(std::iter::once(Text::new(t.clone(), (*x, *y), style)))
             .map_err(err)?;
     }
     for b in &p.bars {

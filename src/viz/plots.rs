@@ -1,6 +1,6 @@
 //! hnn-core's plots as [`Figure`]s: `plot_dipole`, `plot_spikes_raster`, `plot_spikes_hist`.
 
-use super::{Bars, Figure, Heat, Line, Rgb, Series3d, TAB10, Ticks};
+use super::{Bars, Figure, Heat, Line, Marker, Points, Rgb, Series3d, TAB10, Ticks, inferno};
 use crate::error::{Error, Result};
 use crate::results::dipole::average_dipoles;
 use crate::results::{CellResponse, Dipole};
@@ -294,29 +294,13 @@ pub fn plot_voltages(
 /// Weights of one connection as a source × target matrix (hnn-core's
 /// `plot_connectivity_matrix`): colour = weight [µS] of each kept pair, black = none.
 pub fn plot_connectivity_matrix(net: &crate::network::Network, conn_idx: usize) -> Result<Figure> {
-    let c = net.connectivity.get(conn_idx).ok_or_else(|| {
-        Error::invalid(
-            "conn_idx",
-            conn_idx,
-            format!("below {}", net.connectivity.len()),
-        )
-    })?;
+    let c = connection(net, conn_idx)?;
     let srcs = net.gid_range(&c.src_type).unwrap_or(0..0);
     let tgts = net.gid_range(&c.target_type).unwrap_or(0..0);
     let mut z = vec![vec![0.0; tgts.len()]; srcs.len()];
     for (s, targets) in &c.gid_pairs {
-        let sp = net.gid_position(*s).unwrap_or(net.origin);
         for t in targets {
-            let tp = net.gid_position(*t).unwrap_or(net.origin);
-            let (w, _) = crate::network::connectivity::gaussian_weight_delay(
-                sp,
-                tp,
-                c.a_weight * c.gain,
-                c.a_delay,
-                c.lamtha,
-                net.inplane_distance,
-            );
-            z[s - srcs.start][t - tgts.start] = w;
+            z[s - srcs.start][t - tgts.start] = pair_weight(net, c, *s, *t);
         }
     }
     let mut fig = Figure::new(1);
@@ -374,5 +358,224 @@ pub fn plot_morphology(cell: &crate::model::CellTemplate) -> Result<Figure> {
         });
     }
     p.title = format!("{} morphology (um)", cell.name);
+    Ok(fig)
+}
+
+fn connection(
+    net: &crate::network::Network,
+    conn_idx: usize,
+) -> Result<&crate::network::connectivity::Connection> {
+    net.connectivity.get(conn_idx).ok_or_else(|| {
+        Error::invalid(
+            "conn_idx",
+            conn_idx,
+            format!("below {}", net.connectivity.len()),
+        )
+    })
+}
+
+/// The weight [µS] of one source → target pair after the Gaussian distance fall-off (drive
+/// cells sit at the network origin, as in hnn-core).
+fn pair_weight(
+    net: &crate::network::Network,
+    c: &crate::network::connectivity::Connection,
+    src: usize,
+    target: usize,
+) -> f64 {
+    let sp = net.gid_position(src).unwrap_or(net.origin);
+    let tp = net.gid_position(target).unwrap_or(net.origin);
+    crate::network::connectivity::gaussian_weight_delay(
+        sp,
+        tp,
+        c.a_weight * c.gain,
+        c.a_delay,
+        c.lamtha,
+        net.inplane_distance,
+    )
+    .0
+}
+
+/// Weights of one connection from one source cell to the target cells on the (x, y) grid
+/// (hnn-core's `plot_cell_connectivity`): connected targets coloured by weight, every target
+/// cell a small black cross, the source a red square; when the source is a cell type a left
+/// panel shows the source cells (faint ones have no connection here).
+pub fn plot_cell_connectivity(
+    net: &crate::network::Network,
+    conn_idx: usize,
+    src_gid: Option<usize>,
+) -> Result<Figure> {
+    let c = connection(net, conn_idx)?;
+    let valid: Vec<usize> = c.gid_pairs.iter().map(|(s, _)| *s).collect();
+    let src = match src_gid {
+        None => *valid
+            .first()
+            .ok_or_else(|| Error::invalid("conn_idx", conn_idx, "a connection with pairs"))?,
+        Some(g) if valid.contains(&g) => g,
+        Some(g) => {
+            return Err(Error::invalid(
+                "src_gid",
+                g,
+                format!("one of the connection's source gids {valid:?}"),
+            ));
+        }
+    };
+    let targets = &c
+        .gid_pairs
+        .iter()
+        .find(|(s, _)| *s == src)
+        .map(|p| &p.1)
+        .cloned()
+        .unwrap_or_default();
+    let xy = |g: usize| {
+        let p = net.gid_position(g).unwrap_or(net.origin);
+        (p[0], p[1])
+    };
+    let weights: Vec<f64> = targets
+        .iter()
+        .map(|&t| pair_weight(net, c, src, t))
+        .collect();
+    let (lo, hi) = weights
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), &w| (a.min(w), b.max(w)));
+    let scale = |w: f64| if hi > lo { (w - lo) / (hi - lo) } else { 1.0 };
+    let is_cell = net.cell_types.iter().any(|t| t.name == c.src_type);
+    let mut fig = Figure::grid(1, if is_cell { 2 } else { 1 });
+    fig.size = (if is_cell { 1100 } else { 600 }, 520);
+    let title = format!(
+        "{} -> {} ({}, {})",
+        c.src_type, c.target_type, c.loc, c.receptor
+    );
+    if is_cell {
+        let all = net.gid_range(&c.src_type).unwrap_or(0..0);
+        let p = &mut fig.panels[0];
+        p.title = format!("{} cells", c.src_type);
+        p.points.push(Points {
+            xy: all.filter(|g| !valid.contains(g)).map(xy).collect(),
+            colors: vec![lighten((214, 39, 40), 0.75)],
+            size: 5,
+            marker: Marker::Square,
+            label: None,
+        });
+        p.points.push(Points {
+            xy: valid.iter().map(|&g| xy(g)).collect(),
+            colors: vec![(214, 39, 40)],
+            size: 5,
+            marker: Marker::Square,
+            label: None,
+        });
+        p.xlabel = "X Position".into();
+        p.ylabel = "Y Position".into();
+    }
+    let p = fig.panels.last_mut().expect("one panel");
+    p.title = title;
+    p.points.push(Points {
+        xy: net
+            .gid_range(&c.target_type)
+            .unwrap_or(0..0)
+            .map(xy)
+            .collect(),
+        colors: vec![(0, 0, 0)],
+        size: 3,
+        marker: Marker::Cross,
+        label: None,
+    });
+    p.points.push(Points {
+        xy: targets.iter().map(|&t| xy(t)).collect(),
+        colors: weights
+            .iter()
+            .map(|&w| inferno(0.15 + 0.75 * scale(w)))
+            .collect(),
+        size: 5,
+        marker: Marker::Circle,
+        label: Some(format!("targets: {lo:.2e} (dark) .. {hi:.2e} µS")),
+    });
+    p.points.push(Points {
+        xy: vec![xy(src)],
+        colors: vec![(214, 39, 40)],
+        size: 7,
+        marker: Marker::Square,
+        label: Some(format!("source gid {src}")),
+    });
+    p.xlabel = "X Position".into();
+    p.ylabel = "Y Position".into();
+    Ok(fig)
+}
+
+/// Total drive weight onto each cell type (hnn-core's `plot_drive_strength`): for every drive
+/// and cell type the sum of the distance-scaled weights [µS] over all its connections and
+/// pairs, optionally scaled to 0..1 (`normalize`) and `log1p`-compressed (`log`).
+pub fn plot_drive_strength(
+    net: &crate::network::Network,
+    normalize: bool,
+    log: bool,
+) -> Result<Figure> {
+    let drives: Vec<&str> = net
+        .external_drives
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
+    let types: Vec<&str> = net.cell_types.iter().map(|t| t.name.as_str()).collect();
+    if drives.is_empty() {
+        return Err(Error::invalid(
+            "net",
+            "no drives",
+            "a network with external drives",
+        ));
+    }
+    let mut z = vec![vec![0.0; types.len()]; drives.len()];
+    for c in &net.connectivity {
+        let (Some(d), Some(t)) = (
+            drives.iter().position(|n| *n == c.src_type),
+            types.iter().position(|n| *n == c.target_type),
+        ) else {
+            continue;
+        };
+        z[d][t] += c
+            .gid_pairs
+            .iter()
+            .flat_map(|(s, ts)| ts.iter().map(move |t| (*s, *t)))
+            .map(|(s, t)| pair_weight(net, c, s, t))
+            .sum::<f64>();
+    }
+    let all = z.iter().flatten().copied();
+    let (lo, hi) = all.fold((f64::MAX, f64::MIN), |(a, b), w| (a.min(w), b.max(w)));
+    for v in z.iter_mut().flatten() {
+        if normalize && hi > lo {
+            *v = (*v - lo) / (hi - lo);
+        }
+        if log {
+            *v = v.ln_1p();
+        }
+    }
+    let mut fig = Figure::new(1);
+    fig.size = (900, 120 + 60 * drives.len() as u32);
+    let p = &mut fig.panels[0];
+    let zmax = z.iter().flatten().copied().fold(0.0, f64::max);
+    for (i, row) in z.iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            // dark text on the bright end of the colour map, as hnn-core does
+            let c = if *v > 0.7 * zmax {
+                (0, 0, 0)
+            } else {
+                (255, 255, 255)
+            };
+            p.texts.push((j as f64, i as f64, format!("{v:.2}"), c));
+        }
+    }
+    p.heat = Some(Heat {
+        x: (0..types.len()).map(|j| j as f64).collect(),
+        y: (0..drives.len()).map(|i| i as f64).collect(),
+        z,
+    });
+    p.xcats = types.iter().map(|s| s.to_string()).collect();
+    p.ycats = drives.iter().map(|s| s.to_string()).collect();
+    p.xlim = Some((-0.5, types.len() as f64 - 0.5));
+    p.ylim = Some((-0.5, drives.len() as f64 - 0.5));
+    p.title = format!(
+        "External drive strengths ({})",
+        if normalize { "relative, 0-1" } else { "µS" }
+    );
+    p.xlabel = "Cell Types".into();
+    p.ylabel = "Drive Names".into();
     Ok(fig)
 }
