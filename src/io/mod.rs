@@ -1,4 +1,5 @@
 //! Files hnn-core reads and writes.
 
+pub mod network_json;
 pub mod params;
 pub mod text;

@@ -231,7 +231,9 @@ pub fn lower(t: &CellTemplate) -> Result<LoweredCell> {
                 .map(|(mn, ps)| {
                     (
                         mn.clone(),
-                        ps.iter().map(|(pn, pv)| (pn.clone(), pv.at(x))).collect(),
+                        ps.iter()
+                            .map(|(pn, pv)| (pn.clone(), pv.at(j, x)))
+                            .collect(),
                     )
                 })
                 .collect();

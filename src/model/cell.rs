@@ -116,57 +116,69 @@ impl CellTemplate {
     /// its length `L`, and starts where it is attached (hnn-core's `define_shape`).
     ///
     /// The soma's 0 end is first moved to the origin (hnn-core places it at the cell
-    /// position; positions are applied when a network is built).
+    /// position; positions are applied when a network is built). The walk repeats hnn-core's
+    /// float operations in its order — each node's correction is added to its whole subtree —
+    /// so that end points agree with hnn-core's to the last bit.
     pub fn define_shape(&mut self) {
         let Ok(root) = self.section_index("soma") else {
             return;
         };
         let origin = self.sections[root].1.end_pts[0];
+        let shift = [-origin[0], -origin[1], -origin[2]];
         for (_, sec) in &mut self.sections {
             for pt in sec.end_pts.iter_mut() {
                 for k in 0..3 {
-                    pt[k] -= origin[k];
+                    pt[k] += shift[k];
                 }
             }
         }
-        let mut stack = vec![root];
-        while let Some(i) = stack.pop() {
-            let (name, sec) = &mut self.sections[i];
-            let [a, b] = sec.end_pts;
-            let d = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
-            let len = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
-            if len > 0.0 {
-                let f = sec.L / len;
-                sec.end_pts[1] = [a[0] + d[0] * f, a[1] + d[1] * f, a[2] + d[2] * f];
-            }
-            let ends = sec.end_pts;
-            let name = name.clone();
-            let children: Vec<(usize, f64)> = self
-                .topology
+        self.shape_node((root, 0));
+    }
+
+    /// hnn-core's cell-tree children of node (section, end): the section's own 1 end for a
+    /// 0 end, then the sections attached there by their 0 ends.
+    fn tree_children(&self, (sec, end): (usize, usize)) -> Vec<(usize, usize)> {
+        let name = &self.sections[sec].0;
+        let mut out = if end == 0 { vec![(sec, 1)] } else { Vec::new() };
+        out.extend(
+            self.topology
                 .iter()
-                .filter(|t| t.parent == name)
-                .filter_map(|t| {
-                    self.sections
-                        .iter()
-                        .position(|(n, _)| *n == t.child)
-                        .map(|c| (c, t.parent_end))
-                })
-                .collect();
-            for (c, end) in children {
-                let p = if end == 1.0 { ends[1] } else { ends[0] };
-                let cs = &mut self.sections[c].1;
-                let shift = [
-                    p[0] - cs.end_pts[0][0],
-                    p[1] - cs.end_pts[0][1],
-                    p[2] - cs.end_pts[0][2],
-                ];
-                for pt in cs.end_pts.iter_mut() {
-                    for k in 0..3 {
-                        pt[k] += shift[k];
-                    }
-                }
-                stack.push(c);
-            }
+                .filter(|a| a.parent == *name && a.parent_end == end as f64)
+                .filter_map(|a| self.sections.iter().position(|(n, _)| *n == a.child))
+                .map(|c| (c, 0)),
+        );
+        out
+    }
+
+    fn shape_node(&mut self, node: (usize, usize)) {
+        let (sec, end) = node;
+        let opp = 1 - end;
+        let s = &self.sections[sec].1;
+        let (p0, p1) = (s.end_pts[end], s.end_pts[opp]);
+        let d = [p0[0] - p1[0], p0[1] - p1[1], p0[2] - p1[2]];
+        // numpy's norm is BLAS ddot: a fused multiply-add chain on this machine's OpenBLAS
+        let len = d[2].mul_add(d[2], d[1].mul_add(d[1], d[0] * d[0])).sqrt();
+        if len > 0.0 {
+            let fac = s.L / len;
+            let dpt = [
+                p0[0] + (p1[0] - p0[0]) * fac - p1[0],
+                p0[1] + (p1[1] - p0[1]) * fac - p1[1],
+                p0[2] + (p1[2] - p0[2]) * fac - p1[2],
+            ];
+            self.shift_subtree((sec, opp), dpt);
+        }
+        for child in self.tree_children(node) {
+            self.shape_node(child);
+        }
+    }
+
+    fn shift_subtree(&mut self, (sec, end): (usize, usize), dpt: [f64; 3]) {
+        let pt = &mut self.sections[sec].1.end_pts[end];
+        for k in 0..3 {
+            pt[k] += dpt[k];
+        }
+        for child in self.tree_children((sec, end)) {
+            self.shift_subtree(child, dpt);
         }
     }
 

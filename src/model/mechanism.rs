@@ -14,6 +14,8 @@ pub enum ParamValue {
     Const(f64),
     /// A distance-dependent value.
     Profile(DistanceProfile),
+    /// One value per segment, as hnn-core's network files store evaluated functions.
+    Segments(Vec<f64>),
 }
 
 /// A distance-dependent parameter value.
@@ -105,11 +107,12 @@ impl DistanceProfile {
 }
 
 impl ParamValue {
-    /// Evaluate at path distance `x` [µm].
-    pub fn at(&self, x: f64) -> f64 {
+    /// Evaluate in segment `seg` whose centre is at path distance `x` [µm].
+    pub fn at(&self, seg: usize, x: f64) -> f64 {
         match self {
             ParamValue::Const(v) => *v,
             ParamValue::Profile(p) => p.eval(x),
+            ParamValue::Segments(v) => v.get(seg).copied().unwrap_or(f64::NAN),
         }
     }
 
@@ -118,6 +121,7 @@ impl ParamValue {
         match self {
             ParamValue::Const(v) => v.is_finite(),
             ParamValue::Profile(p) => p.numbers().iter().all(|v| v.is_finite()),
+            ParamValue::Segments(v) => v.iter().all(|v| v.is_finite()),
         }
     }
 }

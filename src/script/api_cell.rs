@@ -43,6 +43,11 @@ fn value_of(v: &ParamValue) -> Dynamic {
     match v {
         ParamValue::Const(x) => (*x).into(),
         ParamValue::Profile(p) => format!("{p:?}").into(),
+        ParamValue::Segments(v) => v
+            .iter()
+            .map(|x| Dynamic::from(*x))
+            .collect::<rhai::Array>()
+            .into(),
     }
 }
 
