@@ -80,3 +80,43 @@ proptest! {
         }
     }
 }
+
+/// hnn-core's network file with one span replaced by a plausible wrong token.
+fn mutated_network_file() -> impl Strategy<Value = String> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/files/net_drives.json"),
+    )
+    .unwrap();
+    let token = prop_oneof![
+        Just("-1"),
+        Just("1e999"),
+        Just("null"),
+        Just("\"x\""),
+        Just("[]"),
+        Just("{}"),
+        Just("99999"),
+        Just("0.5"),
+        Just("true"),
+        Just(""),
+        Just("\"soma,2\""),
+        Just("0"),
+    ];
+    (0..text.len(), 0usize..12, token).prop_map(move |(at, len, tok)| {
+        let mut b = text.as_bytes().to_vec();
+        let end = (at + len).min(b.len());
+        b.splice(at..end, tok.bytes());
+        String::from_utf8_lossy(&b).into_owned()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A file that loads must also simulate (no panic on a loaded network).
+    #[test]
+    fn network_file_reader_never_panics(t in mutated_network_file()) {
+        if let Ok(net) = hnn::io::network_json::parse_network_configuration(&t, "fuzz.json") {
+            let _ = hnn::sim::network::simulate_dipole(&net, &hnn::sim::network::SimConfig::new(1.0));
+        }
+    }
+}

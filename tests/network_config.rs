@@ -162,3 +162,50 @@ fn bad_network_files_name_the_field() {
         .to_string();
     assert!(e.contains("cut.json") && e.contains("valid JSON"), "{e}");
 }
+
+/// The script functions: hnn-core's file in, ours out, and read back; bad input named.
+#[test]
+fn script_reads_and_writes_configurations() {
+    let dir = std::env::temp_dir().join("hnn_netcfg");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("ours.json");
+    let fixture = common::fixture("files/net_erp.json");
+    let code = format!(
+        r#"
+        let net = read_network_configuration("{f}");
+        if net.external_drives.len() != 3 {{ throw "drives"; }}
+        net.write_configuration("{o}");
+        let again = read_network_configuration("{o}", #{{ read_drives: false }});
+        if again.external_drives.len() != 0 {{ throw "read_drives"; }}
+        let d1 = simulate_dipole(net, #{{ tstop: 30.0 }});
+        let d2 = simulate_dipole(read_network_configuration("{o}"), #{{ tstop: 30.0 }});
+        if d1[0].data["agg"] != d2[0].data["agg"] {{ throw "dipoles differ"; }}
+        "#,
+        f = fixture.display(),
+        o = out.display()
+    );
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_hnn"))
+        .args(["-e", &code])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let code = format!(
+        r#"jones_2009_model().write_configuration("{}", #{{ overwrite: false }});"#,
+        out.display()
+    );
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_hnn"))
+        .args(["-e", &code])
+        .output()
+        .unwrap();
+    assert!(!r.status.success() && String::from_utf8_lossy(&r.stderr).contains("exists"));
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_hnn"))
+        .args([
+            "-e",
+            r#"read_network_configuration("/nonexistent/net.json");"#,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        !r.status.success() && String::from_utf8_lossy(&r.stderr).contains("/nonexistent/net.json")
+    );
+}

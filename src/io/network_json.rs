@@ -273,6 +273,7 @@ pub fn parse_network_configuration(text: &str, source: &str) -> Result<Network> 
         layer_separation: 1307.4,
         celsius: root.f("celsius")?,
     };
+    check_references(&net, source)?;
     // hnn-core does not store the grid spacing; recover it from the pyramidal layout
     if let Some(p) = net.positions("L2_pyramidal")
         && p.len() > 1
@@ -281,6 +282,81 @@ pub fn parse_network_configuration(text: &str, source: &str) -> Result<Network> 
         net.inplane_distance = p[1][0] - p[0][0];
     }
     Ok(net)
+}
+
+/// Every name and gid a connection, drive or bias uses exists, so that a loaded network
+/// never indexes outside itself.
+fn check_references(net: &Network, source: &str) -> Result<()> {
+    let bad = |what: String, value: String, expected: &str| {
+        Err(Error::invalid(format!("{source}: {what}"), value, expected))
+    };
+    let is_cell = |t: &str| net.cell_types.iter().any(|c| c.name == t);
+    for (i, c) in net.connectivity.iter().enumerate() {
+        let (Some(src), Some(tgt)) = (net.gid_range(&c.src_type), net.gid_range(&c.target_type))
+        else {
+            return bad(
+                format!("connectivity[{i}]"),
+                format!("{} -> {}", c.src_type, c.target_type),
+                "types listed in gid_ranges",
+            );
+        };
+        if !is_cell(&c.target_type) {
+            return bad(
+                format!("connectivity[{i}].target_type"),
+                c.target_type.clone(),
+                "a cell type",
+            );
+        }
+        for (s, ts) in &c.gid_pairs {
+            if !src.contains(s) || ts.iter().any(|t| !tgt.contains(t)) {
+                return bad(
+                    format!("connectivity[{i}].gid_pairs.{s}"),
+                    format!("{ts:?}"),
+                    "gids inside the source and target ranges",
+                );
+            }
+        }
+        if !(c.lamtha > 0.0) || c.a_delay < 0.0 {
+            return bad(
+                format!("connectivity[{i}].nc_dict"),
+                format!("lamtha {}, A_delay {}", c.lamtha, c.a_delay),
+                "lamtha > 0 and A_delay >= 0",
+            );
+        }
+    }
+    for d in &net.external_drives {
+        if net.gid_range(&d.name).map(|r| r.len()) != Some(d.n_drive_cells) {
+            return bad(
+                format!("external_drives.{}.n_drive_cells", d.name),
+                d.n_drive_cells.to_string(),
+                "the size of the drive's gid range",
+            );
+        }
+        if let Some(t) = d.target_types.iter().find(|t| !is_cell(t)) {
+            return bad(
+                format!("external_drives.{}.target_types", d.name),
+                t.clone(),
+                "cell types",
+            );
+        }
+    }
+    for b in &net.external_biases {
+        if !is_cell(&b.cell_type) {
+            return bad(
+                format!("external_biases.{}", b.name),
+                b.cell_type.clone(),
+                "a cell type",
+            );
+        }
+    }
+    if net.cell_types.is_empty() || net.gid_ranges.first().is_some_and(|(_, r)| r.start != 0) {
+        return bad(
+            "gid_ranges".into(),
+            "no cells or not starting at 0".into(),
+            "cell types first, from gid 0",
+        );
+    }
+    Ok(())
 }
 
 fn read_cell_type(name: &str, n: &Node) -> Result<CellType> {
@@ -597,6 +673,15 @@ fn by_type_json(v: &ByType) -> Value {
     }
 }
 
+/// hnn-core's drives take one probability by default: an all-equal map is written as that
+/// number (a map with different values stays a map).
+fn probability_json(v: &ByType) -> Value {
+    match v.first() {
+        Some((_, x)) if v.iter().all(|(_, y)| y == x) => json!(x),
+        _ => by_type_json(v),
+    }
+}
+
 /// The configuration as a JSON string (hnn-core's layout and key order).
 pub fn network_configuration_json(net: &Network) -> String {
     let mut root = Map::new();
@@ -685,6 +770,12 @@ fn cell_type_json(ct: &CellType) -> Value {
                         (p.clone(), v)
                     })
                     .collect();
+                // all at the .mod defaults: hnn-core writes an empty map (its baskets' hh2)
+                let defaults = crate::mech::catalogue::mech_info(m).is_some_and(|info| {
+                    ps.iter()
+                        .all(|(p, v)| info.param(p).is_some_and(|d| json!(d.default) == *v))
+                });
+                let ps = if defaults { Map::new() } else { ps };
                 (m.clone(), Value::Object(ps))
             })
             .collect();
@@ -721,7 +812,7 @@ fn cell_type_json(ct: &CellType) -> Value {
     json!({
         "cell_object": {
             "name": t.name, "pos": [0, 0, 0], "sections": sections, "synapses": synapses,
-            "cell_tree": tree, "sect_loc": t.sect_loc, "gid": null, "dipole_pp": [],
+            "cell_tree": if t.topology.is_empty() { Value::Null } else { Value::Object(tree) }, "sect_loc": t.sect_loc, "gid": null, "dipole_pp": [],
             "vsec": {}, "isec": {}, "ca": {}, "tonic_biases": [],
         },
         "cell_metadata": {
@@ -781,7 +872,7 @@ fn drive_json(d: &Drive) -> Value {
         "events": [], "weights_ampa": by_type_json(&d.weights_ampa),
         "weights_nmda": by_type_json(&d.weights_nmda),
         "synaptic_delays": by_type_json(&d.synaptic_delays),
-        "probability": by_type_json(&d.probability), "name": d.name,
+        "probability": probability_json(&d.probability), "name": d.name,
         "target_types": d.target_types, "cell_specific": d.cell_specific,
     })
 }

@@ -508,6 +508,22 @@ pub fn register(engine: &mut Engine) {
         engine.register_fn(name, move || model(name, Map::new(), f));
         engine.register_fn(name, move |m: Map| model(name, m, f));
     }
+    engine.register_fn("read_network_configuration", |path: &str| {
+        read_config(path, Map::new())
+    });
+    engine.register_fn("read_network_configuration", read_config);
+    engine.register_fn("write_configuration", |net: &mut NetHandle, path: &str| {
+        write_config(net, path, Map::new())
+    });
+    engine.register_fn("write_configuration", write_config);
+    engine.register_fn(
+        "write_network_configuration",
+        |net: &mut NetHandle, path: &str| write_config(net, path, Map::new()),
+    );
+    engine.register_fn(
+        "write_network_configuration",
+        |net: &mut NetHandle, path: &str, m: Map| write_config(net, path, m),
+    );
     engine.register_type_with_name::<Params>("Params");
     engine.register_fn("read_params", |path: &str| -> RhaiResult<Params> {
         lib(Params::read(std::path::Path::new(path)))
@@ -689,4 +705,46 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("to_debug", |net: &mut NetHandle| {
         net.0.borrow().net.summary()
     });
+}
+
+fn read_config(path: &str, m: Map) -> RhaiResult<NetHandle> {
+    let kw = Kw::new(
+        "read_network_configuration",
+        m,
+        &["read_drives", "read_external_biases"],
+    )?;
+    let flag = |k: &str| kw.get(k).map(|v| boolean(v, k)).transpose();
+    let (drives, biases) = (
+        flag("read_drives")?.unwrap_or(true),
+        flag("read_external_biases")?.unwrap_or(true),
+    );
+    let mut net = lib(crate::io::network_json::read_network_configuration(
+        std::path::Path::new(path),
+    ))?;
+    if !drives {
+        net.clear_drives();
+    }
+    if !biases {
+        net.external_biases.clear();
+    }
+    Ok(NetHandle::new(net))
+}
+
+fn write_config(net: &mut NetHandle, path: &str, m: Map) -> RhaiResult<()> {
+    let kw = Kw::new("write_configuration", m, &["overwrite"])?;
+    let overwrite = kw
+        .get("overwrite")
+        .map(|v| boolean(v, "overwrite"))
+        .transpose()?
+        .unwrap_or(true);
+    let p = std::path::Path::new(path);
+    if !overwrite && p.exists() {
+        return err(format!(
+            "write_configuration: {path} exists (pass #{{ overwrite: true }})"
+        ));
+    }
+    lib(crate::io::network_json::write_network_configuration(
+        &net.0.borrow().net,
+        p,
+    ))
 }

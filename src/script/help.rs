@@ -193,6 +193,21 @@ pub const API: &[FnDoc] = &[
         "Recorded voltages (record_vsec: \"soma\" or \"all\") [mV]; also isec (section_receptor keys) [nA] and ca [mM].",
     ),
     f(
+        "read_network_configuration",
+        "read_network_configuration(path, #{ read_drives: true, read_external_biases: true })",
+        "Load a network written by hnn-core's net.write_configuration (cells, positions, connectivity, drives, biases).",
+    ),
+    f(
+        "write_configuration",
+        "net.write_configuration(path, #{ overwrite: true })",
+        "Write the network as hnn-core's configuration JSON (hnn_core.read_network_configuration reads it).",
+    ),
+    f(
+        "write_network_configuration",
+        "write_network_configuration(net, path, #{ overwrite: true })",
+        "Same as net.write_configuration(path).",
+    ),
+    f(
         "read_params",
         "read_params(path)",
         "Read a legacy HNN .param or hnn-core .json parameter file; p[\"key\"] reads one value.",
