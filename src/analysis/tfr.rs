@@ -112,16 +112,7 @@ pub fn dipole_tfr(
     let mut mean: Vec<Vec<f64>> = Vec::new();
     let mut times = Vec::new();
     for d in dpls {
-        let data = d.get(layer).ok_or_else(|| Error::UnknownName {
-            what: "dipole layer".into(),
-            name: layer.into(),
-            known: d
-                .data
-                .iter()
-                .map(|(k, _)| k.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        })?;
+        let data = d.layer(layer)?;
         let lo = tmin.map_or(d.times[0], |t| t.max(d.times[0]));
         let hi = tmax.map_or(*d.times.last().unwrap_or(&0.0), |t| {
             t.min(*d.times.last().unwrap_or(&0.0))

@@ -52,6 +52,21 @@ impl Dipole {
         d
     }
 
+    /// One trace by name, or an error listing the names there are.
+    pub fn layer(&self, key: &str) -> crate::error::Result<&[f64]> {
+        self.get(key)
+            .ok_or_else(|| crate::error::Error::UnknownName {
+                what: "dipole layer".into(),
+                name: key.into(),
+                known: self
+                    .data
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+
     /// One trace by name (`agg`, `L2`, `L5`).
     pub fn get(&self, key: &str) -> Option<&[f64]> {
         self.data

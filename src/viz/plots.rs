@@ -28,18 +28,7 @@ pub fn plot_dipole(
         None
     };
     for (panel, layer) in fig.panels.iter_mut().zip(layers) {
-        if first.get(layer).is_none() {
-            return Err(Error::UnknownName {
-                what: "dipole layer".into(),
-                name: layer.to_string(),
-                known: first
-                    .data
-                    .iter()
-                    .map(|(k, _)| k.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        }
+        first.layer(layer)?;
         for d in dpls {
             if d.scale_applied != first.scale_applied {
                 return Err(Error::invalid(
