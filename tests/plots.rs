@@ -17,7 +17,7 @@ fn every_plot_function_renders() {
         net.cell_response.plot_spikes_raster(#{{ trial_idx: 1 }}).save("{d}/c.png");
         net.cell_response.plot_spikes_hist(#{{ bins: 20 }}).save("{d}/d.svg");
         plot_psd(dpls, #{{ fmax: 200.0 }}).save("{d}/e.png");
-        plot_tfr_morlet(dpls, #{{ freqs: [40.0, 60.0, 80.0], n_cycles: 4 }}).save("{d}/f.svg");
+        plot_tfr_morlet(dpls, #{{ freqs: [40.0, 60.0, 80.0], n_cycles: [4, 6, 8] }}).save("{d}/f.svg");
         let fig = figure(#{{ nrows: 2, ncols: 2, figsize: [8, 6] }});
         plot_dipole(dpls, #{{ ax: fig.axes[0], color: "C1", label: "trials" }});
         plot_psd(dpls[0], #{{ ax: fig.axes[1], fmax: 100 }});

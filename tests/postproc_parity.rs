@@ -121,7 +121,7 @@ fn morlet_power_matches_mne_through_plot_tfr_morlet() {
         .collect();
     let freqs = [40.0, 55.0, 70.0, 90.0];
     let (times, p) =
-        hnn::analysis::tfr::dipole_tfr(&[input()], "agg", &freqs, 4.0, None, None).unwrap();
+        hnn::analysis::tfr::dipole_tfr(&[input()], "agg", &freqs, &[4.0], None, None).unwrap();
     assert_eq!(times.len(), 4000);
     let pmax = rows
         .iter()

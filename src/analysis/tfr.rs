@@ -38,7 +38,13 @@ pub fn morlet(sfreq: f64, f: f64, n_cycles: f64) -> Vec<Complex<f64>> {
 }
 
 /// Power of one real signal at each frequency, `[freq][time]`, with hnn-core's zero padding.
-pub fn morlet_power(x: &[f64], sfreq: f64, freqs: &[f64], n_cycles: f64) -> Result<Vec<Vec<f64>>> {
+/// `n_cycles`: one value for every frequency, or one per frequency (as MNE accepts).
+pub fn morlet_power(
+    x: &[f64],
+    sfreq: f64,
+    freqs: &[f64],
+    n_cycles: &[f64],
+) -> Result<Vec<Vec<f64>>> {
     let n = x.len();
     if n < 2 {
         return Err(Error::invalid("signal", n, "at least two samples"));
@@ -52,15 +58,22 @@ pub fn morlet_power(x: &[f64], sfreq: f64, freqs: &[f64], n_cycles: f64) -> Resu
             ));
         }
     }
-    if !(n_cycles > 0.0 && n_cycles.is_finite()) {
-        return Err(Error::invalid("n_cycles", n_cycles, "a positive number"));
+    if n_cycles.len() != 1 && n_cycles.len() != freqs.len() {
+        return Err(Error::invalid(
+            "n_cycles",
+            format!("{} values", n_cycles.len()),
+            format!("one value or one per frequency ({})", freqs.len()),
+        ));
+    }
+    if let Some(c) = n_cycles.iter().find(|c| !(**c > 0.0 && c.is_finite())) {
+        return Err(Error::invalid("n_cycles", c, "positive numbers"));
     }
     // zero padding: n-1 zeros on each side
     let padded_len = 3 * n - 2;
     let mut planner = FftPlanner::new();
     let mut out = Vec::with_capacity(freqs.len());
-    for &f in freqs {
-        let w = morlet(sfreq, f, n_cycles);
+    for (i, &f) in freqs.iter().enumerate() {
+        let w = morlet(sfreq, f, n_cycles[i.min(n_cycles.len() - 1)]);
         if w.len() > padded_len {
             return Err(Error::invalid(
                 format!("wavelet at {f} Hz"),
@@ -101,7 +114,7 @@ pub fn dipole_tfr(
     dpls: &[Dipole],
     layer: &str,
     freqs: &[f64],
-    n_cycles: f64,
+    n_cycles: &[f64],
     tmin: Option<f64>,
     tmax: Option<f64>,
 ) -> Result<(Vec<f64>, Vec<Vec<f64>>)> {

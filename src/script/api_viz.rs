@@ -213,11 +213,23 @@ fn tfr(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
         })
         .unwrap_or_else(|| err("plot_tfr_morlet: freqs must be an array of frequencies [Hz]"))?;
     let layer = kw.string("layer")?.unwrap_or_else(|| "agg".into());
+    let n_cycles: Vec<f64> = match kw.get("n_cycles") {
+        None => vec![7.0],
+        Some(v) if v.is_array() => v
+            .read_lock::<Array>()
+            .map(|a| {
+                a.iter()
+                    .map(|x| num(x, "n_cycles"))
+                    .collect::<RhaiResult<Vec<_>>>()
+            })
+            .unwrap_or_else(|| err("plot_tfr_morlet: n_cycles"))?,
+        Some(v) => vec![num(v, "n_cycles")?],
+    };
     let f = lib(plots::plot_tfr_morlet(
         &dipoles(&v)?,
         &layer,
         &freqs,
-        kw.num_or("n_cycles", 7.0)?,
+        &n_cycles,
         tlim(&kw)?,
     ))?;
     place(f, kw.get("ax"))

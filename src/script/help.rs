@@ -345,7 +345,7 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "plot_tfr_morlet",
-        "plot_tfr_morlet(dpl or dpls, #{ freqs, n_cycles: 7, tmin, tmax, layer, ax, show })",
+        "plot_tfr_morlet(dpl or dpls, #{ freqs, n_cycles: 7 or one per frequency, tmin, tmax, layer, ax, show })",
         "Morlet time-frequency power as a heat map (MNE's tfr_array_morlet).",
     ),
     f(

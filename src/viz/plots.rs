@@ -5,6 +5,16 @@ use crate::error::{Error, Result};
 use crate::results::dipole::average_dipoles;
 use crate::results::{CellResponse, Dipole};
 
+/// The samples inside `tlim` (all when `None`): the y range then follows what is shown.
+fn in_window(t: &[f64], y: &[f64], tlim: Option<(f64, f64)>) -> (Vec<f64>, Vec<f64>) {
+    let (lo, hi) = tlim.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    t.iter()
+        .zip(y)
+        .filter(|(t, _)| **t >= lo && **t <= hi)
+        .map(|(t, y)| (*t, *y))
+        .unzip()
+}
+
 fn lighten(c: Rgb, amount: f64) -> Rgb {
     let l = |x: u8| (x as f64 + (255.0 - x as f64) * amount).round() as u8;
     (l(c.0), l(c.1), l(c.2))
@@ -37,9 +47,10 @@ pub fn plot_dipole(
                     "all dipoles scaled equally",
                 ));
             }
+            let (x, y) = in_window(&d.times, d.get(layer).unwrap_or(&[]), tlim);
             panel.lines.push(Line {
-                x: d.times.clone(),
-                y: d.get(layer).unwrap_or(&[]).to_vec(),
+                x,
+                y,
                 color: if average {
                     lighten((0, 0, 0), 0.5)
                 } else {
@@ -50,9 +61,10 @@ pub fn plot_dipole(
             });
         }
         if let Some(a) = &avg {
+            let (x, y) = in_window(&a.times, a.get(layer).unwrap_or(&[]), tlim);
             panel.lines.push(Line {
-                x: a.times.clone(),
-                y: a.get(layer).unwrap_or(&[]).to_vec(),
+                x,
+                y,
                 color: (0, 0, 0),
                 width: 2,
                 label: Some("average".into()),
@@ -201,7 +213,7 @@ pub fn plot_tfr_morlet(
     dpls: &[Dipole],
     layer: &str,
     freqs: &[f64],
-    n_cycles: f64,
+    n_cycles: &[f64],
     tlim: (Option<f64>, Option<f64>),
 ) -> Result<Figure> {
     if freqs.is_empty() {
@@ -221,7 +233,11 @@ pub fn plot_tfr_morlet(
         y: freqs.to_vec(),
         z: power,
     });
-    p.title = format!("Morlet power ({n_cycles} cycles; max {pmax:.3e})");
+    let cycles = match n_cycles {
+        [c] => format!("{c} cycles"),
+        _ => "cycles per frequency".to_string(),
+    };
+    p.title = format!("Morlet power ({cycles}; max {pmax:.3e})");
     p.xlabel = "Time (ms)".into();
     p.ylabel = "Frequency (Hz)".into();
     Ok(fig)
