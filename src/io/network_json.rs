@@ -21,14 +21,6 @@ use crate::network::drives::{ByType, Drive, DriveDynamics, RateConstant};
 use crate::network::{CellMetadata, CellType, Network, TonicBias};
 
 /// A JSON value with the path that reached it, for error messages.
-#[derive(Clone, Copy)]
-struct At<'a> {
-    v: &'a Value,
-    file: &'a str,
-    path: &'a str,
-}
-
-/// Owned path variant (paths grow as we descend).
 struct Node<'a> {
     v: &'a Value,
     file: &'a str,
@@ -36,16 +28,18 @@ struct Node<'a> {
 }
 
 impl<'a> Node<'a> {
-    fn at(&self) -> At<'_> {
-        At {
-            v: self.v,
-            file: self.file,
-            path: &self.path,
+    /// The error for this value: file, JSON path, the value (shortened) and what was expected.
+    fn error(&self, expected: &str) -> Error {
+        let mut shown = self.v.to_string();
+        if shown.len() > 60 {
+            shown.truncate(57);
+            shown.push_str("...");
         }
+        Error::invalid(format!("{}: {}", self.file, self.path), shown, expected)
     }
 
     fn bad<T>(&self, expected: &str) -> Result<T> {
-        Err(self.at().bad(expected))
+        Err(self.error(expected))
     }
 
     fn field(&self, key: &str) -> Result<Node<'a>> {
@@ -152,17 +146,6 @@ impl<'a> Node<'a> {
     }
 }
 
-impl At<'_> {
-    fn bad(&self, expected: &str) -> Error {
-        let mut shown = self.v.to_string();
-        if shown.len() > 60 {
-            shown.truncate(57);
-            shown.push_str("...");
-        }
-        Error::invalid(format!("{}: {}", self.file, self.path), shown, expected)
-    }
-}
-
 /// Read a network configuration written by hnn-core's `net.write_configuration(fname)`.
 pub fn read_network_configuration(path: &Path) -> Result<Network> {
     let name = path.display().to_string();
@@ -231,9 +214,15 @@ pub fn parse_network_configuration(text: &str, source: &str) -> Result<Network> 
         }
         cell_types.push(read_cell_type(&k, &n)?);
     }
+    let connectivity = root
+        .field("connectivity")?
+        .arr()?
+        .iter()
+        .map(read_connection)
+        .collect::<Result<Vec<_>>>()?;
     let mut external_drives = Vec::new();
     for (_, n) in root.field("external_drives")?.obj()? {
-        external_drives.push(read_drive(&n, &root)?);
+        external_drives.push(read_drive(&n, &connectivity)?);
     }
     let mut external_biases = Vec::new();
     for (bias, per_type) in root.field("external_biases")?.obj()? {
@@ -252,12 +241,6 @@ pub fn parse_network_configuration(text: &str, source: &str) -> Result<Network> 
             });
         }
     }
-    let connectivity = root
-        .field("connectivity")?
-        .arr()?
-        .iter()
-        .map(read_connection)
-        .collect::<Result<Vec<_>>>()?;
     let mut net = Network {
         cell_types,
         pos_dict,
@@ -393,7 +376,7 @@ fn read_cell_type(name: &str, n: &Node) -> Result<CellType> {
         sec.nseg = sn.field("nseg")?.uint()?;
         for (mech, params) in sn.field("mechs")?.obj()? {
             let info = crate::mech::catalogue::mech_info(&mech).ok_or_else(|| {
-                params.at().bad(&format!(
+                params.error(&format!(
                     "a known mechanism ({})",
                     crate::mech::catalogue::mech_names()
                 ))
@@ -420,14 +403,14 @@ fn read_cell_type(name: &str, n: &Node) -> Result<CellType> {
             sec.syns.push(
                 r.str()?
                     .parse()
-                    .map_err(|_| r.at().bad("ampa, nmda, gabaa or gabab"))?,
+                    .map_err(|_| r.error("ampa, nmda, gabaa or gabab"))?,
             );
         }
         sections.push((s, sec));
     }
     let mut synapses = BTreeMap::new();
     for (r, sn) in c.field("synapses")?.obj()? {
-        let receptor: Receptor = r.parse().map_err(|_| sn.at().bad("a receptor name"))?;
+        let receptor: Receptor = r.parse().map_err(|_| sn.error("a receptor name"))?;
         synapses.insert(
             receptor,
             SynapseKinetics {
@@ -450,12 +433,12 @@ fn read_cell_type(name: &str, n: &Node) -> Result<CellType> {
     let mut topology = Vec::new();
     if let Some(tree) = c.opt("cell_tree") {
         for (k, children) in tree.obj()? {
-            let (parent, end) = split_node(&k)
-                .ok_or_else(|| children.at().bad("keys 'section,0' or 'section,1'"))?;
+            let (parent, end) =
+                split_node(&k).ok_or_else(|| children.error("keys 'section,0' or 'section,1'"))?;
             for ch in children.arr()? {
                 let s = ch.str()?;
                 let (child, cend) =
-                    split_node(&s).ok_or_else(|| ch.at().bad("'section,0' or 'section,1'"))?;
+                    split_node(&s).ok_or_else(|| ch.error("'section,0' or 'section,1'"))?;
                 if child == parent {
                     continue;
                 }
@@ -481,7 +464,7 @@ fn read_cell_type(name: &str, n: &Node) -> Result<CellType> {
     };
     template
         .validate()
-        .map_err(|e| n.at().bad(&format!("a valid cell ({e})")))?;
+        .map_err(|e| n.error(&format!("a valid cell ({e})")))?;
     Ok(CellType {
         name: name.to_string(),
         template,
@@ -532,7 +515,7 @@ fn by_type(n: Option<Node>, types: &[String]) -> Result<ByType> {
     }
 }
 
-fn read_drive(n: &Node, root: &Node) -> Result<Drive> {
+fn read_drive(n: &Node, connectivity: &[Connection]) -> Result<Drive> {
     let name = n.field("name")?.str()?;
     let target_types = n
         .field("target_types")?
@@ -570,14 +553,10 @@ fn read_drive(n: &Node, root: &Node) -> Result<Drive> {
         _ => return n.field("type")?.bad("evoked, poisson or bursty"),
     };
     // the space constant lives in the drive's connections
-    let space_constant = root
-        .field("connectivity")?
-        .arr()?
+    let space_constant = connectivity
         .iter()
-        .find(|c| c.v.get("src_type").and_then(Value::as_str) == Some(&name))
-        .map(|c| c.field("nc_dict")?.f("lamtha"))
-        .transpose()?
-        .unwrap_or(3.0);
+        .find(|c| c.src_type == name)
+        .map_or(3.0, |c| c.lamtha);
     let conn_seed = match n.opt("conn_seed") {
         Some(s) => Some(s.int()?.max(0) as u64),
         None => None,
@@ -614,9 +593,7 @@ fn read_connection(n: &Node) -> Result<Connection> {
     };
     let mut gid_pairs = Vec::new();
     for (k, targets) in n.field("gid_pairs")?.obj()? {
-        let src: usize = k
-            .parse()
-            .map_err(|_| targets.at().bad("keys that are gids"))?;
+        let src: usize = k.parse().map_err(|_| targets.error("keys that are gids"))?;
         gid_pairs.push((
             src,
             targets
@@ -639,7 +616,7 @@ fn read_connection(n: &Node) -> Result<Connection> {
         receptor: receptor
             .str()?
             .parse()
-            .map_err(|_| receptor.at().bad("ampa, nmda, gabaa or gabab"))?,
+            .map_err(|_| receptor.error("ampa, nmda, gabaa or gabab"))?,
         a_weight: nc.f("A_weight")?,
         a_delay: nc.f("A_delay")?,
         lamtha: nc.f("lamtha")?,

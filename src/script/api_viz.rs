@@ -28,7 +28,7 @@ pub struct AxHandle {
 /// Put a computed figure where `ax` says, or return it as a new figure.
 fn place(f: Figure, ax: Option<&Dynamic>) -> RhaiResult<FigHandle> {
     let Some(ax) = ax else {
-        return Ok(FigHandle(Rc::new(RefCell::new(f))));
+        return fig(f);
     };
     let axes: Vec<AxHandle> = if let Some(a) = ax.read_lock::<AxHandle>() {
         vec![a.clone()]
@@ -269,7 +269,7 @@ fn new_figure(m: Map) -> RhaiResult<FigHandle> {
         }
         f.size = ((w * 100.0) as u32, (h * 100.0) as u32);
     }
-    Ok(FigHandle(Rc::new(RefCell::new(f))))
+    fig(f)
 }
 
 fn voltages(c: &mut CellResponseHandle, m: Map) -> RhaiResult<FigHandle> {
@@ -429,15 +429,14 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("plot_spikes_hist", hist);
     engine.register_fn(
         "plot_cells",
-        |net: &mut super::handles::NetHandle| -> RhaiResult<FigHandle> {
-            lib(plots::plot_cells(&net.0.borrow().net)).map(|f| FigHandle(Rc::new(RefCell::new(f))))
+        |net: &mut NetHandle| -> RhaiResult<FigHandle> {
+            fig(lib(plots::plot_cells(&net.0.borrow().net))?)
         },
     );
     engine.register_fn(
         "plot_morphology",
         |c: &mut super::api_cell::CellHandle| -> RhaiResult<FigHandle> {
-            let t = c.template()?;
-            lib(plots::plot_morphology(&t)).map(|f| FigHandle(Rc::new(RefCell::new(f))))
+            fig(lib(plots::plot_morphology(&c.template()?))?)
         },
     );
     engine.register_fn("plot_voltages", voltages);
@@ -462,6 +461,7 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("plot_drive_strength", drive_strength);
 }
 
+/// A figure as a script value.
 fn fig(f: Figure) -> RhaiResult<FigHandle> {
     Ok(FigHandle(Rc::new(RefCell::new(f))))
 }
