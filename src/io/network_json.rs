@@ -255,6 +255,7 @@ pub fn parse_network_configuration(text: &str, source: &str) -> Result<Network> 
         inplane_distance: 1.0,
         layer_separation: 1307.4,
         celsius: root.f("celsius")?,
+        rec_arrays: Vec::new(),
     };
     check_references(&net, source)?;
     // hnn-core does not store the grid spacing; recover it from the pyramidal layout

@@ -5,6 +5,7 @@
 pub mod connectivity;
 pub mod coords;
 pub mod drives;
+pub mod electrodes;
 pub mod events;
 pub mod legacy;
 pub mod models;
@@ -91,6 +92,9 @@ pub struct Network {
     pub layer_separation: f64,
     /// Temperature [°C].
     pub celsius: f64,
+    /// Extracellular electrode arrays, in the order they were added.
+    #[serde(default)]
+    pub rec_arrays: Vec<electrodes::ElectrodeArray>,
 }
 
 impl Network {
@@ -123,6 +127,7 @@ impl Network {
             inplane_distance: 1.0,
             layer_separation: 1307.4,
             celsius: 37.0,
+            rec_arrays: Vec::new(),
         };
         let layout = create_cell_coords(
             mesh_shape.0,
@@ -255,6 +260,20 @@ impl Network {
     /// there is nothing to clear).
     pub fn copy(&self) -> Network {
         self.clone()
+    }
+
+    /// Add an extracellular electrode array recorded during simulation (hnn-core's
+    /// `add_electrode_array`). Names must be unique.
+    pub fn add_electrode_array(&mut self, array: electrodes::ElectrodeArray) -> Result<()> {
+        if self.rec_arrays.iter().any(|a| a.name == array.name) {
+            return Err(Error::invalid(
+                "electrode array name",
+                format!("'{}'", array.name),
+                "a name not used yet (it already exists, use another name)",
+            ));
+        }
+        self.rec_arrays.push(array);
+        Ok(())
     }
 
     /// Add a tonic bias: an IClamp of `amplitude` nA from `t0` to `tstop` at

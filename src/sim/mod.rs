@@ -1,6 +1,7 @@
 //! Entry points that run the solver.
 
 pub mod cell;
+pub mod extracellular;
 pub mod network;
 
 /// What to record in sections: nothing, the soma only, or every section (hnn-core's

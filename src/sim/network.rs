@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{RecordSections, n_steps};
+use super::{RecordSections, extracellular, n_steps};
 use crate::error::{Error, Result};
 use crate::lower::{LoweredCell, lower};
 use crate::mech::rates::Tables;
@@ -19,7 +19,7 @@ use crate::network::Network;
 use crate::network::connectivity::gaussian_weight_delay;
 use crate::network::events::instantiate_drives;
 use crate::results::cell_response::Traces;
-use crate::results::{CellResponse, Dipole};
+use crate::results::{CellResponse, Dipole, ExtracellularArray};
 use crate::solver::group::CellGroup;
 
 /// Most cells stepped together in one group.
@@ -86,6 +86,8 @@ pub struct SimOutput {
     pub dipoles: Vec<Dipole>,
     /// Spikes and recorded traces.
     pub cell_response: CellResponse,
+    /// Extracellular potentials of the network's electrode arrays, in their order.
+    pub rec_arrays: Vec<ExtracellularArray>,
 }
 
 /// A synaptic connection as the solver uses it.
@@ -128,6 +130,10 @@ struct Plan {
     /// Drive cells that exist: hnn-core only builds a cell-specific drive cell that kept a
     /// connection after pruning; the others never spike.
     drive_exists: Vec<bool>,
+    /// Contacts of all electrode arrays.
+    n_contacts: usize,
+    /// Per group: transfer resistances `[slot * n_contacts + contact]` [µV/nA].
+    lfp_r: Vec<Vec<f64>>,
 }
 
 fn build_plan(net: &Network, cfg: &SimConfig) -> Result<Plan> {
@@ -288,6 +294,30 @@ fn build_plan(net: &Network, cfg: &SimConfig) -> Result<Plan> {
             });
         }
     }
+    let n_contacts: usize = net.rec_arrays.iter().map(|a| a.positions.len()).sum();
+    let mut lfp_r = Vec::new();
+    if n_contacts > 0 {
+        for spec in &groups {
+            let ct = &net.cell_types[spec.type_idx];
+            let lc = &cells[spec.type_idx];
+            let nn = lc.n_nodes();
+            let slots = crate::solver::group::slot_map(lc, spec.n_cells);
+            let n_mem = lc.n_compartments() * spec.n_cells;
+            let mut r = vec![0.0; n_mem * n_contacts];
+            for c in 0..spec.n_cells {
+                let pos = net.gid_position(spec.first_gid + c).unwrap_or(net.origin);
+                let per_node = extracellular::cell_transfer(&ct.template, lc, pos, &net.rec_arrays);
+                for k in 0..nn {
+                    let slot = slots[c * nn + k] as usize;
+                    if slot < n_mem {
+                        r[slot * n_contacts..(slot + 1) * n_contacts]
+                            .copy_from_slice(&per_node[k * n_contacts..(k + 1) * n_contacts]);
+                    }
+                }
+            }
+            lfp_r.push(r);
+        }
+    }
     let epoch = if min_delay.is_finite() {
         ((min_delay / cfg.dt) as usize).max(1)
     } else {
@@ -303,6 +333,8 @@ fn build_plan(net: &Network, cfg: &SimConfig) -> Result<Plan> {
         epoch,
         n_cells,
         drive_exists,
+        n_contacts,
+        lfp_r,
     })
 }
 
@@ -317,6 +349,10 @@ struct GroupRun {
     traces_v: Vec<Vec<f64>>,
     traces_i: Vec<Vec<f64>>,
     traces_ca: Vec<Vec<f64>>,
+    /// Transfer resistances of the group (empty without electrodes).
+    lfp_r: Vec<f64>,
+    /// This epoch's contribution to every contact, one row of `n_contacts` per step.
+    lfp: Vec<f64>,
 }
 
 impl GroupRun {
@@ -329,6 +365,17 @@ impl GroupRun {
         }
         for (k, &(c, node)) in self.rec_ca.iter().enumerate() {
             self.traces_ca[k].push(self.group.cai[self.group.node(c, node)]);
+        }
+        if !first && let Some(imem) = self.group.imem() {
+            let nc = self.lfp_r.len() / imem.len().max(1);
+            let row = self.lfp.len();
+            self.lfp.resize(row + nc, 0.0);
+            let acc = &mut self.lfp[row..];
+            for (k, &i) in imem.iter().enumerate() {
+                for (a, r) in acc.iter_mut().zip(&self.lfp_r[k * nc..(k + 1) * nc]) {
+                    *a += r * i;
+                }
+            }
         }
         if !self.group.dipole.is_empty() {
             self.dipole.push(if first {
@@ -368,12 +415,29 @@ pub fn simulate_dipole(net: &Network, cfg: &SimConfig) -> Result<SimOutput> {
         let mut out = SimOutput {
             dipoles: Vec::new(),
             cell_response: CellResponse::default(),
+            rec_arrays: net
+                .rec_arrays
+                .iter()
+                .map(ExtracellularArray::empty)
+                .collect(),
         };
         out.cell_response.cell_type_names = net.cell_type_names();
         for t in trials {
             let t = t?;
             if out.cell_response.times.is_empty() {
                 out.cell_response.times = t.times.clone();
+            }
+            let nc = plan.n_contacts;
+            let mut first = 0;
+            for arr in &mut out.rec_arrays {
+                let n = arr.positions.len();
+                arr.times = t.times.clone();
+                arr.voltages.push(
+                    (first..first + n)
+                        .map(|c| t.lfp.iter().skip(c).step_by(nc).copied().collect())
+                        .collect(),
+                );
+                first += n;
             }
             out.dipoles.push(t.dipole);
             out.cell_response.spike_types.push(
@@ -407,6 +471,8 @@ pub fn simulate_dipole(net: &Network, cfg: &SimConfig) -> Result<SimOutput> {
 }
 
 struct TrialOut {
+    /// Potentials of all contacts, `[sample * n_contacts + contact]` [µV].
+    lfp: Vec<f64>,
     times: Vec<f64>,
     dipole: Dipole,
     spikes: Vec<(f64, usize)>,
@@ -432,9 +498,12 @@ fn run_trial(
         }
     };
     let mut runs: Vec<GroupRun> = Vec::with_capacity(plan.groups.len());
-    for spec in &plan.groups {
+    for (gi, spec) in plan.groups.iter().enumerate() {
         let lc = &plan.cells[spec.type_idx];
-        let group = CellGroup::new(lc.clone(), spec.n_cells, cfg.dt, tables, net.threshold)?;
+        let mut group = CellGroup::new(lc.clone(), spec.n_cells, cfg.dt, tables, net.threshold)?;
+        if plan.n_contacts > 0 {
+            group.enable_imem();
+        }
         let vs = pick(cfg.record_vsec, lc);
         let cas: Vec<usize> = pick(cfg.record_ca, lc)
             .into_iter()
@@ -475,6 +544,8 @@ fn run_trial(
             rec_v,
             rec_i,
             rec_ca,
+            lfp_r: plan.lfp_r.get(gi).cloned().unwrap_or_default(),
+            lfp: Vec::with_capacity(plan.epoch.min(nsteps) * plan.n_contacts),
         });
     }
     for c in &plan.clamps {
@@ -509,6 +580,7 @@ fn run_trial(
     let mut times = Vec::with_capacity(cap);
     times.push(0.0);
     let mut spikes: Vec<(f64, usize)> = Vec::new();
+    let mut lfp = vec![0.0; cap * plan.n_contacts];
     let mut done = 0;
     while done < nsteps {
         let m = plan.epoch.min(nsteps - done);
@@ -519,6 +591,17 @@ fn run_trial(
             }
             Ok(())
         })?;
+        // extracellular potentials: groups added in a fixed order
+        if plan.n_contacts > 0 {
+            let nc = plan.n_contacts;
+            for r in &mut runs {
+                let rows = &mut lfp[(done + 1) * nc..(done + 1 + m) * nc];
+                for (a, x) in rows.iter_mut().zip(&r.lfp) {
+                    *a += x;
+                }
+                r.lfp.clear();
+            }
+        }
         done += m;
         if let Some(p) = &cfg.progress {
             (p.0)(m, nsteps * cfg.n_trials);
@@ -611,6 +694,7 @@ fn run_trial(
         }
     }
     Ok(TrialOut {
+        lfp,
         times,
         dipole,
         spikes,

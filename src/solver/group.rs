@@ -125,6 +125,26 @@ pub struct CellGroup {
     armed: Vec<bool>,
     /// Per-cell dipole of the last step [fAm] (empty for cells without a dipole).
     pub dipole: Vec<f64>,
+    /// Transmembrane currents, when enabled (see [`CellGroup::enable_imem`]).
+    imem: Option<Imem>,
+}
+
+/// NEURON's `i_membrane_` bookkeeping (`cvode.use_fast_imem(1)`): the membrane part of the
+/// matrix is saved while it is assembled, and after the solve
+/// `i = (d_mem·Δv + i_ion) · area · 0.01` [nA] — ionic and synaptic currents linearised at
+/// the new voltage plus the capacitive current; electrode (IClamp) current excluded.
+#[derive(Debug, Clone)]
+struct Imem {
+    /// Axial part of the constant diagonal, per membrane slot.
+    d_axial: Vec<f64>,
+    /// Area per membrane slot [µm²].
+    area: Vec<f64>,
+    /// Σ ionic current density at v_n [mA/cm²].
+    i_ion: Vec<f64>,
+    /// Σ conductances plus the capacitive term [mS/cm²-ish, NEURON's `d` units].
+    d_mem: Vec<f64>,
+    /// The currents after the last step [nA].
+    i: Vec<f64>,
 }
 
 impl CellGroup {
@@ -141,32 +161,8 @@ impl CellGroup {
         }
         let nn = cell.n_nodes();
         let total = nn * n_cells;
-        let m_cell = cell.n_compartments();
-        let z_cell = nn - m_cell;
-        let n_mem = m_cell * n_cells;
-        let mut rank = vec![0usize; nn];
-        let (mut mr, mut zr) = (0, 0);
-        for k in 0..nn {
-            if cell.membrane[k] {
-                rank[k] = mr;
-                mr += 1;
-            } else {
-                rank[k] = zr;
-                zr += 1;
-            }
-        }
-        let smap: Vec<u32> = (0..n_cells)
-            .flat_map(|c| {
-                let (cell, rank) = (&cell, &rank);
-                (0..nn).map(move |k| {
-                    (if cell.membrane[k] {
-                        c * m_cell + rank[k]
-                    } else {
-                        n_mem + c * z_cell + rank[k]
-                    }) as u32
-                })
-            })
-            .collect();
+        let n_mem = cell.n_compartments() * n_cells;
+        let smap = slot_map(&cell, n_cells);
         let parent: Vec<u32> = cell
             .parent
             .iter()
@@ -314,6 +310,7 @@ impl CellGroup {
             } else {
                 vec![0.0; n_cells]
             },
+            imem: None,
             cell,
         };
         g.initialize(tables);
@@ -323,6 +320,43 @@ impl CellGroup {
     /// Index in the group's node arrays (`v`, `cai`) of lowered node `node` of cell `cell`.
     pub fn node(&self, cell: usize, node: usize) -> usize {
         self.smap[cell * self.n_nodes + node] as usize
+    }
+
+    /// Number of membrane slots (segments of all cells); slots `0..n_mem()` of [`CellGroup::v`]
+    /// are segments, the zero-area nodes follow.
+    pub fn n_mem(&self) -> usize {
+        self.n_mem
+    }
+
+    /// Compute every segment's transmembrane current after each step (NEURON's
+    /// `i_membrane_`); read it with [`CellGroup::imem`]. Costs a little per step, so it is
+    /// off unless asked for.
+    pub fn enable_imem(&mut self) {
+        let nm = self.n_mem;
+        let nn = self.n_nodes;
+        let mut area = vec![0.0; nm];
+        let mut cap = vec![0.0; nm];
+        for c in 0..self.n_cells {
+            for k in 0..nn {
+                let slot = self.smap[c * nn + k] as usize;
+                if slot < nm {
+                    area[slot] = self.cell.area[k];
+                    cap[slot] = 1e-3 * self.cell.cm[k] / self.dt;
+                }
+            }
+        }
+        self.imem = Some(Imem {
+            d_axial: (0..nm).map(|k| self.d_const[k] - cap[k]).collect(),
+            area,
+            i_ion: vec![0.0; nm],
+            d_mem: vec![0.0; nm],
+            i: vec![0.0; nm],
+        });
+    }
+
+    /// Transmembrane current of every membrane slot after the last step [nA], if enabled.
+    pub fn imem(&self) -> Option<&[f64]> {
+        self.imem.as_ref().map(|m| m.i.as_slice())
     }
 
     /// Synapses per cell.
@@ -520,6 +554,12 @@ impl CellGroup {
             rhs[k] -= cur * s.scale[i];
             d[k] += g * s.scale[i];
         }
+        if let Some(im) = &mut self.imem {
+            for k in 0..nm {
+                im.i_ion[k] = -rhs[k];
+                im.d_mem[k] = d[k] - im.d_axial[k];
+            }
+        }
         let t = self.t;
         for ic in &self.iclamps {
             if t < ic.delay + ic.dur && t >= ic.delay {
@@ -555,6 +595,14 @@ impl CellGroup {
                 return Err(self.non_finite(c, k));
             }
             hines::solve(&self.parent, &self.a, &self.b, &self.ab, ld, lr);
+            if let Some(im) = &mut self.imem {
+                for j in 0..nn {
+                    let k = map[j] as usize;
+                    if k < self.n_mem {
+                        im.i[k] = (im.d_mem[k] * lr[j] + im.i_ion[k]) * im.area[k] * 0.01;
+                    }
+                }
+            }
             let mut bad = false;
             for j in 0..nn {
                 let k = map[j] as usize;
@@ -634,6 +682,39 @@ impl CellGroup {
             self.dipole[c] = q;
         }
     }
+}
+
+/// Where a group of `n_cells` cells keeps each node: entry `c * n_nodes + k` is the slot of
+/// lowered node `k` of cell `c`. Segments of all cells come first (cell by cell), then the
+/// zero-area nodes, so mechanisms run over one contiguous range.
+pub fn slot_map(cell: &LoweredCell, n_cells: usize) -> Vec<u32> {
+    let nn = cell.n_nodes();
+    let m_cell = cell.n_compartments();
+    let z_cell = nn - m_cell;
+    let n_mem = m_cell * n_cells;
+    let mut rank = vec![0usize; nn];
+    let (mut mr, mut zr) = (0, 0);
+    for k in 0..nn {
+        if cell.membrane[k] {
+            rank[k] = mr;
+            mr += 1;
+        } else {
+            rank[k] = zr;
+            zr += 1;
+        }
+    }
+    (0..n_cells)
+        .flat_map(|c| {
+            let rank = &rank;
+            (0..nn).map(move |k| {
+                (if cell.membrane[k] {
+                    c * m_cell + rank[k]
+                } else {
+                    n_mem + c * z_cell + rank[k]
+                }) as u32
+            })
+        })
+        .collect()
 }
 
 /// True when any value is NaN or infinite (an integer reduction, so it vectorises).
