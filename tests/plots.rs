@@ -11,6 +11,7 @@ fn every_plot_function_renders() {
         r#"
         let net = jones_2009_model(#{{ mesh_shape: [3, 3] }});
         add_erp_drives_to_jones_model(net);
+        net.add_electrode_array("e", [[0, 0, -100], [0, 0, 200], [0, 0, 500], [0, 0, 800], [0, 0, 1100]], #{{ method: "lsa" }});
         let dpls = simulate_dipole(net, #{{ tstop: 100.0, n_trials: 2 }});
         plot_dipole(dpls, #{{ average: true, layer: ["agg", "L2", "L5"] }}).save("{d}/a.png");
         dpls[0].plot(#{{ tmin: 10, tmax: 90 }}).save("{d}/b.svg");
@@ -34,6 +35,8 @@ fn every_plot_function_renders() {
         plot_cell_connectivity(net, 0, #{{ src_gid: 7 }}).save("{d}/l.png");
         plot_drive_strength(net, #{{ color_scale: "log" }}).save("{d}/m.svg");
         net.cell_types["L5_pyramidal"].plot_morphology().save("{d}/k.svg");
+        net.rec_arrays["e"].plot_lfp(#{{ trial_no: 1, tmin: 20 }}).save("{d}/n.png");
+        net.rec_arrays["e"].plot_csd(#{{ interpolation: "none", sink: "r" }}).save("{d}/o.svg");
         let spec = dpls[0].psd(#{{ tmin: 10.0 }});
         if spec.freqs.len() != spec.psd.len() {{ throw "psd"; }}
         "#
@@ -57,6 +60,8 @@ fn every_plot_function_renders() {
         ("k.svg", b"<svg"),
         ("l.png", b"\x89PNG"),
         ("m.svg", b"<svg"),
+        ("n.png", b"\x89PNG"),
+        ("o.svg", b"<svg"),
     ] {
         let bytes = std::fs::read(dir.join(f)).unwrap();
         assert!(bytes.len() > 1000, "{f} is too small");

@@ -126,6 +126,34 @@ fn wrong_inputs_fail_clearly() {
             format!("{NET} net.set_global_synaptic_gains(#{{ e_e: -1.0 }});"),
             vec!["e_e", "non-negative"],
         ),
+        (
+            format!("{NET} net.add_electrode_array(\"e\", [[0, 0, 0]], #{{ method: \"csd\" }});"),
+            vec!["method", "'psa' or 'lsa'"],
+        ),
+        (
+            format!("{NET} net.add_electrode_array(\"e\", [[0, 0, 1e999]]);"),
+            vec!["electrode_pos[0]", "finite"],
+        ),
+        (
+            format!("{NET} net.add_electrode_array(\"e\", [[0, 0]]);"),
+            vec!["electrode_pos", "triplets"],
+        ),
+        (
+            format!(
+                "{NET} net.add_electrode_array(\"e\", [0, 0, 0]); net.add_electrode_array(\"e\", [1, 0, 0]);"
+            ),
+            vec!["'e'", "already exists"],
+        ),
+        (
+            format!(
+                "{NET} net.add_electrode_array(\"e\", [[0, 0, 0], [0, 0, 9]]); net.rec_arrays[\"e\"].plot_csd();"
+            ),
+            vec!["no data yet", "simulate_dipole"],
+        ),
+        (
+            format!("{NET} net.add_electrode_array(\"e\", [0, 0, 0], #{{ conductivity: -1 }});"),
+            vec!["conductivity", "positive"],
+        ),
     ];
     assert!(cases.len() >= 20);
     for (code, words) in cases {

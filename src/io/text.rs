@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::results::{CellResponse, Dipole};
+use crate::results::{CellResponse, Dipole, ExtracellularArray};
 
 fn io_err(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::invalid(
@@ -121,6 +121,40 @@ pub fn write_spikes(cr: &CellResponse, pattern: &str) -> Result<Vec<String>> {
             .zip(&cr.spike_types[k])
         {
             let _ = writeln!(s, "{t:?}\t{g}\t{ty}");
+        }
+        std::fs::write(&name, s).map_err(|e| io_err(Path::new(&name), e))?;
+        files.push(name);
+    }
+    Ok(files)
+}
+
+/// Write extracellular potentials: per trial, one row per sample with the time [ms] then
+/// one column per contact [µV], tab-separated. A single trial goes to `pattern` itself
+/// unless it holds `%d`/`{}`; several trials need one file each (see [`trial_file`]).
+/// Returns the files written.
+pub fn write_extracellular(arr: &ExtracellularArray, pattern: &str) -> Result<Vec<String>> {
+    if arr.voltages.is_empty() {
+        return Err(Error::invalid(
+            format!("extracellular array '{}'", arr.name),
+            "no data",
+            "a simulated array (run simulate_dipole first)",
+        ));
+    }
+    let templated = pattern.contains("%d") || pattern.contains("{}");
+    let mut files = Vec::new();
+    for (k, trial) in arr.voltages.iter().enumerate() {
+        let name = if arr.voltages.len() == 1 && !templated {
+            pattern.to_string()
+        } else {
+            trial_file(pattern, k)
+        };
+        let mut s = String::with_capacity(arr.times.len() * (1 + trial.len()) * 22);
+        for (i, t) in arr.times.iter().enumerate() {
+            let _ = write!(s, "{t:?}");
+            for c in trial {
+                let _ = write!(s, "\t{:?}", c[i]);
+            }
+            s.push('\n');
         }
         std::fs::write(&name, s).map_err(|e| io_err(Path::new(&name), e))?;
         files.push(name);

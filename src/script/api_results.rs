@@ -64,7 +64,15 @@ fn simulate(net: &mut NetHandle, map: Map) -> RhaiResult<Array> {
         bar.finish();
         lib(r)?
     };
-    net.0.borrow_mut().cell_response = Some(out.cell_response);
+    {
+        let mut state = net.0.borrow_mut();
+        state.cell_response = Some(out.cell_response);
+        state.rec_data = out
+            .rec_arrays
+            .into_iter()
+            .map(|a| super::handles::ExtracellularHandle(Rc::new(RefCell::new(a))))
+            .collect();
+    }
     Ok(out
         .dipoles
         .into_iter()

@@ -26,7 +26,8 @@ pub struct AxHandle {
 }
 
 /// Put a computed figure where `ax` says, or return it as a new figure.
-fn place(f: Figure, ax: Option<&Dynamic>) -> RhaiResult<FigHandle> {
+/// Return `f` as a figure, or draw it into the given axes (hnn-core's `ax=`).
+pub(super) fn place(f: Figure, ax: Option<&Dynamic>) -> RhaiResult<FigHandle> {
     let Some(ax) = ax else {
         return fig(f);
     };
@@ -68,6 +69,21 @@ fn color(kw: &Kw) -> RhaiResult<Option<Rgb>> {
                 .into()
         }),
     }
+}
+
+/// A colour-map name (`cividis`, `viridis`, `jet`, ...) or a single colour.
+pub(super) fn parse_trace_color(s: &str) -> RhaiResult<crate::viz::laminar::TraceColor> {
+    use crate::viz::laminar::TraceColor;
+    if let Some(m) = crate::viz::colormap::Colormap::parse(s) {
+        return Ok(TraceColor::Map(m));
+    }
+    parse_color(s).map(TraceColor::Single).ok_or_else(|| {
+        format!(
+            "color: unknown colour or colour map '{s}' (use cividis, viridis, inferno, jet, \
+             k, r, g, b, C0..C9, a name or #rrggbb)"
+        )
+        .into()
+    })
 }
 
 fn recolor(f: &mut Figure, c: Option<Rgb>, label: Option<String>) {

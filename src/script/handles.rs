@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::network::Network;
-use crate::results::{CellResponse, Dipole};
+use crate::results::{CellResponse, Dipole, ExtracellularArray};
 
 /// A network and the cell response of its last simulation (hnn-core keeps it on the net).
 #[derive(Debug)]
@@ -13,6 +13,9 @@ pub struct NetState {
     pub net: Network,
     /// Set by `simulate_dipole`.
     pub cell_response: Option<CellResponse>,
+    /// Recorded electrode arrays (`net.rec_arrays`), set by `simulate_dipole`; shared so
+    /// that `net.rec_arrays["x"].smooth(...)` changes the net's copy, as in hnn-core.
+    pub rec_data: Vec<ExtracellularHandle>,
 }
 
 /// `Network` in scripts.
@@ -25,6 +28,7 @@ impl NetHandle {
         NetHandle(Rc::new(RefCell::new(NetState {
             net,
             cell_response: None,
+            rec_data: Vec::new(),
         })))
     }
 }
@@ -36,3 +40,7 @@ pub struct DipoleHandle(pub Rc<RefCell<Dipole>>);
 /// `CellResponse` in scripts.
 #[derive(Debug, Clone)]
 pub struct CellResponseHandle(pub Rc<CellResponse>);
+
+/// `ExtracellularArray` in scripts (in-place `smooth` changes every alias).
+#[derive(Debug, Clone)]
+pub struct ExtracellularHandle(pub Rc<RefCell<ExtracellularArray>>);

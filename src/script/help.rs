@@ -132,6 +132,58 @@ pub const API: &[FnDoc] = &[
         "Array of the cell type names.",
     ),
     f(
+        "add_electrode_array",
+        "net.add_electrode_array(name, electrode_pos, #{ conductivity: 0.3, method: \"psa\" | \"lsa\", min_distance: 0.5 })",
+        "Record extracellular potentials [µV] at the contacts electrode_pos ([x, y, z] or an array of them, µm) from every segment's transmembrane current: point sources (psa) or line sources (lsa) in a medium of the given conductivity [S/m].",
+    ),
+    f(
+        "rec_arrays",
+        "net.rec_arrays[name]",
+        "Map of electrode array name -> ExtracellularArray; holds the potentials after simulate_dipole (arr[trial] copies one trial; len(arr) is the number of trials).",
+    ),
+    f(
+        "voltages",
+        "arr.voltages[trial][contact][sample]",
+        "The recorded potentials [µV]; arr.times holds the sample times [ms], arr.sfreq the rate [Hz].",
+    ),
+    f(
+        "positions",
+        "arr.positions",
+        "The contact positions [[x, y, z], ...] [µm].",
+    ),
+    f("n_contacts", "arr.n_contacts", "Number of contacts."),
+    f(
+        "len",
+        "len(arr)",
+        "Number of trials an ExtracellularArray holds.",
+    ),
+    f(
+        "conductivity",
+        "arr.conductivity",
+        "Conductivity of the medium [S/m].",
+    ),
+    f("method", "arr.method", "\"psa\" or \"lsa\"."),
+    f(
+        "min_distance",
+        "arr.min_distance",
+        "Smallest source distance used [µm].",
+    ),
+    f(
+        "plot_lfp",
+        "arr.plot_lfp(#{ trial_no, contact_no, tmin, tmax, ax, color: \"cividis\", voltage_offset: 50, voltage_scalebar: 200 })",
+        "Laminar LFP: one trace per contact, stacked voltage_offset µV apart and labelled by depth, with a scale bar (voltage_offset: () overlays them on a µV axis).",
+    ),
+    f(
+        "plot_csd",
+        "arr.plot_csd(#{ vmin, vmax, interpolation: \"spline\" | \"none\", sink: \"b\" | \"r\", colorbar: true, ax })",
+        "Current source density of trial 0 over time and depth (jet colours, sinks blue by default), spline-interpolated across depth.",
+    ),
+    f(
+        "calculate_csd2d",
+        "calculate_csd2d(lfp_data, delta)",
+        "CSD of [channel][sample] potentials by the 3-point second difference across channels spaced delta µm, borders extrapolated (hnn-core's calculate_csd2d).",
+    ),
+    f(
         "cell_response",
         "net.cell_response",
         "Spikes and traces of the last simulate_dipole (or ()).",

@@ -2,6 +2,7 @@
 //! printer, the REPL. Nothing else depends on this module and no numerics live here.
 
 pub mod api_cell;
+pub mod api_extracellular;
 pub mod api_network;
 pub mod api_results;
 pub mod api_viz;
@@ -87,6 +88,7 @@ pub fn build_engine() -> Engine {
     api_results::register(&mut engine);
     api_cell::register(&mut engine);
     api_viz::register(&mut engine);
+    api_extracellular::register(&mut engine);
     engine.register_fn("help", help::overview);
     engine.register_fn("help", |name: &str| -> String {
         match help::lookup(name) {

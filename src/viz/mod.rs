@@ -3,6 +3,8 @@
 //! or library needed). One function per hnn-core plot builds a `Figure`; nothing here
 //! changes results.
 
+pub mod colormap;
+pub mod laminar;
 pub mod plots;
 
 use std::path::Path;
@@ -78,6 +80,14 @@ impl Panel {
     /// series are added; its title, labels and limits fill in what is still empty.
     pub fn overlay(&mut self, other: Panel) {
         self.series3d.extend(other.series3d);
+        self.points.extend(other.points);
+        self.texts.extend(other.texts);
+        if self.xcats.is_empty() {
+            self.xcats = other.xcats;
+        }
+        if self.ycats.is_empty() {
+            self.ycats = other.ycats;
+        }
         self.lines.extend(other.lines);
         self.ticks.extend(other.ticks);
         self.bars.extend(other.bars);
@@ -140,6 +150,12 @@ pub struct Heat {
     pub y: Vec<f64>,
     /// Values.
     pub z: Vec<Vec<f64>>,
+    /// Colour map.
+    pub cmap: colormap::Colormap,
+    /// Value range mapped onto the colour map (default: 0 to the largest value).
+    pub range: Option<(f64, f64)>,
+    /// Label of a colour bar drawn at the right (none when `None`).
+    pub colorbar: Option<String>,
 }
 
 /// matplotlib's inferno colour map at `v` in [0, 1] (8 anchors, linear in between).
@@ -497,7 +513,80 @@ fn draw_panel_3d<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The value range a heat map's colours span: its own, or 0 to the largest value.
+fn heat_range(h: &Heat) -> (f64, f64) {
+    if let Some((a, b)) = h.range
+        && b > a
+    {
+        return (a, b);
+    }
+    let zmax =
+        h.z.iter()
+            .flatten()
+            .cloned()
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max)
+            .max(f64::MIN_POSITIVE);
+    (0.0, zmax)
+}
+
+/// A vertical colour bar for a heat map, with its label.
+fn draw_colorbar<DB: DrawingBackend>(
+    h: &Heat,
+    label: &str,
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+) -> Result<()> {
+    let (lo, hi) = heat_range(h);
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(40)
+        .margin_bottom(54)
+        .margin_right(4)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..1.0, lo..hi)
+        .map_err(err)?;
+    let ys = lo.abs().max(hi.abs());
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .disable_x_axis()
+        .y_labels(6)
+        .y_label_formatter(&|v: &f64| tick(*v, ys))
+        .y_desc(label)
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 14))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(err)?;
+    let n = 128;
+    chart
+        .draw_series((0..n).map(|i| {
+            let (a, b) = (i as f64 / n as f64, (i + 1) as f64 / n as f64);
+            let c = h.cmap.at((a + b) / 2.0);
+            Rectangle::new(
+                [(0.0, lo + a * (hi - lo)), (1.0, lo + b * (hi - lo))],
+                rgb(c).filled(),
+            )
+        }))
+        .map_err(err)?;
+    Ok(())
+}
+
 fn draw_panel<DB: DrawingBackend>(
+    p: &Panel,
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+) -> Result<()> {
+    if let Some(h) = &p.heat
+        && let Some(label) = &h.colorbar
+    {
+        let w = area.dim_in_pixel().0 as i32;
+        let (main, bar) = area.split_horizontally(w - 110);
+        draw_colorbar(h, label, &bar)?;
+        return draw_panel_inner(p, &main);
+    }
+    draw_panel_inner(p, area)
+}
+
+fn draw_panel_inner<DB: DrawingBackend>(
     p: &Panel,
     area: &DrawingArea<DB, plotters::coord::Shift>,
 ) -> Result<()> {
@@ -536,7 +625,7 @@ fn draw_panel<DB: DrawingBackend>(
         if names.is_empty() {
             default
         } else {
-            names.len() + 1
+            names.len() * 2 + 2
         }
     };
     chart
@@ -554,13 +643,7 @@ fn draw_panel<DB: DrawingBackend>(
         .map_err(err)?;
     let mut legend = false;
     if let Some(h) = &p.heat {
-        let zmax =
-            h.z.iter()
-                .flatten()
-                .cloned()
-                .filter(|v| v.is_finite())
-                .fold(0.0, f64::max)
-                .max(f64::MIN_POSITIVE);
+        let (zmin, zmax) = heat_range(h);
         let edges = |c: &[f64]| -> Vec<f64> {
             let n = c.len();
             (0..=n)
@@ -589,7 +672,7 @@ fn draw_panel<DB: DrawingBackend>(
                     let c2 = (c + step).min(row.len());
                     Rectangle::new(
                         [(xe[c], ye[r]), (xe[c2], ye[r + 1])],
-                        rgb(inferno(row[c] / zmax)).filled(),
+                        rgb(h.cmap.at((row[c] - zmin) / (zmax - zmin))).filled(),
                     )
                 })
             }))

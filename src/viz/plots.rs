@@ -232,6 +232,9 @@ pub fn plot_tfr_morlet(
         x: times.clone(),
         y: freqs.to_vec(),
         z: power,
+        cmap: Default::default(),
+        range: None,
+        colorbar: None,
     });
     let cycles = match n_cycles {
         [c] => format!("{c} cycles"),
@@ -315,6 +318,9 @@ pub fn plot_connectivity_matrix(net: &crate::network::Network, conn_idx: usize) 
         x: tgts.clone().map(|g| g as f64).collect(),
         y: srcs.clone().map(|g| g as f64).collect(),
         z,
+        cmap: Default::default(),
+        range: None,
+        colorbar: None,
     });
     p.title = format!(
         "{} -> {} ({}, {})",
@@ -571,6 +577,9 @@ pub fn plot_drive_strength(
         x: (0..types.len()).map(|j| j as f64).collect(),
         y: (0..drives.len()).map(|i| i as f64).collect(),
         z,
+        cmap: Default::default(),
+        range: None,
+        colorbar: None,
     });
     p.xcats = types.iter().map(|s| s.to_string()).collect();
     p.ycats = drives.iter().map(|s| s.to_string()).collect();
