@@ -13,7 +13,7 @@ bin=$(ls -t target/release/deps/network-* | grep -v '\.d$' | head -1)
 have_core=0
 "$PY" -c "import hnn_core, neuron" 2>/dev/null && have_core=1 || echo "($PY has no hnn-core: skipped; pip install hnn-core==0.6.1)" >&2
 results=()
-for c in joss erp; do
+for c in joss erp lfp; do
     if [ $have_core = 1 ]; then results+=("$("$PY" benches/hnn_core_network.py $c --json 2>/dev/null | tail -1)"); fi
     for t in 1 2; do results+=("$("$bin" $c --threads $t --json | tail -1)"); done
 done

@@ -1,7 +1,8 @@
 """hnn-core side of the network benchmark (compare with `cargo bench --bench network`).
 
 Times `simulate_dipole` (building the NEURON network, the run, the dipole) for the JOSS
-example (tstop 100 ms) or one ERP trial (tstop 170 ms) with hnn-core 0.6.1 / NEURON 8.2.7 on
+example (tstop 100 ms), one ERP trial (tstop 170 ms) or the ERP trial of the extracellular
+example (cells 30 um apart, a 25-contact PSA shank) with hnn-core 0.6.1 / NEURON 8.2.7 on
 one core (hnn-core's default JoblibBackend(n_jobs=1)), and reports the process's peak
 resident memory. Run one case per process:
 
@@ -27,12 +28,15 @@ def build(case):
                              synaptic_delays={"L2_pyramidal": 0.1, "L5_pyramidal": 1.0})
         return net, 100.0
     add_erp_drives_to_jones_model(net)
+    if case == "lfp":  # hnn-core's extracellular example
+        net.set_cell_positions(inplane_distance=30.0)
+        net.add_electrode_array("shank1", [(135, 135, z) for z in range(-325, 2150, 100)])
     return net, 170.0
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=["joss", "erp"])
+    ap.add_argument("case", choices=["joss", "erp", "lfp"])
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()

@@ -1,6 +1,7 @@
-//! Network benchmark: the JOSS example (tstop 100 ms) and one ERP trial (tstop 170 ms).
+//! Network benchmark: the JOSS example (tstop 100 ms), one ERP trial (tstop 170 ms), and the
+//! ERP trial of hnn-core's extracellular example (cells 30 µm apart, a 25-contact PSA shank).
 //!
-//! `cargo bench --bench network -- [joss|erp] [--threads N] [--repeats R] [--json]` prints the
+//! `cargo bench --bench network -- [joss|erp|lfp] [--threads N] [--repeats R] [--json]` prints the
 //! median wall time of `simulate_dipole` (lowering, drive events, the run, the dipole) and
 //! the process's peak resident memory. `benches/compare_network.sh` runs every case in its
 //! own process next to hnn-core (`benches/hnn_core_network.py`).
@@ -8,6 +9,7 @@
 use std::time::Instant;
 
 use hnn::network::Network;
+use hnn::network::electrodes::{ElectrodeArray, Method};
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -20,6 +22,15 @@ fn case(name: &str) -> (Network, f64) {
     }
     let mut net = jones_2009_model((10, 10)).expect("model");
     add_erp_drives_to_jones_model(&mut net, 0.0).expect("drives");
+    if name == "lfp" {
+        net.set_cell_positions(Some(30.0), None).expect("positions");
+        let contacts = (-325..2150)
+            .step_by(100)
+            .map(|z| [135.0, 135.0, z as f64])
+            .collect();
+        let arr = ElectrodeArray::new("shank1", contacts, 0.3, Method::Psa, 0.5).expect("array");
+        net.add_electrode_array(arr).expect("array");
+    }
     (net, 170.0)
 }
 
@@ -51,12 +62,12 @@ fn main() {
     let threads: usize = get("--threads").and_then(|s| s.parse().ok()).unwrap_or(1);
     let repeats: usize = get("--repeats").and_then(|s| s.parse().ok()).unwrap_or(5);
     let json = args.iter().any(|a| a == "--json");
-    let cases: Vec<&str> = ["joss", "erp"]
+    let cases: Vec<&str> = ["joss", "erp", "lfp"]
         .into_iter()
         .filter(|c| args.iter().any(|a| a == c))
         .collect();
     let cases = if cases.is_empty() {
-        vec!["joss", "erp"]
+        vec!["joss", "erp", "lfp"]
     } else {
         cases
     };

@@ -349,8 +349,6 @@ struct GroupRun {
     traces_v: Vec<Vec<f64>>,
     traces_i: Vec<Vec<f64>>,
     traces_ca: Vec<Vec<f64>>,
-    /// Transfer resistances of the group (empty without electrodes).
-    lfp_r: Vec<f64>,
     /// This epoch's contribution to every contact, one row of `n_contacts` per step.
     lfp: Vec<f64>,
 }
@@ -366,16 +364,8 @@ impl GroupRun {
         for (k, &(c, node)) in self.rec_ca.iter().enumerate() {
             self.traces_ca[k].push(self.group.cai[self.group.node(c, node)]);
         }
-        if !first && let Some(imem) = self.group.imem() {
-            let nc = self.lfp_r.len() / imem.len().max(1);
-            let row = self.lfp.len();
-            self.lfp.resize(row + nc, 0.0);
-            let acc = &mut self.lfp[row..];
-            for (k, &i) in imem.iter().enumerate() {
-                for (a, r) in acc.iter_mut().zip(&self.lfp_r[k * nc..(k + 1) * nc]) {
-                    *a += r * i;
-                }
-            }
+        if !first {
+            self.lfp.extend_from_slice(self.group.potentials());
         }
         if !self.group.dipole.is_empty() {
             self.dipole.push(if first {
@@ -502,7 +492,7 @@ fn run_trial(
         let lc = &plan.cells[spec.type_idx];
         let mut group = CellGroup::new(lc.clone(), spec.n_cells, cfg.dt, tables, net.threshold)?;
         if plan.n_contacts > 0 {
-            group.enable_imem();
+            group.record_extracellular(plan.lfp_r[gi].clone(), plan.n_contacts)?;
         }
         let vs = pick(cfg.record_vsec, lc);
         let cas: Vec<usize> = pick(cfg.record_ca, lc)
@@ -544,7 +534,6 @@ fn run_trial(
             rec_v,
             rec_i,
             rec_ca,
-            lfp_r: plan.lfp_r.get(gi).cloned().unwrap_or_default(),
             lfp: Vec::with_capacity(plan.epoch.min(nsteps) * plan.n_contacts),
         });
     }

@@ -145,6 +145,10 @@ struct Imem {
     d_mem: Vec<f64>,
     /// The currents after the last step [nA].
     i: Vec<f64>,
+    /// Transfer resistances `[slot * n_contacts + contact]` [µV/nA] (empty: currents only).
+    r: Vec<f64>,
+    /// Potentials at the contacts after the last step [µV].
+    phi: Vec<f64>,
 }
 
 impl CellGroup {
@@ -351,7 +355,36 @@ impl CellGroup {
             i_ion: vec![0.0; nm],
             d_mem: vec![0.0; nm],
             i: vec![0.0; nm],
+            r: Vec::new(),
+            phi: Vec::new(),
         });
+    }
+
+    /// Record extracellular potentials: after each step every contact gets Σ r·i over the
+    /// group's segments, with `r[slot * n_contacts + contact]` the transfer resistances
+    /// [µV/nA] (slots as in [`slot_map`]). Read them with [`CellGroup::potentials`].
+    pub fn record_extracellular(&mut self, r: Vec<f64>, n_contacts: usize) -> Result<()> {
+        if r.len() != self.n_mem * n_contacts {
+            return Err(Error::invalid(
+                "transfer resistances",
+                format!("{} values", r.len()),
+                format!("{} (segments × contacts)", self.n_mem * n_contacts),
+            ));
+        }
+        if self.imem.is_none() {
+            self.enable_imem();
+        }
+        if let Some(im) = &mut self.imem {
+            im.r = r;
+            im.phi = vec![0.0; n_contacts];
+        }
+        Ok(())
+    }
+
+    /// The group's contribution to each contact after the last step [µV] (empty unless
+    /// [`CellGroup::record_extracellular`] was called).
+    pub fn potentials(&self) -> &[f64] {
+        self.imem.as_ref().map_or(&[], |m| m.phi.as_slice())
     }
 
     /// Transmembrane current of every membrane slot after the last step [nA], if enabled.
@@ -497,6 +530,17 @@ impl CellGroup {
         self.assemble(tables);
         // 5.
         self.solve()?;
+        if let Some(im) = &mut self.imem
+            && !im.phi.is_empty()
+        {
+            let nc = im.phi.len();
+            im.phi.fill(0.0);
+            for (k, &i) in im.i.iter().enumerate() {
+                for (p, r) in im.phi.iter_mut().zip(&im.r[k * nc..(k + 1) * nc]) {
+                    *p += r * i;
+                }
+            }
+        }
         // 6.
         self.t += 0.5 * dt;
         // 7.
