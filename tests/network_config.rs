@@ -209,3 +209,27 @@ fn script_reads_and_writes_configurations() {
         !r.status.success() && String::from_utf8_lossy(&r.stderr).contains("/nonexistent/net.json")
     );
 }
+
+/// Electrode arrays travel with the configuration as hnn-core stores them (their
+/// description; recorded data is never read back, as in hnn-core); a bad method is named.
+#[test]
+fn electrode_arrays_round_trip() {
+    use hnn::network::electrodes::{ElectrodeArray, Method};
+    let mut net = erp_built();
+    let pos = vec![[135.0, 135.0, -325.0], [135.0, 135.0, -225.0]];
+    net.add_electrode_array(ElectrodeArray::new("shank1", pos, 0.3, Method::Lsa, 0.75).unwrap())
+        .unwrap();
+    let text = network_configuration_json(&net);
+    assert!(
+        text.contains("\"rec_arrays\": {\n    \"shank1\""),
+        "{}",
+        &text[..0]
+    );
+    let back = round_trip(&net);
+    assert_eq!(back.rec_arrays, net.rec_arrays);
+    let bad = text.replacen("\"method\": \"lsa\"", "\"method\": \"fem\"", 1);
+    let e = parse_network_configuration(&bad, "bad.json")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("rec_arrays.shank1.method"), "{e}");
+}

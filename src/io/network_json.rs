@@ -18,6 +18,7 @@ use crate::model::section::Section;
 use crate::model::synapse::{Receptor, SynapseKinetics};
 use crate::network::connectivity::Connection;
 use crate::network::drives::{ByType, Drive, DriveDynamics, RateConstant};
+use crate::network::electrodes::{ElectrodeArray, Method};
 use crate::network::{CellMetadata, CellType, Network, TonicBias};
 
 /// A JSON value with the path that reached it, for error messages.
@@ -173,10 +174,29 @@ pub fn parse_network_configuration(text: &str, source: &str) -> Result<Network> 
             .field("legacy_mode")?
             .bad("false (legacy_mode networks are not supported)");
     }
-    if let Some(r) = root.opt("rec_arrays")
-        && !r.obj()?.is_empty()
-    {
-        return r.bad("{} (extracellular recordings are not supported yet)");
+    // electrode arrays: hnn-core reads their description, never recorded data
+    let mut rec_arrays = Vec::new();
+    if let Some(r) = root.opt("rec_arrays") {
+        for (name, a) in r.obj()? {
+            let positions = a
+                .field("positions")?
+                .arr()?
+                .iter()
+                .map(|p| p.point())
+                .collect::<Result<Vec<_>>>()?;
+            let method = a.field("method")?;
+            let method =
+                Method::parse(&method.str()?).map_err(|_| method.error("\"psa\" or \"lsa\""))?;
+            let arr = ElectrodeArray::new(
+                &name,
+                positions,
+                a.f("conductivity")?,
+                method,
+                a.f("min_distance")?,
+            )
+            .map_err(|e| a.error(&e.to_string()))?;
+            rec_arrays.push(arr);
+        }
     }
     let mesh_shape = (
         root.field("N_pyr_x")?.uint()?,
@@ -255,7 +275,7 @@ pub fn parse_network_configuration(text: &str, source: &str) -> Result<Network> 
         inplane_distance: 1.0,
         layer_separation: 1307.4,
         celsius: root.f("celsius")?,
-        rec_arrays: Vec::new(),
+        rec_arrays,
     };
     check_references(&net, source)?;
     // hnn-core does not store the grid spacing; recover it from the pyramidal layout
@@ -712,7 +732,24 @@ pub fn network_configuration_json(net: &Network) -> String {
         "connectivity".into(),
         Value::Array(net.connectivity.iter().map(connection_json).collect()),
     );
-    root.insert("rec_arrays".into(), json!({}));
+    let arrays: Map<String, Value> = net
+        .rec_arrays
+        .iter()
+        .map(|a| {
+            (
+                a.name.clone(),
+                json!({
+                    "positions": a.positions,
+                    "conductivity": a.conductivity,
+                    "method": a.method.name(),
+                    "min_distance": a.min_distance,
+                    "times": [],
+                    "voltages": [],
+                }),
+            )
+        })
+        .collect();
+    root.insert("rec_arrays".into(), Value::Object(arrays));
     root.insert("threshold".into(), json!(net.threshold));
     root.insert("delay".into(), json!(net.delay));
     serde_json::to_string_pretty(&Value::Object(root)).expect("JSON of plain values")
