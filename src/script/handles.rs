@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::io::hdf5::RunSettings;
 use crate::network::Network;
 use crate::results::{CellResponse, Dipole};
 
@@ -13,6 +14,8 @@ pub struct NetState {
     pub net: Network,
     /// Set by `simulate_dipole`.
     pub cell_response: Option<CellResponse>,
+    /// The settings of the last `simulate_dipole` (stored by `write_results`).
+    pub run: Option<RunSettings>,
 }
 
 /// `Network` in scripts.
@@ -25,6 +28,7 @@ impl NetHandle {
         NetHandle(Rc::new(RefCell::new(NetState {
             net,
             cell_response: None,
+            run: None,
         })))
     }
 }
