@@ -219,10 +219,9 @@ fn bad_hdf5_files_name_file_and_object() {
 
     // a results bundle is not a dipole file, and the other way round
     let e = read_results(&good).unwrap_err().to_string();
-    assert!(
-        e.contains("good.hdf5") && e.contains("attribute '/' format"),
-        "{e}"
-    );
+    assert!(e.contains("good.hdf5") && e.contains("read_dipole"), "{e}");
+    let e = read_results(&tmp("missing.hdf5")).unwrap_err().to_string();
+    assert!(e.contains("missing.hdf5"), "{e}");
     let b = tmp("bundle.h5");
     let net = hnn::network::models::jones_2009_model((2, 2)).unwrap();
     let res = Results {
@@ -234,8 +233,20 @@ fn bad_hdf5_files_name_file_and_object() {
     };
     write_results(&res, &b).unwrap();
     let e = read_dipole(&b).unwrap_err().to_string();
+    assert!(e.contains("bundle.h5") && e.contains("read_results"), "{e}");
+    // a bundle without its dipoles
+    let mut g = FileBuilder::new();
+    g.set_attr("format", AttrValue::VarLenString("hnn-rs results".into()));
+    g.set_attr("format_version", AttrValue::I64(1));
+    g.set_attr("hnn_version", AttrValue::VarLenString("0.1.0".into()));
+    let json = network_configuration_json(&res.network);
+    g.create_dataset("network_configuration")
+        .with_vlen_strings(&[json.as_str()]);
+    let p = tmp("nodipoles.h5");
+    g.write(&p).unwrap();
+    let e = read_results(&p).unwrap_err().to_string();
     assert!(
-        e.contains("bundle.h5") && e.contains("group '/h5io'"),
+        e.contains("nodipoles.h5") && e.contains("group '/dipoles' = missing"),
         "{e}"
     );
 }

@@ -110,6 +110,14 @@ pub fn read_dipole(path: &Path) -> Result<Dipole> {
 /// Parse the bytes of an HDF5 dipole file (`path` names it in errors).
 pub fn parse_dipole(bytes: Vec<u8>, path: &Path) -> Result<Dipole> {
     let r = Reader::new(bytes, path)?;
+    let root = r.file.root();
+    if r.attr_string(&root, "/", "format").ok().as_deref() == Some(RESULTS_FORMAT) {
+        return Err(file_err(
+            path,
+            "a results bundle",
+            "a dipole file (read a bundle with read_results)",
+        ));
+    }
     let g = r.group("/h5io")?;
     let ty = r.attr_string(&g, "/h5io", "TITLE")?;
     if ty != "dict" {
@@ -345,6 +353,13 @@ pub fn read_results(path: &Path) -> Result<Results> {
 pub fn parse_results(bytes: Vec<u8>, path: &Path) -> Result<Results> {
     let r = Reader::new(bytes, path)?;
     let root = r.file.root();
+    if r.has_group(&root, "h5io")? {
+        return Err(file_err(
+            path,
+            "an h5io file (hnn-core's Dipole.write)",
+            "a results bundle (read a dipole file with read_dipole)",
+        ));
+    }
     let format = r.attr_string(&root, "/", "format")?;
     if format != RESULTS_FORMAT {
         return Err(r.err(
@@ -565,13 +580,29 @@ impl<'a> Reader<'a> {
     }
 
     fn group(&self, p: &str) -> Result<Group> {
-        self.file.group(p.trim_start_matches('/')).map_err(|e| {
-            self.err(
-                &format!("group '{p}'"),
-                format!("missing or unreadable ({e})"),
-                "a group",
-            )
-        })
+        self.file
+            .group(p.trim_start_matches('/'))
+            .map_err(|e| self.lookup_err("group", p, e))
+    }
+
+    /// A failed lookup: "missing" when nothing is there, else what hdf5-pure found wrong.
+    fn lookup_err(&self, kind: &str, p: &str, e: hdf5_pure::Error) -> Error {
+        let what = format!("{kind} '{p}'");
+        match e {
+            hdf5_pure::Error::Format(hdf5_pure::FormatError::PathNotFound(_)) => {
+                self.err(&what, "missing", &format!("a {kind} there"))
+            }
+            hdf5_pure::Error::NotADataset(_) | hdf5_pure::Error::NotAGroup(_) => self.err(
+                &what,
+                format!("another kind of object ({e})"),
+                &format!("a {kind}"),
+            ),
+            e => self.err(
+                &what,
+                format!("unreadable ({e})"),
+                &format!("an intact {kind}"),
+            ),
+        }
     }
 
     fn has_group(&self, g: &Group, name: &str) -> Result<bool> {
@@ -591,13 +622,9 @@ impl<'a> Reader<'a> {
     }
 
     fn dataset(&self, p: &str) -> Result<Dataset> {
-        self.file.dataset(p.trim_start_matches('/')).map_err(|e| {
-            self.err(
-                &format!("dataset '{p}'"),
-                format!("missing or unreadable ({e})"),
-                "a dataset",
-            )
-        })
+        self.file
+            .dataset(p.trim_start_matches('/'))
+            .map_err(|e| self.lookup_err("dataset", p, e))
     }
 
     /// The dataset at `p` if it is 1-D (or scalar) with a plausible number of elements.
