@@ -8,6 +8,8 @@
 dpl.hdf5 is read with hnn_core.read_dipole (and h5io.read_hdf5); results.h5 with plain h5py:
 its layout (docs/files.md) is printed, the network JSON is loaded by
 hnn_core.read_network_configuration, and trial 0's dipole is compared with dpl.hdf5.
+With --rerun, hnn-core also simulates that network with the bundle's /simulation settings
+and prints the largest difference from the bundle's dipoles.
 """
 import json
 import os
@@ -19,7 +21,7 @@ warnings.filterwarnings("ignore")
 import h5py
 import numpy as np
 from h5io import read_hdf5
-from hnn_core import read_dipole, read_network_configuration
+from hnn_core import read_dipole, read_network_configuration, simulate_dipole
 
 d = sys.argv[1]
 dpl = read_dipole(os.path.join(d, "dpl.hdf5"))
@@ -63,3 +65,13 @@ if "cell_response" in f:
         rec = {r: len(t[r]) for r in ("vsec", "isec", "ca") if r in t}
         print(f"  trial_{k}: {len(t['spike_times'])} spikes, gids {t['spike_gids'].dtype},",
               "types", sorted(set(types)), "recorded cells", rec)
+
+if "--rerun" in sys.argv and "simulation" in f:
+    s = f["simulation"].attrs
+    theirs = simulate_dipole(net, tstop=float(s["tstop"]), dt=float(s["dt"]),
+                             n_trials=int(s["n_trials"]), verbose=False)
+    for k, d in enumerate(theirs):
+        worst = max(float(np.max(np.abs(d.data[key] - dg[f"trial_{k}"][key][()])))
+                    for key in ("agg", "L2", "L5"))
+        print(f"hnn-core re-run, trial {k}: max |dipole difference| [nAm] = {worst:.3g}",
+              f"(range {float(np.ptp(d.data['agg'])):.3g})")
