@@ -353,7 +353,7 @@ pub fn read_results(path: &Path) -> Result<Results> {
 pub fn parse_results(bytes: Vec<u8>, path: &Path) -> Result<Results> {
     let r = Reader::new(bytes, path)?;
     let root = r.file.root();
-    if r.has_group(&root, "h5io")? {
+    if r.root_has_group("h5io")? {
         return Err(file_err(
             path,
             "an h5io file (hnn-core's Dipole.write)",
@@ -383,7 +383,7 @@ pub fn parse_results(bytes: Vec<u8>, path: &Path) -> Result<Results> {
         &format!("{}:/network_configuration", path.display()),
     )?;
 
-    let run = if r.has_group(&root, "simulation")? {
+    let run = if r.root_has_group("simulation")? {
         let g = r.group("/simulation")?;
         let tstop = r.attr_f64(&g, "/simulation", "tstop")?;
         let dt = r.attr_f64(&g, "/simulation", "dt")?;
@@ -439,7 +439,7 @@ pub fn parse_results(bytes: Vec<u8>, path: &Path) -> Result<Results> {
         dipoles.push(r.dipole(times, &format!("{p}/times"), data, nave, scale_applied)?);
     }
 
-    let cell_response = if r.has_group(&root, "cell_response")? {
+    let cell_response = if r.root_has_group("cell_response")? {
         Some(read_cell_response(&r)?)
     } else {
         None
@@ -605,8 +605,10 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn has_group(&self, g: &Group, name: &str) -> Result<bool> {
-        Ok(self.members(g, "/", true)?.iter().any(|n| n == name))
+    /// Whether the root group has a group `name`.
+    fn root_has_group(&self, name: &str) -> Result<bool> {
+        let root = self.file.root();
+        Ok(self.members(&root, "/", true)?.iter().any(|n| n == name))
     }
 
     /// The names of the groups (`groups`) or datasets of `g`.

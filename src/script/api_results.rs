@@ -117,15 +117,18 @@ fn record_value(r: crate::sim::RecordSections) -> Dynamic {
 /// `write_results(path, net, dpls)`: the bundle of the network, its last run and results.
 fn write_results(p: &str, net: NetHandle, dpls: Array) -> RhaiResult<()> {
     let dipoles = dipoles_of(&dpls, "write_results")?;
-    let state = net.0.borrow();
+    let mut state = net.0.borrow_mut();
+    // the cell response (possibly large recordings) is lent to the writer, not copied
     let res = Results {
         network: state.net.clone(),
         run: state.run,
         dipoles,
-        cell_response: state.cell_response.clone(),
+        cell_response: state.cell_response.take(),
         hnn_version: String::new(),
     };
-    lib(hdf5::write_results(&res, &path_of(p)))
+    let written = hdf5::write_results(&res, &path_of(p));
+    state.cell_response = res.cell_response;
+    lib(written)
 }
 
 /// `read_results(path)`: `#{ net, dpls, settings, hnn_version }`.
