@@ -1,5 +1,7 @@
 //! Every file reader is fed arbitrary and near-valid input: it must return a value or an
-//! error, never panic, and what it returns must be well-formed. CI runs 2,000 cases per
+//! error, never panic, and what it returns must be well-formed. The HDF5 dipole reader gets
+//! valid files (one hnn-core wrote, one ours) with bytes overwritten, bits flipped or the
+//! end cut off. CI runs 2,000 cases per
 //! reader; `PROPTEST_CASES=1000000 cargo test --release --test fuzz_readers` runs a million
 //! (the count is recorded in the notes).
 
@@ -117,6 +119,127 @@ proptest! {
     fn network_file_reader_never_panics(t in mutated_network_file()) {
         if let Ok(net) = hnn::io::network_json::parse_network_configuration(&t, "fuzz.json") {
             let _ = hnn::sim::network::simulate_dipole(&net, &hnn::sim::network::SimConfig::new(1.0));
+        }
+    }
+}
+
+/// The seeds of the HDF5 fuzz: hnn-core's (h5py/libhdf5 layout) and ours (hdf5-pure).
+fn hdf5_seeds() -> Vec<Vec<u8>> {
+    let theirs = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/files/tiny_dpl.hdf5"),
+    )
+    .unwrap();
+    let d = hnn::io::hdf5::parse_dipole(theirs.clone(), Path::new("tiny_dpl.hdf5")).unwrap();
+    let ours = hnn::io::hdf5::dipole_bytes(&d, Path::new("ours.hdf5")).unwrap();
+    vec![theirs, ours]
+}
+
+/// A small results bundle: 2×2 column, 2 trials of 5 ms with somatic voltages.
+fn bundle_seed() -> Vec<Vec<u8>> {
+    let mut net = hnn::network::models::jones_2009_model((2, 2)).unwrap();
+    hnn::network::models::add_erp_drives_to_jones_model(&mut net, 0.0).unwrap();
+    let shank = vec![[0.0, 0.0, 0.0], [0.0, 0.0, 500.0]];
+    let arr = hnn::network::electrodes::ElectrodeArray::new(
+        "shank",
+        shank,
+        0.3,
+        hnn::network::electrodes::Method::Psa,
+        0.5,
+    )
+    .unwrap();
+    net.add_electrode_array(arr).unwrap();
+    let mut cfg = hnn::sim::network::SimConfig::new(5.0);
+    cfg.n_trials = 2;
+    cfg.record_vsec = hnn::sim::RecordSections::Soma;
+    let out = hnn::sim::network::simulate_dipole(&net, &cfg).unwrap();
+    let res = hnn::io::hdf5::Results {
+        network: net,
+        run: Some(hnn::io::hdf5::RunSettings::from_config(&cfg)),
+        dipoles: out.dipoles,
+        cell_response: Some(out.cell_response),
+        rec_arrays: out.rec_arrays,
+        hnn_version: String::new(),
+    };
+    vec![hnn::io::hdf5::results_bytes(&res, Path::new("bundle.h5")).unwrap()]
+}
+
+/// A valid HDF5 file from `seeds` with a few bytes overwritten, bits flipped, or cut short.
+fn mutated_hdf5(seeds: Vec<Vec<u8>>) -> impl Strategy<Value = Vec<u8>> {
+    let seeds = std::sync::Arc::new(seeds);
+    let edit = prop_oneof![
+        // overwrite 1-8 bytes anywhere
+        (any::<u32>(), prop::collection::vec(any::<u8>(), 1..8)).prop_map(|(at, b)| (0u8, at, b)),
+        // flip one bit
+        (any::<u32>(), 0u8..8).prop_map(|(at, bit)| (1u8, at, vec![1u8 << bit])),
+        // a plausible size or address: 0, 0xff.., or a small number, little-endian
+        (
+            any::<u32>(),
+            prop_oneof![Just(0u64), Just(u64::MAX), 0u64..70000]
+        )
+            .prop_map(|(at, x)| (2u8, at, x.to_le_bytes().to_vec())),
+        // truncate
+        any::<u32>().prop_map(|at| (3u8, at, vec![])),
+    ];
+    let n = seeds.len();
+    (0..n, prop::collection::vec(edit, 1..4)).prop_map(move |(which, edits)| {
+        let mut b = seeds[which].clone();
+        for (kind, at, bytes) in edits {
+            let at = at as usize % b.len().max(1);
+            match kind {
+                1 => b[at] ^= bytes[0],
+                3 => b.truncate(at),
+                _ => {
+                    for (i, x) in bytes.into_iter().enumerate() {
+                        if let Some(y) = b.get_mut(at + i) {
+                            *y = x;
+                        }
+                    }
+                }
+            }
+            if b.is_empty() {
+                break;
+            }
+        }
+        b
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// hnn-core's and our HDF5 dipoles, damaged: an error naming the file, or a well-formed
+    /// dipole; never a panic.
+    #[test]
+    fn hdf5_dipole_reader_never_panics(b in mutated_hdf5(hdf5_seeds())) {
+        match hnn::io::hdf5::parse_dipole(b, Path::new("fuzz.hdf5")) {
+            Ok(d) => {
+                prop_assert!(d.times.len() >= 2 && d.nave >= 1);
+                prop_assert!(d.data.iter().all(|(_, v)| v.len() == d.times.len() && v.iter().all(|x| x.is_finite())));
+            }
+            Err(e) => prop_assert!(e.to_string().contains("fuzz.hdf5"), "{}", e),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A damaged results bundle: an error naming the file, or results whose shapes agree.
+    #[test]
+    fn results_bundle_reader_never_panics(b in mutated_hdf5(bundle_seed())) {
+        match hnn::io::hdf5::parse_results(b, Path::new("fuzz.h5")) {
+            Ok(r) => {
+                for d in &r.dipoles {
+                    prop_assert!(d.data.iter().all(|(_, v)| v.len() == d.times.len()));
+                }
+                if let Some(cr) = &r.cell_response {
+                    for k in 0..cr.spike_times.len() {
+                        prop_assert!(cr.spike_gids[k].len() == cr.spike_times[k].len());
+                        prop_assert!(cr.spike_types[k].len() == cr.spike_times[k].len());
+                    }
+                }
+            }
+            Err(e) => prop_assert!(e.to_string().contains("fuzz.h5"), "{}", e),
         }
     }
 }

@@ -8,7 +8,8 @@ use rhai::{Array, Dynamic, Engine, Map};
 
 use super::handles::{CellResponseHandle, DipoleHandle, NetHandle};
 use super::kwargs::{Kw, RhaiResult, err, lib, num, string, uint};
-use crate::io::text;
+use crate::io::hdf5::{self, Results, RunSettings};
+use crate::io::{self as files, text};
 use crate::results::dipole::average_dipoles;
 use crate::sim::RecordSections;
 use crate::sim::network::{SimConfig, simulate_dipole};
@@ -72,6 +73,7 @@ fn simulate(net: &mut NetHandle, map: Map) -> RhaiResult<Array> {
             .into_iter()
             .map(|a| super::handles::ExtracellularHandle(Rc::new(RefCell::new(a))))
             .collect();
+        state.run = Some(RunSettings::from_config(&cfg));
     }
     Ok(out
         .dipoles
@@ -98,8 +100,91 @@ fn path_of(p: &str) -> PathBuf {
     PathBuf::from(p)
 }
 
+fn dipoles_of(a: &Array, what: &str) -> RhaiResult<Vec<crate::results::Dipole>> {
+    a.iter()
+        .map(|x| {
+            x.clone()
+                .try_cast::<DipoleHandle>()
+                .map(|h| h.0.borrow().clone())
+                .ok_or_else(|| format!("{what}: expected an array of Dipoles").into())
+        })
+        .collect()
+}
+
+fn record_value(r: crate::sim::RecordSections) -> Dynamic {
+    match r {
+        crate::sim::RecordSections::None => false.into(),
+        crate::sim::RecordSections::Soma => "soma".into(),
+        crate::sim::RecordSections::All => "all".into(),
+    }
+}
+
+/// `write_results(path, net, dpls)`: the bundle of the network, its last run and results.
+fn write_results(p: &str, net: NetHandle, dpls: Array) -> RhaiResult<()> {
+    let dipoles = dipoles_of(&dpls, "write_results")?;
+    let mut state = net.0.borrow_mut();
+    // the cell response (possibly large recordings) is lent to the writer, not copied
+    let res = Results {
+        network: state.net.clone(),
+        run: state.run,
+        dipoles,
+        cell_response: state.cell_response.take(),
+        rec_arrays: state
+            .rec_data
+            .iter()
+            .map(|h| h.0.borrow().clone())
+            .collect(),
+        hnn_version: String::new(),
+    };
+    let written = hdf5::write_results(&res, &path_of(p));
+    state.cell_response = res.cell_response;
+    lib(written)
+}
+
+/// `read_results(path)`: `#{ net, dpls, settings, hnn_version }`.
+fn read_results(p: &str) -> RhaiResult<Map> {
+    let res = lib(hdf5::read_results(&path_of(p)))?;
+    let mut m = Map::new();
+    let settings: Dynamic = match &res.run {
+        Some(r) => {
+            let mut s = Map::new();
+            s.insert("tstop".into(), r.tstop.into());
+            s.insert("dt".into(), r.dt.into());
+            s.insert("n_trials".into(), (r.n_trials as i64).into());
+            s.insert("record_vsec".into(), record_value(r.record_vsec));
+            s.insert("record_isec".into(), record_value(r.record_isec));
+            s.insert("record_ca".into(), record_value(r.record_ca));
+            s.into()
+        }
+        None => Dynamic::UNIT,
+    };
+    let dpls: Array = res
+        .dipoles
+        .into_iter()
+        .map(|d| Dynamic::from(DipoleHandle(Rc::new(RefCell::new(d)))))
+        .collect();
+    let net = NetHandle::new(res.network);
+    {
+        let mut state = net.0.borrow_mut();
+        state.cell_response = res.cell_response;
+        state.run = res.run;
+        state.rec_data = res
+            .rec_arrays
+            .into_iter()
+            .map(|a| super::handles::ExtracellularHandle(Rc::new(RefCell::new(a))))
+            .collect();
+    }
+    m.insert("net".into(), Dynamic::from(net));
+    m.insert("dpls".into(), dpls.into());
+    m.insert("settings".into(), settings);
+    m.insert("hnn_version".into(), res.hnn_version.into());
+    Ok(m)
+}
+
 /// Register the results API.
 pub fn register(engine: &mut Engine) {
+    engine.register_fn("write_results", write_results);
+    engine.register_fn("read_results", read_results);
     engine.register_type_with_name::<DipoleHandle>("Dipole");
     engine.register_type_with_name::<CellResponseHandle>("CellResponse");
     engine.register_fn("simulate_dipole", simulate);
@@ -165,7 +250,7 @@ pub fn register(engine: &mut Engine) {
         },
     );
     engine.register_fn("write", |d: &mut DipoleHandle, p: &str| -> RhaiResult<()> {
-        lib(text::write_dipole(&d.0.borrow(), &path_of(p)))
+        lib(files::write_dipole(&d.0.borrow(), &path_of(p)))
     });
     engine.register_fn("to_string", |d: &mut DipoleHandle| {
         dipole_summary(&d.0.borrow())
@@ -281,7 +366,7 @@ pub fn register(engine: &mut Engine) {
     }
     engine.register_fn("read_dipole", |p: &str| -> RhaiResult<DipoleHandle> {
         Ok(DipoleHandle(Rc::new(RefCell::new(lib(
-            text::read_dipole(&path_of(p)),
+            files::read_dipole(&path_of(p)),
         )?))))
     });
 

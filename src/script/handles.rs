@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::io::hdf5::RunSettings;
 use crate::network::Network;
 use crate::results::{CellResponse, Dipole, ExtracellularArray};
 
@@ -16,6 +17,8 @@ pub struct NetState {
     /// Recorded electrode arrays (`net.rec_arrays`), set by `simulate_dipole`; shared so
     /// that `net.rec_arrays["x"].smooth(...)` changes the net's copy, as in hnn-core.
     pub rec_data: Vec<ExtracellularHandle>,
+    /// The settings of the last `simulate_dipole` (stored by `write_results`).
+    pub run: Option<RunSettings>,
 }
 
 /// `Network` in scripts.
@@ -29,6 +32,7 @@ impl NetHandle {
             net,
             cell_response: None,
             rec_data: Vec::new(),
+            run: None,
         })))
     }
 }

@@ -212,7 +212,7 @@ pub const API: &[FnDoc] = &[
     f(
         "write",
         "dpl.write(path) / cell_response.write(\"spk_%d.txt\")",
-        "Write hnn-core's text formats.",
+        "Write hnn-core's formats: a dipole as HDF5 when path ends in .hdf5 (or .h5; hnn_core.read_dipole reads it), as text otherwise; spikes as text, one file per trial.",
     ),
     f(
         "average_dipoles",
@@ -222,7 +222,17 @@ pub const API: &[FnDoc] = &[
     f(
         "read_dipole",
         "read_dipole(path)",
-        "Read a dipole text file (2 or 4 columns).",
+        "Read a dipole written by hnn-core or hnn: HDF5 for .hdf5 (or .h5), else text (2 or 4 columns).",
+    ),
+    f(
+        "write_results",
+        "write_results(path, net, dpls)",
+        "Write one HDF5 file (docs/files.md) with the network configuration, the settings of its last simulate_dipole, the dipoles, net.cell_response (spikes, recorded vsec/isec/ca) and the hnn version.",
+    ),
+    f(
+        "read_results",
+        "read_results(path)",
+        "Read a write_results file: #{ net (with net.cell_response), dpls, settings, hnn_version }; simulate_dipole(r.net, r.settings) runs it again.",
     ),
     f(
         "spike_times",
