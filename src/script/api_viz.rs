@@ -155,24 +155,83 @@ fn raster(c: &mut CellResponseHandle, m: Map) -> RhaiResult<FigHandle> {
     place(lib(plots::plot_spikes_raster(&c.0, trial))?, kw.get("ax"))
 }
 
+/// hnn-core's `spike_types`: a prefix, a list of prefixes (each its own label) or a map of
+/// label → prefixes (Rhai maps iterate in key order, so colours follow the sorted labels).
+fn spike_groups(v: &Dynamic) -> RhaiResult<Vec<(String, Vec<String>)>> {
+    if let Some(m) = v.read_lock::<Map>() {
+        return m
+            .iter()
+            .map(|(k, x)| {
+                let what = format!("spike_types['{k}']");
+                if x.read_lock::<Array>().is_none() {
+                    return err(format!("{what}: expected an array of spike types"));
+                }
+                Ok((k.to_string(), strings(x, &what)?))
+            })
+            .collect();
+    }
+    Ok(strings(v, "spike_types")?
+        .into_iter()
+        .map(|s| (s.clone(), vec![s]))
+        .collect())
+}
+
+fn named_color(c: &str) -> RhaiResult<Rgb> {
+    parse_color(c).ok_or_else(|| {
+        format!("color: unknown colour '{c}' (use k, r, g, b, C0..C9, a name or #rrggbb)").into()
+    })
+}
+
 fn hist(c: &mut CellResponseHandle, m: Map) -> RhaiResult<FigHandle> {
+    use crate::analysis::spikes::{HNN_CORE_BINS, HistColors};
     let kw = Kw::new(
         "plot_spikes_hist",
         m,
-        &["spike_types", "bins", "show", "ax"],
+        &["trial_idx", "spike_types", "color", "bins", "show", "ax"],
     )?;
-    let types = kw
-        .get("spike_types")
-        .map(|v| strings(v, "spike_types"))
-        .transpose()?
-        .unwrap_or_default();
+    let groups = kw.get("spike_types").map(spike_groups).transpose()?;
+    let trials = match kw.get("trial_idx") {
+        None => None,
+        Some(v) => Some(match v.read_lock::<Array>() {
+            Some(a) => a
+                .iter()
+                .map(|x| uint(x, "trial_idx"))
+                .collect::<RhaiResult<Vec<_>>>()?,
+            None => vec![uint(v, "trial_idx")?],
+        }),
+    };
+    let colors = match kw.get("color") {
+        None => HistColors::default(),
+        Some(v) => {
+            if let Some(m) = v.read_lock::<Map>() {
+                HistColors::ByLabel(
+                    m.iter()
+                        .map(|(k, x)| Ok((k.to_string(), named_color(&string(x, "color")?)?)))
+                        .collect::<RhaiResult<_>>()?,
+                )
+            } else {
+                HistColors::Cycle(
+                    strings(v, "color")?
+                        .iter()
+                        .map(|c| named_color(c))
+                        .collect::<RhaiResult<_>>()?,
+                )
+            }
+        }
+    };
     let bins = kw
         .get("bins")
         .map(|v| uint(v, "bins"))
         .transpose()?
-        .unwrap_or(50);
+        .unwrap_or(HNN_CORE_BINS);
     place(
-        lib(plots::plot_spikes_hist(&c.0, &types, bins))?,
+        lib(plots::plot_spikes_hist(
+            &c.0,
+            trials.as_deref(),
+            groups.as_deref(),
+            &colors,
+            bins,
+        ))?,
         kw.get("ax"),
     )
 }

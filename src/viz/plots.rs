@@ -123,50 +123,29 @@ pub fn plot_spikes_raster(cr: &CellResponse, trial: usize) -> Result<Figure> {
     Ok(fig)
 }
 
-/// Histogram of drive (or cell) spikes over all trials (hnn-core's `plot_spikes_hist`):
-/// one colour per spike type, `bins` equal bins over the simulation.
-pub fn plot_spikes_hist(cr: &CellResponse, spike_types: &[String], bins: usize) -> Result<Figure> {
-    if bins == 0 {
-        return Err(Error::invalid("bins", bins, "at least 1"));
-    }
-    let tmax = cr.times.last().copied().unwrap_or(1.0);
-    let edges: Vec<f64> = (0..=bins).map(|i| i as f64 * tmax / bins as f64).collect();
+/// Histogram of drive (or cell) spikes (hnn-core's `plot_spikes_hist`): the bins, counts,
+/// labels and colours of [`crate::analysis::spikes::spikes_hist`], one bar set per label,
+/// drawn in label order; x from 0 to the last sample time, y "Counts", no title.
+pub fn plot_spikes_hist(
+    cr: &CellResponse,
+    trials: Option<&[usize]>,
+    groups: Option<&[(String, Vec<String>)]>,
+    colors: &crate::analysis::spikes::HistColors,
+    bins: usize,
+) -> Result<Figure> {
+    let h = crate::analysis::spikes::spikes_hist(cr, trials, groups, colors, bins)?;
     let mut fig = Figure::new(1);
     let p = &mut fig.panels[0];
-    let mut types: Vec<String> = spike_types.to_vec();
-    if types.is_empty() {
-        let mut all: Vec<String> = cr
-            .spike_types
-            .iter()
-            .flatten()
-            .filter(|t| !CELL_TYPES.contains(&t.as_str()))
-            .cloned()
-            .collect();
-        all.sort();
-        all.dedup();
-        types = all;
-    }
-    for (i, ty) in types.iter().enumerate() {
-        let mut counts = vec![0.0; bins];
-        for (ts, tys) in cr.spike_times.iter().zip(&cr.spike_types) {
-            for (t, y) in ts.iter().zip(tys) {
-                if y == ty || y.starts_with(ty.as_str()) {
-                    let b = ((t / tmax) * bins as f64) as usize;
-                    counts[b.min(bins - 1)] += 1.0;
-                }
-            }
-        }
+    for l in h.hists {
         p.bars.push(Bars {
-            edges: edges.clone(),
-            counts,
-            color: TAB10[i % 10],
-            label: Some(ty.clone()),
+            edges: h.edges.clone(),
+            counts: l.counts.iter().map(|c| *c as f64).collect(),
+            color: l.color,
+            label: Some(l.label),
         });
     }
-    p.title = "Spike histogram".into();
-    p.xlabel = "Time (ms)".into();
     p.ylabel = "Counts".into();
-    p.xlim = Some((0.0, tmax));
+    p.xlim = Some((0.0, *h.edges.last().unwrap_or(&1.0)));
     Ok(fig)
 }
 
