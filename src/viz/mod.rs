@@ -4,6 +4,7 @@
 //! changes results.
 
 pub mod plots;
+pub mod sixel;
 
 use std::path::Path;
 use std::sync::Once;
@@ -322,6 +323,19 @@ impl Figure {
                 "a .png or .svg file",
             )),
         }
+    }
+
+    /// The figure's pixels as the PNG holds them: RGB, row by row, `size.0 × size.1`.
+    pub fn render_rgb(&self) -> Result<Vec<u8>> {
+        register_font();
+        let (w, h) = self.size;
+        let mut buf = vec![0u8; 3 * w as usize * h as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut buf, self.size).into_drawing_area();
+            self.draw(&root)?;
+            root.present().map_err(err)?;
+        }
+        Ok(buf)
     }
 
     fn draw<DB: DrawingBackend>(
