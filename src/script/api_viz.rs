@@ -140,8 +140,14 @@ fn plot_dipole(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
         (a, b) => Some((a.unwrap_or(0.0), b.unwrap_or(end))),
     };
     let refs: Vec<&str> = layers.iter().map(|s| s.as_str()).collect();
-    let mut f = lib(plots::plot_dipole(&ds, &refs, average, lim))?;
-    recolor(&mut f, color(&kw)?, kw.string("label")?);
+    let f = lib(plots::plot_dipole(
+        &ds,
+        &refs,
+        average,
+        lim,
+        color(&kw)?.unwrap_or((0, 0, 0)),
+        &kw.string("label")?.unwrap_or_else(|| "average".into()),
+    ))?;
     place(f, kw.get("ax"))
 }
 

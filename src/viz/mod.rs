@@ -409,7 +409,15 @@ fn bounds(p: &Panel) -> ((f64, f64), (f64, f64)) {
                 pad(fin(&xs))
             }
         }),
-        p.ylim.unwrap_or_else(|| pad(fin(&ys))),
+        p.ylim.unwrap_or_else(|| {
+            let (lo, hi) = pad(fin(&ys));
+            // histograms stand on zero (matplotlib's sticky edge)
+            if !p.bars.is_empty() && fin(&ys).0 >= 0.0 {
+                (0.0, hi)
+            } else {
+                (lo, hi)
+            }
+        }),
     )
 }
 
@@ -647,7 +655,8 @@ fn draw_panel<DB: DrawingBackend>(
                 b.edges
                     .windows(2)
                     .zip(&b.counts)
-                    .map(|(e, &n)| Rectangle::new([(e[0], 0.0), (e[1], n)], c.mix(0.75).filled())),
+                    .filter(|(_, n)| **n != 0.0)
+                    .map(|(e, &n)| Rectangle::new([(e[0], 0.0), (e[1], n)], c.filled())),
             )
             .map_err(err)?;
         if let Some(l) = &b.label {

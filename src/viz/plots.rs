@@ -20,13 +20,17 @@ fn lighten(c: Rgb, amount: f64) -> Rgb {
     (l(c.0), l(c.1), l(c.2))
 }
 
-/// Dipoles of one or more trials per layer (hnn-core's `plot_dipole`): every trial in a
-/// light colour, their average in black when `average`.
+/// Dipoles of one or more trials per layer (hnn-core's `plot_dipole`): every trial in
+/// `color` lightened halfway to white (and at half opacity over white when `average`), their
+/// average in `color`, thicker and labelled `label`, when `average`. Several layers share
+/// one y range.
 pub fn plot_dipole(
     dpls: &[Dipole],
     layers: &[&str],
     average: bool,
     tlim: Option<(f64, f64)>,
+    color: Rgb,
+    label: &str,
 ) -> Result<Figure> {
     let first = dpls
         .first()
@@ -52,9 +56,9 @@ pub fn plot_dipole(
                 x,
                 y,
                 color: if average {
-                    lighten((0, 0, 0), 0.5)
+                    lighten(lighten(color, 0.5), 0.5)
                 } else {
-                    (0, 0, 0)
+                    lighten(color, 0.5)
                 },
                 width: 1,
                 label: None,
@@ -65,9 +69,9 @@ pub fn plot_dipole(
             panel.lines.push(Line {
                 x,
                 y,
-                color: (0, 0, 0),
+                color,
                 width: 2,
-                label: Some("average".into()),
+                label: Some(label.into()),
             });
         }
         panel.title = match *layer {
@@ -79,9 +83,24 @@ pub fn plot_dipole(
         panel.ylabel = if first.scale_applied == 1.0 {
             "Dipole moment (nAm)".into()
         } else {
-            format!("Dipole moment (nAm x {:.0})", first.scale_applied)
+            format!("Dipole moment (nAm × {:.0})", first.scale_applied)
         };
         panel.xlim = Some(tlim.unwrap_or((0.0, *first.times.last().unwrap_or(&1.0))));
+    }
+    // several layers share one y range (hnn-core's `sharey=True`)
+    if layers.len() > 1 {
+        let ys = fig
+            .panels
+            .iter()
+            .flat_map(|p| p.lines.iter().flat_map(|l| l.y.iter().copied()))
+            .filter(|y| y.is_finite());
+        let (lo, hi) = ys.fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
+        if hi > lo {
+            let pad = 0.05 * (hi - lo);
+            for p in &mut fig.panels {
+                p.ylim = Some((lo - pad, hi + pad));
+            }
+        }
     }
     Ok(fig)
 }
@@ -89,7 +108,7 @@ pub fn plot_dipole(
 const CELL_TYPES: [&str; 4] = ["L2_basket", "L2_pyramidal", "L5_basket", "L5_pyramidal"];
 
 /// Spike raster of one trial (hnn-core's `plot_spikes_raster`): one row per gid, one colour
-/// per cell type (matplotlib's default cycle).
+/// per cell type (matplotlib's default cycle), legend "<type> Spikes", title "Raster Plot".
 pub fn plot_spikes_raster(cr: &CellResponse, trial: usize) -> Result<Figure> {
     let times = cr
         .spike_times
@@ -105,16 +124,15 @@ pub fn plot_spikes_raster(cr: &CellResponse, trial: usize) -> Result<Figure> {
             .filter(|(_, ty)| ty.as_str() == *ct)
             .map(|((t, g), _)| (*t, *g as f64))
             .collect();
-        if !at.is_empty() {
-            p.ticks.push(Ticks {
-                at,
-                height: 1.0,
-                color: TAB10[i],
-                label: Some(ct.to_string()),
-            });
-        }
+        // every cell type is in the legend, spiking or not (as hnn-core draws it)
+        p.ticks.push(Ticks {
+            at,
+            height: 1.0,
+            color: TAB10[i],
+            label: Some(format!("{ct} Spikes")),
+        });
     }
-    p.title = format!("Spike raster (trial {trial})");
+    p.title = "Raster Plot".into();
     p.xlabel = "Time (ms)".into();
     p.ylabel = "Cell ID".into();
     if let Some(t) = cr.times.last() {
@@ -175,12 +193,11 @@ pub fn plot_psd(
         label: None,
     });
     let scale = dpls[0].scale_applied;
-    panel.title = "Power spectral density".into();
     panel.xlabel = "Frequency (Hz)".into();
     panel.ylabel = if scale == 1.0 {
-        "PSD (nAm^2/Hz)".into()
+        "Power spectral density (nAm² Hz⁻¹)".into()
     } else {
-        format!("PSD ([nAm x {scale:.0}]^2/Hz)")
+        format!("Power spectral density ([nAm × {scale:.0}]² Hz⁻¹)")
     };
     panel.xlim = Some((fmin, fmax));
     Ok(fig)
@@ -304,26 +321,29 @@ pub fn plot_connectivity_matrix(net: &crate::network::Network, conn_idx: usize) 
     Ok(fig)
 }
 
-/// Cell positions of the network in 3-D, one colour per cell type (hnn-core's `plot_cells`).
+/// Cell positions of the network in 3-D (hnn-core's `plot_cells`): L2 basket magenta, L2
+/// pyramidal cyan, L5 basket red, L5 pyramidal blue (matplotlib's `m c r b`); other cell
+/// types, which hnn-core leaves out, in the tab10 cycle.
 pub fn plot_cells(net: &crate::network::Network) -> Result<Figure> {
     let mut fig = Figure::new(1);
     fig.size = (800, 700);
     let p = &mut fig.panels[0];
     for (i, ct) in net.cell_types.iter().enumerate() {
         let pts = net.positions(&ct.name).unwrap_or(&[]).to_vec();
+        let color = match ct.name.as_str() {
+            "L2_basket" => (191, 0, 191),
+            "L2_pyramidal" => (0, 191, 191),
+            "L5_basket" => (255, 0, 0),
+            "L5_pyramidal" => (0, 0, 255),
+            _ => TAB10[i % 10],
+        };
         p.series3d.push(Series3d {
             points: pts,
             scatter: true,
-            color: TAB10[i % 10],
+            color,
             label: Some(ct.name.clone()),
         });
     }
-    p.series3d.push(Series3d {
-        points: vec![net.origin],
-        scatter: true,
-        color: (0, 0, 0),
-        label: Some("origin (drives)".into()),
-    });
     p.title = "Network cell positions (um)".into();
     Ok(fig)
 }
