@@ -412,6 +412,28 @@ pub fn register(engine: &mut Engine) {
             a.clone()
         });
     }
+    engine.register_fn(
+        "legend",
+        |a: &mut AxHandle, labels: Array| -> RhaiResult<AxHandle> {
+            let labels = labels
+                .iter()
+                .map(|l| string(l, "legend labels"))
+                .collect::<RhaiResult<Vec<_>>>()?;
+            let mut f = a.fig.0.borrow_mut();
+            let p = &mut f.panels[a.index];
+            if labels.len() > p.lines.len() {
+                return err(format!(
+                    "legend: {} labels for {} lines",
+                    labels.len(),
+                    p.lines.len()
+                ));
+            }
+            for (l, lab) in p.lines.iter_mut().zip(labels) {
+                l.label = Some(lab);
+            }
+            Ok(a.clone())
+        },
+    );
     for (name, x_axis) in [("set_xlim", true), ("set_ylim", false)] {
         engine.register_fn(
             name,

@@ -402,6 +402,11 @@ pub const API: &[FnDoc] = &[
     ),
     f("set_ylim", "ax.set_ylim(lo, hi)", "y-axis limits."),
     f(
+        "legend",
+        "ax.legend([labels])",
+        "Label the axes' lines in the order they were drawn (matplotlib's ax.legend(labels)); returns the axes.",
+    ),
+    f(
         "set_size",
         "fig.set_size(width, height)",
         "Figure size in pixels (100 to 10000).",

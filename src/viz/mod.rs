@@ -94,6 +94,7 @@ impl Panel {
         if self.ylabel.is_empty() {
             self.ylabel = other.ylabel;
         }
+        self.hide_ytick_labels |= other.hide_ytick_labels;
         self.xlim = self.xlim.or(other.xlim);
         self.ylim = self.ylim.or(other.ylim);
     }
@@ -241,6 +242,8 @@ pub struct Panel {
     pub xlim: Option<(f64, f64)>,
     /// y range (default: the data's).
     pub ylim: Option<(f64, f64)>,
+    /// Leave the y axis without tick labels (a spike raster's).
+    pub hide_ytick_labels: bool,
 }
 
 /// A figure: panels stacked vertically.
@@ -548,7 +551,9 @@ fn draw_panel<DB: DrawingBackend>(
         }
     };
     let yf = |v: &f64| {
-        if p.ycats.is_empty() {
+        if p.hide_ytick_labels {
+            String::new()
+        } else if p.ycats.is_empty() {
             tick(*v, ys)
         } else {
             cat(*v, &p.ycats)

@@ -108,7 +108,9 @@ pub fn plot_dipole(
 const CELL_TYPES: [&str; 4] = ["L2_basket", "L2_pyramidal", "L5_basket", "L5_pyramidal"];
 
 /// Spike raster of one trial (hnn-core's `plot_spikes_raster`): one row per gid, one colour
-/// per cell type (matplotlib's default cycle), legend "<type> Spikes", title "Raster Plot".
+/// per cell type (matplotlib's default cycle), legend "<type> Spikes", title "Raster Plot";
+/// as in hnn-core, gid `g` is drawn at y = −g (the first cells on top) and the y axis has no
+/// tick labels.
 pub fn plot_spikes_raster(cr: &CellResponse, trial: usize) -> Result<Figure> {
     let times = cr
         .spike_times
@@ -122,7 +124,7 @@ pub fn plot_spikes_raster(cr: &CellResponse, trial: usize) -> Result<Figure> {
             .zip(&cr.spike_gids[trial])
             .zip(&cr.spike_types[trial])
             .filter(|(_, ty)| ty.as_str() == *ct)
-            .map(|((t, g), _)| (*t, *g as f64))
+            .map(|((t, g), _)| (*t, -(*g as f64)))
             .collect();
         // every cell type is in the legend, spiking or not (as hnn-core draws it)
         p.ticks.push(Ticks {
@@ -133,6 +135,7 @@ pub fn plot_spikes_raster(cr: &CellResponse, trial: usize) -> Result<Figure> {
         });
     }
     p.title = "Raster Plot".into();
+    p.hide_ytick_labels = true;
     p.xlabel = "Time (ms)".into();
     p.ylabel = "Cell ID".into();
     if let Some(t) = cr.times.last() {
