@@ -170,7 +170,9 @@ pub fn plot_spikes_hist(
     Ok(fig)
 }
 
-/// Power spectral density of the dipole(s) (hnn-core's `plot_psd`; the mean over trials).
+/// Power spectral density of the dipole(s) (hnn-core's `plot_psd`; the mean over trials),
+/// drawn from `fmin` to `fmax` (the line interpolated to both edges, as matplotlib's clipped
+/// line reaches them).
 pub fn plot_psd(
     dpls: &[Dipole],
     layer: &str,
@@ -186,11 +188,26 @@ pub fn plot_psd(
     let keep: Vec<usize> = (0..f.len())
         .filter(|&i| f[i] >= fmin && f[i] <= fmax)
         .collect();
+    let mut x: Vec<f64> = keep.iter().map(|&i| f[i]).collect();
+    let mut y: Vec<f64> = keep.iter().map(|&i| p[i]).collect();
+    // matplotlib draws the whole spectrum and clips it at fmin/fmax: the line reaches both
+    // edges, so end it there (linear between the neighbouring frequencies)
+    let at = |a: usize, b: usize, fx: f64| p[a] + (p[b] - p[a]) * (fx - f[a]) / (f[b] - f[a]);
+    if let (Some(&lo), Some(&hi)) = (keep.first(), keep.last()) {
+        if lo > 0 && f[lo] > fmin {
+            x.insert(0, fmin);
+            y.insert(0, at(lo - 1, lo, fmin));
+        }
+        if hi + 1 < f.len() && f[hi] < fmax {
+            x.push(fmax);
+            y.push(at(hi, hi + 1, fmax));
+        }
+    }
     let mut fig = Figure::new(1);
     let panel = &mut fig.panels[0];
     panel.lines.push(Line {
-        x: keep.iter().map(|&i| f[i]).collect(),
-        y: keep.iter().map(|&i| p[i]).collect(),
+        x,
+        y,
         color: TAB10[0],
         width: 2,
         label: None,
@@ -585,4 +602,36 @@ pub fn plot_drive_strength(
     p.xlabel = "Cell Types".into();
     p.ylabel = "Drive Names".into();
     Ok(fig)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn psd_line_reaches_fmin_and_fmax() {
+        let n = 4001;
+        let times: Vec<f64> = (0..n).map(|k| k as f64 * 0.025).collect();
+        let agg: Vec<f64> = times
+            .iter()
+            .map(|t| (2.0 * std::f64::consts::PI * 10.0 * t / 1000.0).sin())
+            .collect();
+        let d = Dipole {
+            times,
+            data: vec![
+                ("agg".into(), agg.clone()),
+                ("L2".into(), agg.clone()),
+                ("L5".into(), agg),
+            ],
+            nave: 1,
+            scale_applied: 1.0,
+        };
+        // the frequency step is 10 Hz: 3 and 41 Hz fall between bins
+        let fig = plot_psd(&[d], "agg", 3.0, Some(41.0), (None, None)).unwrap();
+        let l = &fig.panels[0].lines[0];
+        assert_eq!(l.x.first(), Some(&3.0));
+        assert_eq!(l.x.last(), Some(&41.0));
+        assert!(l.x.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(fig.panels[0].xlim, Some((3.0, 41.0)));
+    }
 }
