@@ -24,7 +24,8 @@ fn every_plot_function_renders() {
         plot_psd(dpls[0], #{{ ax: fig.axes[1], fmax: 100 }});
         net.cell_response.plot_spikes_raster(#{{ ax: fig.axes[2] }});
         net.cell_response.plot_spikes_hist(#{{ ax: fig.axes[3], spike_types: ["evprox", "evdist"] }});
-        fig.axes[0].set_title("ERP").set_xlim(0, 80);
+        fig.axes[0].set_title("ERP").set_xlim(0, 80).legend(["trial 0", "trial 1"]);
+        net.cell_response.plot_spikes_hist(#{{ trial_idx: [1], spike_types: #{{ Evoked: ["ev"] }}, color: #{{ Evoked: "k" }} }}).save("{d}/n.svg");
         fig.save("{d}/g.png");
         plot_connectivity_matrix(net, 4).save("{d}/h.png");
         let net2 = jones_2009_model(#{{ mesh_shape: [3, 3] }});
@@ -35,8 +36,8 @@ fn every_plot_function_renders() {
         plot_cell_connectivity(net, 0, #{{ src_gid: 7 }}).save("{d}/l.png");
         plot_drive_strength(net, #{{ color_scale: "log" }}).save("{d}/m.svg");
         net.cell_types["L5_pyramidal"].plot_morphology().save("{d}/k.svg");
-        net.rec_arrays["e"].plot_lfp(#{{ trial_no: 1, tmin: 20 }}).save("{d}/n.png");
-        net.rec_arrays["e"].plot_csd(#{{ interpolation: "none", sink: "r" }}).save("{d}/o.svg");
+        net.rec_arrays["e"].plot_lfp(#{{ trial_no: 1, tmin: 20 }}).save("{d}/p.png");
+        net.rec_arrays["e"].plot_csd(#{{ interpolation: "none", sink: "r" }}).save("{d}/q.svg");
         let spec = dpls[0].psd(#{{ tmin: 10.0 }});
         if spec.freqs.len() != spec.psd.len() {{ throw "psd"; }}
         "#
@@ -60,8 +61,9 @@ fn every_plot_function_renders() {
         ("k.svg", b"<svg"),
         ("l.png", b"\x89PNG"),
         ("m.svg", b"<svg"),
-        ("n.png", b"\x89PNG"),
-        ("o.svg", b"<svg"),
+        ("n.svg", b"<svg"),
+        ("p.png", b"\x89PNG"),
+        ("q.svg", b"<svg"),
     ] {
         let bytes = std::fs::read(dir.join(f)).unwrap();
         assert!(bytes.len() > 1000, "{f} is too small");
@@ -75,6 +77,8 @@ fn every_plot_function_renders() {
         svg.contains("Time (ms)") && svg.contains("Dipole moment"),
         "labels are drawn"
     );
+    let svg = std::fs::read_to_string(dir.join("n.svg")).unwrap();
+    assert!(svg.contains("Evoked"), "the group label is the legend");
     // bad input
     let r = Command::new(env!("CARGO_BIN_EXE_hnn"))
         .args(["-e", r#"let d = simulate_dipole(jones_2009_model(#{ mesh_shape: [3, 3] }), #{ tstop: 5.0 }); d[0].plot(#{ layer: "L9" }).save("/tmp/x.png");"#])
@@ -95,6 +99,14 @@ fn every_plot_function_renders() {
             "src_gid",
         ),
         ("plot_drive_strength(jones_2009_model())", "drives"),
+        (
+            "let f = figure(#{ nrows: 1, ncols: 1 }); f.axes[0].legend([\"a\"])",
+            "1 labels for 0 lines",
+        ),
+        (
+            "let n = jones_2009_model(#{ mesh_shape: [3, 3] }); add_erp_drives_to_jones_model(n); simulate_dipole(n, #{ tstop: 5.0 }); n.cell_response.plot_spikes_hist(#{ spike_types: [\"poisson\"] })",
+            "poisson",
+        ),
         (
             "let n = jones_2009_model(); add_erp_drives_to_jones_model(n); plot_drive_strength(n, #{ color_scale: \"cubic\" })",
             "cubic",

@@ -2,4 +2,5 @@
 
 pub mod objective;
 pub mod psd;
+pub mod spikes;
 pub mod tfr;

@@ -156,8 +156,14 @@ fn plot_dipole(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
         (a, b) => Some((a.unwrap_or(0.0), b.unwrap_or(end))),
     };
     let refs: Vec<&str> = layers.iter().map(|s| s.as_str()).collect();
-    let mut f = lib(plots::plot_dipole(&ds, &refs, average, lim))?;
-    recolor(&mut f, color(&kw)?, kw.string("label")?);
+    let f = lib(plots::plot_dipole(
+        &ds,
+        &refs,
+        average,
+        lim,
+        color(&kw)?.unwrap_or((0, 0, 0)),
+        &kw.string("label")?.unwrap_or_else(|| "average".into()),
+    ))?;
     place(f, kw.get("ax"))
 }
 
@@ -171,24 +177,83 @@ fn raster(c: &mut CellResponseHandle, m: Map) -> RhaiResult<FigHandle> {
     place(lib(plots::plot_spikes_raster(&c.0, trial))?, kw.get("ax"))
 }
 
+/// hnn-core's `spike_types`: a prefix, a list of prefixes (each its own label) or a map of
+/// label → prefixes (Rhai maps iterate in key order, so colours follow the sorted labels).
+fn spike_groups(v: &Dynamic) -> RhaiResult<Vec<(String, Vec<String>)>> {
+    if let Some(m) = v.read_lock::<Map>() {
+        return m
+            .iter()
+            .map(|(k, x)| {
+                let what = format!("spike_types['{k}']");
+                if x.read_lock::<Array>().is_none() {
+                    return err(format!("{what}: expected an array of spike types"));
+                }
+                Ok((k.to_string(), strings(x, &what)?))
+            })
+            .collect();
+    }
+    Ok(strings(v, "spike_types")?
+        .into_iter()
+        .map(|s| (s.clone(), vec![s]))
+        .collect())
+}
+
+fn named_color(c: &str) -> RhaiResult<Rgb> {
+    parse_color(c).ok_or_else(|| {
+        format!("color: unknown colour '{c}' (use k, r, g, b, C0..C9, a name or #rrggbb)").into()
+    })
+}
+
 fn hist(c: &mut CellResponseHandle, m: Map) -> RhaiResult<FigHandle> {
+    use crate::analysis::spikes::{HNN_CORE_BINS, HistColors};
     let kw = Kw::new(
         "plot_spikes_hist",
         m,
-        &["spike_types", "bins", "show", "ax"],
+        &["trial_idx", "spike_types", "color", "bins", "show", "ax"],
     )?;
-    let types = kw
-        .get("spike_types")
-        .map(|v| strings(v, "spike_types"))
-        .transpose()?
-        .unwrap_or_default();
+    let groups = kw.get("spike_types").map(spike_groups).transpose()?;
+    let trials = match kw.get("trial_idx") {
+        None => None,
+        Some(v) => Some(match v.read_lock::<Array>() {
+            Some(a) => a
+                .iter()
+                .map(|x| uint(x, "trial_idx"))
+                .collect::<RhaiResult<Vec<_>>>()?,
+            None => vec![uint(v, "trial_idx")?],
+        }),
+    };
+    let colors = match kw.get("color") {
+        None => HistColors::default(),
+        Some(v) => {
+            if let Some(m) = v.read_lock::<Map>() {
+                HistColors::ByLabel(
+                    m.iter()
+                        .map(|(k, x)| Ok((k.to_string(), named_color(&string(x, "color")?)?)))
+                        .collect::<RhaiResult<_>>()?,
+                )
+            } else {
+                HistColors::Cycle(
+                    strings(v, "color")?
+                        .iter()
+                        .map(|c| named_color(c))
+                        .collect::<RhaiResult<_>>()?,
+                )
+            }
+        }
+    };
     let bins = kw
         .get("bins")
         .map(|v| uint(v, "bins"))
         .transpose()?
-        .unwrap_or(50);
+        .unwrap_or(HNN_CORE_BINS);
     place(
-        lib(plots::plot_spikes_hist(&c.0, &types, bins))?,
+        lib(plots::plot_spikes_hist(
+            &c.0,
+            trials.as_deref(),
+            groups.as_deref(),
+            &colors,
+            bins,
+        ))?,
         kw.get("ax"),
     )
 }
@@ -363,6 +428,28 @@ pub fn register(engine: &mut Engine) {
             a.clone()
         });
     }
+    engine.register_fn(
+        "legend",
+        |a: &mut AxHandle, labels: Array| -> RhaiResult<AxHandle> {
+            let labels = labels
+                .iter()
+                .map(|l| string(l, "legend labels"))
+                .collect::<RhaiResult<Vec<_>>>()?;
+            let mut f = a.fig.0.borrow_mut();
+            let p = &mut f.panels[a.index];
+            if labels.len() > p.lines.len() {
+                return err(format!(
+                    "legend: {} labels for {} lines",
+                    labels.len(),
+                    p.lines.len()
+                ));
+            }
+            for (l, lab) in p.lines.iter_mut().zip(labels) {
+                l.label = Some(lab);
+            }
+            Ok(a.clone())
+        },
+    );
     for (name, x_axis) in [("set_xlim", true), ("set_ylim", false)] {
         engine.register_fn(
             name,

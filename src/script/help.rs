@@ -397,8 +397,8 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "plot_spikes_hist",
-        "cell_response.plot_spikes_hist(#{ spike_types, bins: 50, ax, show })",
-        "Spike-time histogram per cell type or drive.",
+        "cell_response.plot_spikes_hist(#{ trial_idx, spike_types, color, bins: 49, ax, show })",
+        "Spike-time histogram per drive (or cell type when there are no drive spikes), binned as hnn-core does (49 bins from 0 to the last sample time). spike_types: a prefix (\"evprox\" takes evprox1, evprox2), an array of them, or a map label -> [prefixes] (colours then follow the sorted labels). color: one, an array cycled over the labels, or a map label -> colour; default r, g, b, y, m, c.",
     ),
     f(
         "plot_psd",
@@ -463,6 +463,11 @@ pub const API: &[FnDoc] = &[
         "Axis limits; returns the axes.",
     ),
     f("set_ylim", "ax.set_ylim(lo, hi)", "y-axis limits."),
+    f(
+        "legend",
+        "ax.legend([labels])",
+        "Label the axes' lines in the order they were drawn (matplotlib's ax.legend(labels)); returns the axes.",
+    ),
     f(
         "set_size",
         "fig.set_size(width, height)",

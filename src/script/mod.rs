@@ -208,21 +208,75 @@ thread_local! {
     static FIGURES: Cell<usize> = const { Cell::new(0) };
 }
 
+/// An inline image protocol of the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inline {
+    /// kitty's graphics protocol (the PNG itself).
+    Kitty,
+    /// DEC sixel (the pixels, at most 256 colours).
+    Sixel,
+}
+
+/// Which inline images the terminal gets, from its environment (`var` looks a variable up):
+/// `HNN_INLINE` decides when it is `kitty`, `sixel` or `off` (also `none`, `no`, `0`);
+/// otherwise kitty when `KITTY_WINDOW_ID` is set or `TERM` contains `kitty`; sixel when
+/// `TERM` contains `sixel` or starts with `foot`, `mlterm`, `contour` or `yaft`, or
+/// `TERM_PROGRAM` is WezTerm, mlterm or iTerm.app; else none.
+pub fn inline_mode(var: impl Fn(&str) -> Option<String>) -> Option<Inline> {
+    match var("HNN_INLINE")
+        .map(|v| v.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("kitty") => return Some(Inline::Kitty),
+        Some("sixel") => return Some(Inline::Sixel),
+        Some("off" | "none" | "no" | "0") => return None,
+        _ => {}
+    }
+    let term = var("TERM").unwrap_or_default();
+    if var("KITTY_WINDOW_ID").is_some() || term.contains("kitty") {
+        return Some(Inline::Kitty);
+    }
+    let program = var("TERM_PROGRAM").unwrap_or_default();
+    if term.contains("sixel")
+        || ["foot", "mlterm", "contour", "yaft"]
+            .iter()
+            .any(|t| term.starts_with(t))
+        || ["WezTerm", "mlterm", "iTerm.app"].contains(&program.as_str())
+    {
+        return Some(Inline::Sixel);
+    }
+    None
+}
+
 /// At the prompt a figure value is written to `hnn_figure_<n>.png` in the working folder
-/// (its path is printed) and, in a kitty-compatible terminal, also shown inline.
+/// (its path is printed) and, where the terminal shows images ([`inline_mode`]: kitty or
+/// sixel), also shown inline.
 fn show_figure(f: &api_viz::FigHandle) -> String {
     let n = FIGURES.with(|c| {
         c.set(c.get() + 1);
         c.get()
     });
     let path = std::path::PathBuf::from(format!("hnn_figure_{n}.png"));
-    if let Err(e) = f.0.borrow().save(&path) {
+    let fig = f.0.borrow();
+    if let Err(e) = fig.save(&path) {
         return format!("<Figure (could not be written: {e})>");
     }
-    let kitty = std::env::var_os("KITTY_WINDOW_ID").is_some()
-        || std::env::var("TERM").is_ok_and(|t| t.contains("kitty"));
-    if let Some(bytes) = kitty.then(|| std::fs::read(&path).ok()).flatten() {
-        print!("{}", kitty_image(&bytes));
+    match inline_mode(|k| std::env::var(k).ok()) {
+        Some(Inline::Kitty) => {
+            if let Ok(bytes) = std::fs::read(&path) {
+                print!("{}", kitty_image(&bytes));
+            }
+        }
+        Some(Inline::Sixel) => {
+            if let Ok(rgb) = fig.render_rgb() {
+                let (w, h) = fig.size;
+                println!(
+                    "{}",
+                    crate::viz::sixel::encode(w as usize, h as usize, &rgb)
+                );
+            }
+        }
+        None => {}
     }
     format!("figure written to {}", path.display())
 }
@@ -271,5 +325,53 @@ mod tests {
         let s = super::kitty_image(b"hello world");
         assert!(s.contains("aGVsbG8gd29ybGQ="), "{s:?}");
         assert!(s.starts_with("\x1b_Ga=T,f=100,m=0;"));
+    }
+
+    #[test]
+    fn inline_mode_follows_the_environment() {
+        use super::{Inline, inline_mode};
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(inline_mode(env(&[("TERM", "xterm-256color")])), None);
+        assert_eq!(
+            inline_mode(env(&[("TERM", "xterm-kitty")])),
+            Some(Inline::Kitty)
+        );
+        assert_eq!(inline_mode(env(&[("TERM", "foot")])), Some(Inline::Sixel));
+        assert_eq!(inline_mode(env(&[("TERM", "mlterm")])), Some(Inline::Sixel));
+        assert_eq!(
+            inline_mode(env(&[("TERM", "xterm-sixel")])),
+            Some(Inline::Sixel)
+        );
+        assert_eq!(
+            inline_mode(env(&[
+                ("TERM", "xterm-256color"),
+                ("TERM_PROGRAM", "WezTerm")
+            ])),
+            Some(Inline::Sixel)
+        );
+        assert_eq!(
+            inline_mode(env(&[("TERM", "xterm"), ("HNN_INLINE", "sixel")])),
+            Some(Inline::Sixel)
+        );
+        assert_eq!(
+            inline_mode(env(&[("TERM", "xterm-kitty"), ("HNN_INLINE", "off")])),
+            None
+        );
+        assert_eq!(
+            inline_mode(env(&[("KITTY_WINDOW_ID", "1"), ("HNN_INLINE", "Kitty")])),
+            Some(Inline::Kitty)
+        );
+        // an unknown value falls back to detection
+        assert_eq!(
+            inline_mode(env(&[("TERM", "foot"), ("HNN_INLINE", "maybe")])),
+            Some(Inline::Sixel)
+        );
     }
 }

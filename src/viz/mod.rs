@@ -6,6 +6,7 @@
 pub mod colormap;
 pub mod laminar;
 pub mod plots;
+pub mod sixel;
 
 use std::path::Path;
 use std::sync::Once;
@@ -103,6 +104,7 @@ impl Panel {
         if self.ylabel.is_empty() {
             self.ylabel = other.ylabel;
         }
+        self.hide_ytick_labels |= other.hide_ytick_labels;
         self.xlim = self.xlim.or(other.xlim);
         self.ylim = self.ylim.or(other.ylim);
     }
@@ -256,6 +258,8 @@ pub struct Panel {
     pub xlim: Option<(f64, f64)>,
     /// y range (default: the data's).
     pub ylim: Option<(f64, f64)>,
+    /// Leave the y axis without tick labels (a spike raster's).
+    pub hide_ytick_labels: bool,
 }
 
 /// A figure: panels stacked vertically.
@@ -340,6 +344,19 @@ impl Figure {
         }
     }
 
+    /// The figure's pixels as the PNG holds them: RGB, row by row, `size.0 × size.1`.
+    pub fn render_rgb(&self) -> Result<Vec<u8>> {
+        register_font();
+        let (w, h) = self.size;
+        let mut buf = vec![0u8; 3 * w as usize * h as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut buf, self.size).into_drawing_area();
+            self.draw(&root)?;
+            root.present().map_err(err)?;
+        }
+        Ok(buf)
+    }
+
     fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
@@ -411,7 +428,15 @@ fn bounds(p: &Panel) -> ((f64, f64), (f64, f64)) {
                 pad(fin(&xs))
             }
         }),
-        p.ylim.unwrap_or_else(|| pad(fin(&ys))),
+        p.ylim.unwrap_or_else(|| {
+            let (lo, hi) = pad(fin(&ys));
+            // histograms stand on zero (matplotlib's sticky edge)
+            if !p.bars.is_empty() && fin(&ys).0 >= 0.0 {
+                (0.0, hi)
+            } else {
+                (lo, hi)
+            }
+        }),
     )
 }
 
@@ -615,7 +640,9 @@ fn draw_panel_inner<DB: DrawingBackend>(
         }
     };
     let yf = |v: &f64| {
-        if p.ycats.is_empty() {
+        if p.hide_ytick_labels {
+            String::new()
+        } else if p.ycats.is_empty() {
             tick(*v, ys)
         } else {
             cat(*v, &p.ycats)
@@ -716,7 +743,8 @@ fn draw_panel_inner<DB: DrawingBackend>(
                 b.edges
                     .windows(2)
                     .zip(&b.counts)
-                    .map(|(e, &n)| Rectangle::new([(e[0], 0.0), (e[1], n)], c.mix(0.75).filled())),
+                    .filter(|(_, n)| **n != 0.0)
+                    .map(|(e, &n)| Rectangle::new([(e[0], 0.0), (e[1], n)], c.filled())),
             )
             .map_err(err)?;
         if let Some(l) = &b.label {

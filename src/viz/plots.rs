@@ -20,13 +20,17 @@ fn lighten(c: Rgb, amount: f64) -> Rgb {
     (l(c.0), l(c.1), l(c.2))
 }
 
-/// Dipoles of one or more trials per layer (hnn-core's `plot_dipole`): every trial in a
-/// light colour, their average in black when `average`.
+/// Dipoles of one or more trials per layer (hnn-core's `plot_dipole`): every trial in
+/// `color` lightened halfway to white (and at half opacity over white when `average`), their
+/// average in `color`, thicker and labelled `label`, when `average`. Several layers share
+/// one y range.
 pub fn plot_dipole(
     dpls: &[Dipole],
     layers: &[&str],
     average: bool,
     tlim: Option<(f64, f64)>,
+    color: Rgb,
+    label: &str,
 ) -> Result<Figure> {
     let first = dpls
         .first()
@@ -52,9 +56,9 @@ pub fn plot_dipole(
                 x,
                 y,
                 color: if average {
-                    lighten((0, 0, 0), 0.5)
+                    lighten(lighten(color, 0.5), 0.5)
                 } else {
-                    (0, 0, 0)
+                    lighten(color, 0.5)
                 },
                 width: 1,
                 label: None,
@@ -65,9 +69,9 @@ pub fn plot_dipole(
             panel.lines.push(Line {
                 x,
                 y,
-                color: (0, 0, 0),
+                color,
                 width: 2,
-                label: Some("average".into()),
+                label: Some(label.into()),
             });
         }
         panel.title = match *layer {
@@ -79,9 +83,24 @@ pub fn plot_dipole(
         panel.ylabel = if first.scale_applied == 1.0 {
             "Dipole moment (nAm)".into()
         } else {
-            format!("Dipole moment (nAm x {:.0})", first.scale_applied)
+            format!("Dipole moment (nAm × {:.0})", first.scale_applied)
         };
         panel.xlim = Some(tlim.unwrap_or((0.0, *first.times.last().unwrap_or(&1.0))));
+    }
+    // several layers share one y range (hnn-core's `sharey=True`)
+    if layers.len() > 1 {
+        let ys = fig
+            .panels
+            .iter()
+            .flat_map(|p| p.lines.iter().flat_map(|l| l.y.iter().copied()))
+            .filter(|y| y.is_finite());
+        let (lo, hi) = ys.fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
+        if hi > lo {
+            let pad = 0.05 * (hi - lo);
+            for p in &mut fig.panels {
+                p.ylim = Some((lo - pad, hi + pad));
+            }
+        }
     }
     Ok(fig)
 }
@@ -89,7 +108,9 @@ pub fn plot_dipole(
 const CELL_TYPES: [&str; 4] = ["L2_basket", "L2_pyramidal", "L5_basket", "L5_pyramidal"];
 
 /// Spike raster of one trial (hnn-core's `plot_spikes_raster`): one row per gid, one colour
-/// per cell type (matplotlib's default cycle).
+/// per cell type (matplotlib's default cycle), legend "<type> Spikes", title "Raster Plot";
+/// as in hnn-core, gid `g` is drawn at y = −g (the first cells on top) and the y axis has no
+/// tick labels.
 pub fn plot_spikes_raster(cr: &CellResponse, trial: usize) -> Result<Figure> {
     let times = cr
         .spike_times
@@ -103,18 +124,18 @@ pub fn plot_spikes_raster(cr: &CellResponse, trial: usize) -> Result<Figure> {
             .zip(&cr.spike_gids[trial])
             .zip(&cr.spike_types[trial])
             .filter(|(_, ty)| ty.as_str() == *ct)
-            .map(|((t, g), _)| (*t, *g as f64))
+            .map(|((t, g), _)| (*t, -(*g as f64)))
             .collect();
-        if !at.is_empty() {
-            p.ticks.push(Ticks {
-                at,
-                height: 1.0,
-                color: TAB10[i],
-                label: Some(ct.to_string()),
-            });
-        }
+        // every cell type is in the legend, spiking or not (as hnn-core draws it)
+        p.ticks.push(Ticks {
+            at,
+            height: 1.0,
+            color: TAB10[i],
+            label: Some(format!("{ct} Spikes")),
+        });
     }
-    p.title = format!("Spike raster (trial {trial})");
+    p.title = "Raster Plot".into();
+    p.hide_ytick_labels = true;
     p.xlabel = "Time (ms)".into();
     p.ylabel = "Cell ID".into();
     if let Some(t) = cr.times.last() {
@@ -123,54 +144,35 @@ pub fn plot_spikes_raster(cr: &CellResponse, trial: usize) -> Result<Figure> {
     Ok(fig)
 }
 
-/// Histogram of drive (or cell) spikes over all trials (hnn-core's `plot_spikes_hist`):
-/// one colour per spike type, `bins` equal bins over the simulation.
-pub fn plot_spikes_hist(cr: &CellResponse, spike_types: &[String], bins: usize) -> Result<Figure> {
-    if bins == 0 {
-        return Err(Error::invalid("bins", bins, "at least 1"));
-    }
-    let tmax = cr.times.last().copied().unwrap_or(1.0);
-    let edges: Vec<f64> = (0..=bins).map(|i| i as f64 * tmax / bins as f64).collect();
+/// Histogram of drive (or cell) spikes (hnn-core's `plot_spikes_hist`): the bins, counts,
+/// labels and colours of [`crate::analysis::spikes::spikes_hist`], one bar set per label,
+/// drawn in label order; x from 0 to the last sample time, y "Counts", no title.
+pub fn plot_spikes_hist(
+    cr: &CellResponse,
+    trials: Option<&[usize]>,
+    groups: Option<&[(String, Vec<String>)]>,
+    colors: &crate::analysis::spikes::HistColors,
+    bins: usize,
+) -> Result<Figure> {
+    let h = crate::analysis::spikes::spikes_hist(cr, trials, groups, colors, bins)?;
     let mut fig = Figure::new(1);
     let p = &mut fig.panels[0];
-    let mut types: Vec<String> = spike_types.to_vec();
-    if types.is_empty() {
-        let mut all: Vec<String> = cr
-            .spike_types
-            .iter()
-            .flatten()
-            .filter(|t| !CELL_TYPES.contains(&t.as_str()))
-            .cloned()
-            .collect();
-        all.sort();
-        all.dedup();
-        types = all;
-    }
-    for (i, ty) in types.iter().enumerate() {
-        let mut counts = vec![0.0; bins];
-        for (ts, tys) in cr.spike_times.iter().zip(&cr.spike_types) {
-            for (t, y) in ts.iter().zip(tys) {
-                if y == ty || y.starts_with(ty.as_str()) {
-                    let b = ((t / tmax) * bins as f64) as usize;
-                    counts[b.min(bins - 1)] += 1.0;
-                }
-            }
-        }
+    for l in h.hists {
         p.bars.push(Bars {
-            edges: edges.clone(),
-            counts,
-            color: TAB10[i % 10],
-            label: Some(ty.clone()),
+            edges: h.edges.clone(),
+            counts: l.counts.iter().map(|c| *c as f64).collect(),
+            color: l.color,
+            label: Some(l.label),
         });
     }
-    p.title = "Spike histogram".into();
-    p.xlabel = "Time (ms)".into();
     p.ylabel = "Counts".into();
-    p.xlim = Some((0.0, tmax));
+    p.xlim = Some((0.0, *h.edges.last().unwrap_or(&1.0)));
     Ok(fig)
 }
 
-/// Power spectral density of the dipole(s) (hnn-core's `plot_psd`; the mean over trials).
+/// Power spectral density of the dipole(s) (hnn-core's `plot_psd`; the mean over trials),
+/// drawn from `fmin` to `fmax` (the line interpolated to both edges, as matplotlib's clipped
+/// line reaches them).
 pub fn plot_psd(
     dpls: &[Dipole],
     layer: &str,
@@ -186,22 +188,36 @@ pub fn plot_psd(
     let keep: Vec<usize> = (0..f.len())
         .filter(|&i| f[i] >= fmin && f[i] <= fmax)
         .collect();
+    let mut x: Vec<f64> = keep.iter().map(|&i| f[i]).collect();
+    let mut y: Vec<f64> = keep.iter().map(|&i| p[i]).collect();
+    // matplotlib draws the whole spectrum and clips it at fmin/fmax: the line reaches both
+    // edges, so end it there (linear between the neighbouring frequencies)
+    let at = |a: usize, b: usize, fx: f64| p[a] + (p[b] - p[a]) * (fx - f[a]) / (f[b] - f[a]);
+    if let (Some(&lo), Some(&hi)) = (keep.first(), keep.last()) {
+        if lo > 0 && f[lo] > fmin {
+            x.insert(0, fmin);
+            y.insert(0, at(lo - 1, lo, fmin));
+        }
+        if hi + 1 < f.len() && f[hi] < fmax {
+            x.push(fmax);
+            y.push(at(hi, hi + 1, fmax));
+        }
+    }
     let mut fig = Figure::new(1);
     let panel = &mut fig.panels[0];
     panel.lines.push(Line {
-        x: keep.iter().map(|&i| f[i]).collect(),
-        y: keep.iter().map(|&i| p[i]).collect(),
+        x,
+        y,
         color: TAB10[0],
         width: 2,
         label: None,
     });
     let scale = dpls[0].scale_applied;
-    panel.title = "Power spectral density".into();
     panel.xlabel = "Frequency (Hz)".into();
     panel.ylabel = if scale == 1.0 {
-        "PSD (nAm^2/Hz)".into()
+        "Power spectral density (nAm² Hz⁻¹)".into()
     } else {
-        format!("PSD ([nAm x {scale:.0}]^2/Hz)")
+        format!("Power spectral density ([nAm × {scale:.0}]² Hz⁻¹)")
     };
     panel.xlim = Some((fmin, fmax));
     Ok(fig)
@@ -331,26 +347,29 @@ pub fn plot_connectivity_matrix(net: &crate::network::Network, conn_idx: usize) 
     Ok(fig)
 }
 
-/// Cell positions of the network in 3-D, one colour per cell type (hnn-core's `plot_cells`).
+/// Cell positions of the network in 3-D (hnn-core's `plot_cells`): L2 basket magenta, L2
+/// pyramidal cyan, L5 basket red, L5 pyramidal blue (matplotlib's `m c r b`); other cell
+/// types, which hnn-core leaves out, in the tab10 cycle.
 pub fn plot_cells(net: &crate::network::Network) -> Result<Figure> {
     let mut fig = Figure::new(1);
     fig.size = (800, 700);
     let p = &mut fig.panels[0];
     for (i, ct) in net.cell_types.iter().enumerate() {
         let pts = net.positions(&ct.name).unwrap_or(&[]).to_vec();
+        let color = match ct.name.as_str() {
+            "L2_basket" => (191, 0, 191),
+            "L2_pyramidal" => (0, 191, 191),
+            "L5_basket" => (255, 0, 0),
+            "L5_pyramidal" => (0, 0, 255),
+            _ => TAB10[i % 10],
+        };
         p.series3d.push(Series3d {
             points: pts,
             scatter: true,
-            color: TAB10[i % 10],
+            color,
             label: Some(ct.name.clone()),
         });
     }
-    p.series3d.push(Series3d {
-        points: vec![net.origin],
-        scatter: true,
-        color: (0, 0, 0),
-        label: Some("origin (drives)".into()),
-    });
     p.title = "Network cell positions (um)".into();
     Ok(fig)
 }
@@ -592,4 +611,36 @@ pub fn plot_drive_strength(
     p.xlabel = "Cell Types".into();
     p.ylabel = "Drive Names".into();
     Ok(fig)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn psd_line_reaches_fmin_and_fmax() {
+        let n = 4001;
+        let times: Vec<f64> = (0..n).map(|k| k as f64 * 0.025).collect();
+        let agg: Vec<f64> = times
+            .iter()
+            .map(|t| (2.0 * std::f64::consts::PI * 10.0 * t / 1000.0).sin())
+            .collect();
+        let d = Dipole {
+            times,
+            data: vec![
+                ("agg".into(), agg.clone()),
+                ("L2".into(), agg.clone()),
+                ("L5".into(), agg),
+            ],
+            nave: 1,
+            scale_applied: 1.0,
+        };
+        // the frequency step is 10 Hz: 3 and 41 Hz fall between bins
+        let fig = plot_psd(&[d], "agg", 3.0, Some(41.0), (None, None)).unwrap();
+        let l = &fig.panels[0].lines[0];
+        assert_eq!(l.x.first(), Some(&3.0));
+        assert_eq!(l.x.last(), Some(&41.0));
+        assert!(l.x.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(fig.panels[0].xlim, Some((3.0, 41.0)));
+    }
 }

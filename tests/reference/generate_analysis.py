@@ -81,3 +81,72 @@ with open(os.path.join(OUT, "tfr.txt"), "w") as fh:
     for i in range(0, nt, 8):
         fh.write(str(i) + "\t" + "\t".join("%.17g" % power[j, i] for j in range(len(freqs))) + "\n")
 print("wrote", os.path.join(OUT, "tfr.txt"))
+
+# Spike histograms as hnn-core's plot_spikes_hist draws them, read back from the bars it
+# draws (left edges and heights; the right end is the x limit it sets), with the legend's
+# labels and the bar colours (left edges exact; the last edge exact when hnn-core sets the
+# x limit to it, else x + width of the last bar, within an ulp). Input: the erp network fixture's spikes (both trials), typed by
+# its gid ranges, on a 6801-sample time axis (k * 0.025 ms).
+import json
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from matplotlib.colors import to_rgb
+from hnn_core.cell_response import CellResponse
+
+NET = os.path.join(os.path.dirname(OUT), "networks")
+with open(os.path.join(NET, "erp.json")) as fh:
+    gid_ranges = json.load(fh)["gid_ranges"]
+
+
+def gid_type(g):
+    return next(n for n, (a, b) in gid_ranges.items() if a <= g < b)
+
+
+sp_t, sp_g, sp_ty = [], [], []
+for trial in (0, 1):
+    arr = np.loadtxt(os.path.join(NET, "erp_spikes_trial%d.txt" % trial), ndmin=2)
+    sp_t.append([float(t) for t in arr[:, 0]])
+    sp_g.append([int(g) for g in arr[:, 1]])
+    sp_ty.append([gid_type(int(g)) for g in arr[:, 1]])
+cell_types = ["L2_basket", "L2_pyramidal", "L5_basket", "L5_pyramidal"]
+sim_times = list(np.arange(6801) * 0.025)
+cases = [
+    ("default", {}, True),
+    ("groups_list", {"spike_types": ["evprox", "evdist"]}, True),
+    ("groups_dict", {"spike_types": {"Evoked": ["evdist", "evprox"], "L5": ["L5_"]}}, True),
+    ("one_string_trial1", {"spike_types": "evprox", "trial_idx": 1}, True),
+    ("cells_colors", {"spike_types": ["L2_", "L5_"], "color": ["C3", "k"]}, True),
+    ("no_times", {"trial_idx": [1]}, False),
+]
+out_cases = []
+for name, kw, with_times in cases:
+    cr = CellResponse(cell_types, [list(t) for t in sp_t], [list(g) for g in sp_g],
+                      [list(y) for y in sp_ty], times=sim_times if with_times else None)
+    fig = cr.plot_spikes_hist(show=False, **kw)
+    ax = fig.axes[0]
+    hists = []
+    edges = None
+    labels = ax.get_legend_handles_labels()[1]
+    assert len(labels) == len(ax.containers)
+    for h, lab in zip(ax.containers, labels):
+        left = [p.get_x() for p in h.patches]
+        last = h.patches[-1]
+        # with times hnn-core sets the x limit to the last edge; without, x + width of the
+        # last bar is the last edge up to an ulp
+        right = ax.get_xlim()[1] if with_times else last.get_x() + last.get_width()
+        e = left + [right]
+        assert edges is None or edges == e
+        edges = e
+        rgb = to_rgb(h.patches[0].get_facecolor())
+        hists.append({"label": lab, "color": [int(round(c * 255)) for c in rgb],
+                      "counts": [int(p.get_height()) for p in h.patches]})
+    plt.close(fig)
+    out_cases.append({"name": name, "kwargs": kw, "with_times": with_times,
+                      "edges": edges, "hists": hists})
+with open(os.path.join(OUT, "spikes_hist.json"), "w") as fh:
+    json.dump({"input": "networks/erp_spikes_trial{0,1}.txt typed by erp.json gid_ranges; "
+                        "times k * 0.025 ms, k < 6801 (absent in no_times)",
+               "cases": out_cases}, fh, indent=1)
+print("wrote", os.path.join(OUT, "spikes_hist.json"))
