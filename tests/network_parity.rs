@@ -333,7 +333,7 @@ fn calcium_model_with_erp_drives_matches_hnn_core() {
 }
 
 fn with_params(p: &hnn::io::params::Params) -> Network {
-    hnn::network::models::jones_2009_model_with_params(p, (10, 10), true).unwrap()
+    hnn::network::models::jones_2009_model_with_params(p, (10, 10), true, false).unwrap()
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Files hnn-core reads and writes.
 
+pub mod convert;
 pub mod hdf5;
 pub mod network_json;
 pub mod params;

@@ -169,11 +169,11 @@ pub fn parse_network_configuration(text: &str, source: &str) -> Result<Network> 
     if root.field("object_type")?.str()? != "Network" {
         return root.field("object_type")?.bad("\"Network\"");
     }
-    if root.opt("legacy_mode").map(|n| n.boolean()).transpose()? == Some(true) {
-        return root
-            .field("legacy_mode")?
-            .bad("false (legacy_mode networks are not supported)");
-    }
+    let legacy_mode = root
+        .opt("legacy_mode")
+        .map(|n| n.boolean())
+        .transpose()?
+        .unwrap_or(false);
     // electrode arrays: hnn-core reads their description, never recorded data
     let mut rec_arrays = Vec::new();
     if let Some(r) = root.opt("rec_arrays") {
@@ -276,6 +276,7 @@ pub fn parse_network_configuration(text: &str, source: &str) -> Result<Network> 
         layer_separation: 1307.4,
         celsius: root.f("celsius")?,
         rec_arrays,
+        legacy_mode,
     };
     check_references(&net, source)?;
     // hnn-core does not store the grid spacing; recover it from the pyramidal layout
@@ -684,7 +685,7 @@ fn probability_json(v: &ByType) -> Value {
 pub fn network_configuration_json(net: &Network) -> String {
     let mut root = Map::new();
     root.insert("object_type".into(), json!("Network"));
-    root.insert("legacy_mode".into(), json!(false));
+    root.insert("legacy_mode".into(), json!(net.legacy_mode));
     root.insert("N_pyr_x".into(), json!(net.mesh_shape.0));
     root.insert("N_pyr_y".into(), json!(net.mesh_shape.1));
     root.insert("celsius".into(), json!(net.celsius));

@@ -252,7 +252,9 @@ impl Network {
                 known: known.join(", "),
             }
         })?;
-        if sections.is_empty() {
+        // legacy mode pads drives onto every cell type with zero weight, L5 basket cells'
+        // empty distal group included (hnn-core builds no synapse for it)
+        if sections.is_empty() && !(self.legacy_mode && weight == 0.0) {
             return Err(Error::invalid(
                 format!("loc '{loc}' on '{target_type}' cells"),
                 "a group without sections",

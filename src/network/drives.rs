@@ -240,7 +240,7 @@ impl Network {
                 "a new name",
             ));
         }
-        check_dynamics(&dynamics)?;
+        check_dynamics(&dynamics, self.legacy_mode)?;
         let norm = |v: &ByType| -> ByType {
             v.iter()
                 .map(|(k, w)| (super::long_name(k).to_string(), *w))
@@ -351,6 +351,30 @@ impl Network {
                 }
             }
         }
+        // hnn-core's legacy mode (HNN GUI .param files): every cell type is a target, the
+        // untargeted ones with an AMPA weight of 0, delay 0.1 ms and probability 1 — which
+        // sizes cell-specific drives over the whole network, as the GUI numbered its gids
+        let (conn_targets, conn_wa, conn_delays, conn_prob) = if self.legacy_mode {
+            let all: Vec<String> = self.cell_types.iter().map(|c| c.name.clone()).collect();
+            let mut wa2 = wa.clone();
+            let mut d2 = delays.clone();
+            let mut p2 = probability.clone();
+            for t in &all {
+                if !targets.contains(t) {
+                    wa2.push((t.clone(), 0.0));
+                    d2.push((t.clone(), 0.1));
+                    p2.push((t.clone(), 1.0));
+                }
+            }
+            (all, wa2, d2, p2)
+        } else {
+            (
+                targets.clone(),
+                wa.clone(),
+                delays.clone(),
+                probability.clone(),
+            )
+        };
         let n_drive_cells = if o.cell_specific {
             if o.n_drive_cells.is_some() {
                 return Err(Error::invalid(
@@ -359,7 +383,7 @@ impl Network {
                     "'n_cells' (leave it unset) when cell_specific is true",
                 ));
             }
-            targets
+            conn_targets
                 .iter()
                 .map(|t| self.gid_range(t).map_or(0, |r| r.len()))
                 .sum()
@@ -421,14 +445,17 @@ impl Network {
             space_constant: o.space_constant,
             event_seed: o.event_seed,
             conn_seed: o.conn_seed,
-            target_types: targets.clone(),
+            target_types: conn_targets.clone(),
         });
 
         let mut src_idx = start;
-        for (seed_increment, t) in targets.iter().enumerate() {
+        for (seed_increment, t) in conn_targets.iter().enumerate() {
             let tgids: Vec<usize> = self.gid_range(t).map(|r| r.collect()).unwrap_or_default();
-            let delay = delays.iter().find(|(k, _)| k == t).map_or(0.1, |(_, d)| *d);
-            let p = probability
+            let delay = conn_delays
+                .iter()
+                .find(|(k, _)| k == t)
+                .map_or(0.1, |(_, d)| *d);
+            let p = conn_prob
                 .iter()
                 .find(|(k, _)| k == t)
                 .map_or(1.0, |(_, p)| *p);
@@ -446,7 +473,7 @@ impl Network {
                 )
             };
             let mut first: Option<usize> = None;
-            for (receptor, weights) in [(Receptor::Ampa, &wa), (Receptor::Nmda, &wn)] {
+            for (receptor, weights) in [(Receptor::Ampa, &conn_wa), (Receptor::Nmda, &wn)] {
                 let Some((_, w)) = weights.iter().find(|(k, _)| k == t) else {
                     continue;
                 };
@@ -528,8 +555,16 @@ impl Network {
     }
 }
 
-/// A drive's active window: start >= 0 and, if given, end >= start.
-fn check_window(tstart: f64, tstop: Option<f64>) -> Result<()> {
+/// A drive's active window: start >= 0 and, if given, end >= start (in legacy mode only
+/// finite: GUI files null a drive by an empty or negative window).
+fn check_window(tstart: f64, tstop: Option<f64>, legacy: bool) -> Result<()> {
+    if legacy {
+        return match tstop {
+            Some(t) if !t.is_finite() => Err(Error::invalid("tstop", t, "a finite end time [ms]")),
+            _ if !tstart.is_finite() => Err(Error::invalid("tstart", tstart, "a finite time [ms]")),
+            _ => Ok(()),
+        };
+    }
     if !(tstart.is_finite() && tstart >= 0.0) {
         return Err(Error::invalid("tstart", tstart, "a start time >= 0 [ms]"));
     }
@@ -543,7 +578,9 @@ fn check_window(tstart: f64, tstop: Option<f64>) -> Result<()> {
     Ok(())
 }
 
-fn check_dynamics(d: &DriveDynamics) -> Result<()> {
+/// Finite values always; the ranges (windows, counts) only outside legacy mode, where
+/// hnn-core skips them so that GUI files can carry "nulled" drives.
+fn check_dynamics(d: &DriveDynamics, legacy: bool) -> Result<()> {
     let finite = |what: &str, v: f64| -> Result<()> {
         if v.is_finite() {
             Ok(())
@@ -572,7 +609,7 @@ fn check_dynamics(d: &DriveDynamics) -> Result<()> {
         }
         DriveDynamics::Poisson { tstart, tstop, .. } => {
             finite("tstart", *tstart)?;
-            check_window(*tstart, *tstop)?;
+            check_window(*tstart, *tstop, legacy)?;
         }
         DriveDynamics::Bursty {
             tstart,
@@ -592,7 +629,7 @@ fn check_dynamics(d: &DriveDynamics) -> Result<()> {
             ] {
                 finite(w, *v)?;
             }
-            check_window(*tstart, *tstop)?;
+            check_window(*tstart, *tstop, legacy)?;
             if *tstart_std < 0.0 || *burst_std < 0.0 {
                 return Err(Error::invalid(
                     "tstart_std/burst_std",

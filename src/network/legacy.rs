@@ -54,7 +54,8 @@ pub fn add_drives_from_params(net: &mut Network, p: &Params) -> Result<()> {
     for (i, side) in ["prox", "dist"].iter().enumerate() {
         let t0 = p.num(&format!("t0_input_{side}"))?;
         let stop = p.num(&format!("tstop_input_{side}"))?.min(tstop);
-        if stop < t0 {
+        // legacy mode keeps the nulled drive (hnn-core's remove_nulled_drives drops it)
+        if stop < t0 && !net.legacy_mode {
             continue;
         }
         let mut wa = ByType::new();
@@ -131,7 +132,9 @@ pub fn add_drives_from_params(net: &mut Network, p: &Params) -> Result<()> {
                 wn,
                 delays,
                 3.0,
-                p.num(&format!("prng_seedcore_{key}"))?,
+                // hnn-core's legacy mode shifts evoked seeds by 18 to repeat the GUI's
+                // random streams after its bursty drives grew from 2 to 20 cells
+                p.num(&format!("prng_seedcore_{key}"))? - if net.legacy_mode { 18.0 } else { 0.0 },
             );
             if sync {
                 o.cell_specific = false;
@@ -148,7 +151,7 @@ pub fn add_drives_from_params(net: &mut Network, p: &Params) -> Result<()> {
 
     // Gaussian input (an evoked drive of 50 spikes per cell)
     let gauss_mu = p.num("L2Basket_Gauss_mu")?;
-    if gauss_mu <= tstop {
+    if gauss_mu <= tstop || net.legacy_mode {
         let mut wa = ByType::new();
         let mut delays = ByType::new();
         for &(long, short) in &TYPES {
@@ -176,7 +179,7 @@ pub fn add_drives_from_params(net: &mut Network, p: &Params) -> Result<()> {
 
     // Poisson input
     let (t0p, tp) = (p.num("t0_pois")?, p.num("T_pois")?);
-    if tp >= t0p {
+    if tp >= t0p || net.legacy_mode {
         let mut wa = ByType::new();
         let mut wn = ByType::new();
         let mut delays = ByType::new();
@@ -228,4 +231,56 @@ pub fn add_drives_from_params(net: &mut Network, p: &Params) -> Result<()> {
     }
     *net = trial;
     Ok(())
+}
+
+/// hnn-core's `remove_nulled_drives`: GUI parameter files park unused drives with an empty
+/// or negative window or with no positive weight. Those are dropped and the others added
+/// again in order (so later drives move down into the freed gids), each with the space
+/// constant and probability of its first connection, as hnn-core re-attaches them.
+pub fn remove_nulled_drives(net: &Network) -> Result<Network> {
+    let mut out = net.clone();
+    out.clear_drives();
+    for d in &net.external_drives {
+        let (lamtha, prob) = net
+            .connectivity
+            .iter()
+            .find(|c| c.src_type == d.name)
+            .map_or((d.space_constant, 1.0), |c| (c.lamtha, c.probability));
+        let window = match &d.dynamics {
+            DriveDynamics::Poisson { tstart, tstop, .. }
+            | DriveDynamics::Bursty { tstart, tstop, .. } => tstop.map(|b| (*tstart, b)),
+            _ => None,
+        };
+        if let Some((a, b)) = window
+            && (a > b || a < 0.0 || b < 0.0)
+        {
+            continue;
+        }
+        if !d
+            .weights_ampa
+            .iter()
+            .chain(&d.weights_nmda)
+            .any(|(_, w)| *w > 0.0)
+        {
+            continue;
+        }
+        let o = DriveOptions {
+            location: d.location.clone(),
+            n_drive_cells: (!d.cell_specific).then_some(d.n_drive_cells),
+            cell_specific: d.cell_specific,
+            weights_ampa: d.weights_ampa.clone(),
+            weights_nmda: d.weights_nmda.clone(),
+            synaptic_delays: d
+                .synaptic_delays
+                .iter()
+                .map(|(k, v)| (Some(k.clone()), *v))
+                .collect(),
+            probability: vec![(None, prob)],
+            space_constant: lamtha,
+            event_seed: d.event_seed,
+            conn_seed: d.conn_seed,
+        };
+        out.add_drive(&d.name, d.dynamics.clone(), &o)?;
+    }
+    Ok(out)
 }

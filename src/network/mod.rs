@@ -95,6 +95,10 @@ pub struct Network {
     /// Extracellular electrode arrays, in the order they were added.
     #[serde(default)]
     pub rec_arrays: Vec<electrodes::ElectrodeArray>,
+    /// hnn-core's `legacy_mode` (HNN GUI `.param` files): drives target every cell type
+    /// (untargeted ones with zero weight) and their parameter ranges are not checked.
+    #[serde(default)]
+    pub legacy_mode: bool,
 }
 
 impl Network {
@@ -128,6 +132,7 @@ impl Network {
             layer_separation: 1307.4,
             celsius: 37.0,
             rec_arrays: Vec::new(),
+            legacy_mode: false,
         };
         let layout = create_cell_coords(
             mesh_shape.0,

@@ -79,7 +79,7 @@ fn connect(
 /// 35 + 100 L5 cells on a 10×10 column (or `mesh_shape`), all-to-all connectivity with
 /// hnn-core's default weights. No drives.
 pub fn jones_2009_model(mesh_shape: (usize, usize)) -> Result<Network> {
-    jones_2009_model_with_params(&Params::hnn_core_default(), mesh_shape, false)
+    jones_2009_model_with_params(&Params::hnn_core_default(), mesh_shape, false, false)
 }
 
 /// [`jones_2009_model`] with connection weights, threshold and temperature from a flat
@@ -87,13 +87,18 @@ pub fn jones_2009_model(mesh_shape: (usize, usize)) -> Result<Network> {
 /// hnn-core). With `add_drives_from_params` the drives the parameters describe are added
 /// first, as hnn-core's `Network` constructor does (see
 /// [`super::legacy::add_drives_from_params`]).
+///
+/// `legacy_mode` is hnn-core's flag for HNN GUI `.param` files (see
+/// [`Network::legacy_mode`]); drives are added under it.
 pub fn jones_2009_model_with_params(
     p: &Params,
     mesh_shape: (usize, usize),
     add_drives_from_params: bool,
+    legacy_mode: bool,
 ) -> Result<Network> {
     use Receptor::*;
     let mut net = Network::new(default_cell_types(), mesh_shape)?;
+    net.legacy_mode = legacy_mode;
     net.threshold = p.num("threshold")?;
     net.celsius = p.num("celsius")?;
     if add_drives_from_params {

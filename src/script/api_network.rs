@@ -43,14 +43,11 @@ fn model(
             "legacy_mode",
         ],
     )?;
-    if kw
+    let legacy = kw
         .get("legacy_mode")
-        .is_some_and(|v| v.as_bool() == Ok(true))
-    {
-        return err(format!(
-            "{name}: legacy_mode=true is not supported (it only matters for matching the old HNN GUI)"
-        ));
-    }
+        .map(|v| boolean(v, "legacy_mode"))
+        .transpose()?
+        .unwrap_or(false);
     let add = kw
         .get("add_drives_from_params")
         .map(|v| boolean(v, "add_drives_from_params"))
@@ -67,7 +64,9 @@ fn model(
             })?),
         };
     if params.is_none() && !add {
-        return Ok(NetHandle::new(lib(f(mesh(&kw)?))?));
+        let mut net = lib(f(mesh(&kw)?))?;
+        net.legacy_mode = legacy;
+        return Ok(NetHandle::new(net));
     }
     if name != "jones_2009_model" && name != "neymotin_2020_model" {
         return err(format!(
@@ -79,6 +78,7 @@ fn model(
         &p,
         mesh(&kw)?,
         add,
+        legacy,
     ))?))
 }
 
@@ -524,6 +524,11 @@ pub fn register(engine: &mut Engine) {
         "write_network_configuration",
         |net: &mut NetHandle, path: &str, m: Map| write_config(net, path, m),
     );
+    engine.register_fn(
+        "convert_to_json",
+        |params: &str, out: &str| -> RhaiResult<String> { convert(params, out, Map::new()) },
+    );
+    engine.register_fn("convert_to_json", convert);
     engine.register_type_with_name::<Params>("Params");
     engine.register_fn("read_params", |path: &str| -> RhaiResult<Params> {
         lib(Params::read(std::path::Path::new(path)))
@@ -728,6 +733,26 @@ fn read_config(path: &str, m: Map) -> RhaiResult<NetHandle> {
         net.external_biases.clear();
     }
     Ok(NetHandle::new(net))
+}
+
+/// `convert_to_json(params_fname, out_fname, #{ include_drives, overwrite })`: the path
+/// written.
+fn convert(params: &str, out: &str, m: Map) -> RhaiResult<String> {
+    let kw = Kw::new("convert_to_json", m, &["include_drives", "overwrite"])?;
+    let flag = |k: &str| -> RhaiResult<bool> {
+        Ok(kw
+            .get(k)
+            .map(|v| boolean(v, k))
+            .transpose()?
+            .unwrap_or(true))
+    };
+    let written = lib(crate::io::convert::convert_to_json(
+        std::path::Path::new(params),
+        std::path::Path::new(out),
+        flag("include_drives")?,
+        flag("overwrite")?,
+    ))?;
+    Ok(written.display().to_string())
 }
 
 fn write_config(net: &mut NetHandle, path: &str, m: Map) -> RhaiResult<()> {

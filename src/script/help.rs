@@ -132,6 +132,11 @@ pub const API: &[FnDoc] = &[
         "Array of the cell type names.",
     ),
     f(
+        "convert_to_json",
+        "convert_to_json(params_fname, out_fname, #{ include_drives: true, overwrite: true })",
+        "Convert a legacy parameter file (.param, in hnn-core's legacy mode, or flat .json) into a network configuration file, without the drives the file nulls. Returns the path written (.json appended if needed).",
+    ),
+    f(
         "add_electrode_array",
         "net.add_electrode_array(name, electrode_pos, #{ conductivity: 0.3, method: \"psa\" | \"lsa\", min_distance: 0.5 })",
         "Record extracellular potentials [µV] at the contacts electrode_pos ([x, y, z] or an array of them, µm) from every segment's transmembrane current: point sources (psa) or line sources (lsa) in a medium of the given conductivity [S/m].",
