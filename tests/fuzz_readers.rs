@@ -83,12 +83,20 @@ proptest! {
     }
 }
 
-/// hnn-core's network file with one span replaced by a plausible wrong token.
+/// hnn-core's network file (made a legacy-mode file with an electrode array, so those
+/// readers are exercised too) with one span replaced by a plausible wrong token.
 fn mutated_network_file() -> impl Strategy<Value = String> {
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/files/net_drives.json"),
     )
-    .unwrap();
+    .unwrap()
+    .replacen("\"legacy_mode\": false", "\"legacy_mode\": true", 1)
+    .replacen(
+        "\"rec_arrays\": {}",
+        "\"rec_arrays\": {\"e\": {\"positions\": [[0, 0, 100], [0, 0, 600]], \"conductivity\": 0.3, \"method\": \"lsa\", \"min_distance\": 0.5, \"times\": [], \"voltages\": []}}",
+        1,
+    );
+    assert!(text.contains("\"method\": \"lsa\"") && text.contains("\"legacy_mode\": true"));
     let token = prop_oneof![
         Just("-1"),
         Just("1e999"),

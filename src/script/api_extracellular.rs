@@ -86,7 +86,8 @@ fn rec_arrays(net: &mut NetHandle) -> Map {
     out
 }
 
-fn summary(a: &ExtracellularArray) -> String {
+/// hnn-core's `<ExtracellularArray | ...>` summary.
+pub fn summary(a: &ExtracellularArray) -> String {
     let mut s = format!(
         "<ExtracellularArray | {} electrodes, conductivity={}, method={}",
         a.n_contacts(),

@@ -186,6 +186,16 @@ pub fn show(v: &Dynamic) -> String {
     if let Some(f) = v.read_lock::<api_viz::FigHandle>() {
         return show_figure(&f);
     }
+    if let Some(a) = v.read_lock::<handles::ExtracellularHandle>() {
+        return api_extracellular::summary(&a.0.borrow());
+    }
+    if let Some(m) = v.read_lock::<rhai::Map>() {
+        let items: Vec<String> = m
+            .iter()
+            .map(|(k, x)| format!("{k:?}: {}", show(x)))
+            .collect();
+        return format!("#{{{}}}", items.join(", "));
+    }
     if let Some(c) = v.read_lock::<handles::CellResponseHandle>() {
         return format!(
             "<CellResponse | {} simulation trials>",
