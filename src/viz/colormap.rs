@@ -18,6 +18,17 @@ pub enum Colormap {
     Viridis,
 }
 
+const INFERNO: [Rgb; 8] = [
+    (0, 0, 4),
+    (40, 11, 84),
+    (101, 21, 110),
+    (159, 42, 99),
+    (212, 72, 66),
+    (245, 125, 21),
+    (250, 193, 39),
+    (252, 255, 164),
+];
+
 const CIVIDIS: [Rgb; 9] = [
     (0, 34, 78),
     (26, 56, 111),
@@ -114,7 +125,7 @@ impl Colormap {
             0.0
         };
         match self {
-            Colormap::Inferno => super::inferno(v),
+            Colormap::Inferno => anchors(&INFERNO, v),
             Colormap::Jet => jet(v),
             Colormap::JetR => jet(1.0 - v),
             Colormap::Cividis => anchors(&CIVIDIS, v),

@@ -162,30 +162,7 @@ pub struct Heat {
 
 /// matplotlib's inferno colour map at `v` in [0, 1] (8 anchors, linear in between).
 pub fn inferno(v: f64) -> Rgb {
-    const A: [Rgb; 8] = [
-        (0, 0, 4),
-        (40, 11, 84),
-        (101, 21, 110),
-        (159, 42, 99),
-        (212, 72, 66),
-        (245, 125, 21),
-        (250, 193, 39),
-        (252, 255, 164),
-    ];
-    let v = if v.is_finite() {
-        v.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let x = v * (A.len() - 1) as f64;
-    let i = (x as usize).min(A.len() - 2);
-    let t = x - i as f64;
-    let mix = |a: u8, b: u8| (a as f64 + t * (b as f64 - a as f64)).round() as u8;
-    (
-        mix(A[i].0, A[i + 1].0),
-        mix(A[i].1, A[i + 1].1),
-        mix(A[i].2, A[i + 1].2),
-    )
+    colormap::Colormap::Inferno.at(v)
 }
 
 /// Points or polylines in 3-D (a panel with any of them is drawn as a 3-D axes).
