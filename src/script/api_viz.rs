@@ -282,7 +282,9 @@ fn tfr(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
     let kw = Kw::new(
         "plot_tfr_morlet",
         m,
-        &["freqs", "n_cycles", "tmin", "tmax", "layer", "show", "ax"],
+        &[
+            "freqs", "n_cycles", "tmin", "tmax", "layer", "show", "ax", "colorbar",
+        ],
     )?;
     let freqs: Vec<f64> = kw
         .req("freqs")?
@@ -306,13 +308,25 @@ fn tfr(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
             .unwrap_or_else(|| err("plot_tfr_morlet: n_cycles"))?,
         Some(v) => vec![num(v, "n_cycles")?],
     };
-    let f = lib(plots::plot_tfr_morlet(
+    let mut f = lib(plots::plot_tfr_morlet(
         &dipoles(&v)?,
         &layer,
         &freqs,
         &n_cycles,
         tlim(&kw)?,
     ))?;
+    if !kw
+        .get("colorbar")
+        .map(|v| boolean(v, "plot_tfr_morlet: colorbar"))
+        .transpose()?
+        .unwrap_or(true)
+    {
+        for p in &mut f.panels {
+            if let Some(h) = &mut p.heat {
+                h.colorbar = None;
+            }
+        }
+    }
     place(f, kw.get("ax"))
 }
 

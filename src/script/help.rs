@@ -412,8 +412,8 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "plot_tfr_morlet",
-        "plot_tfr_morlet(dpl or dpls, #{ freqs, n_cycles: 7 or one per frequency, tmin, tmax, layer, ax, show })",
-        "Morlet time-frequency power as a heat map (MNE's tfr_array_morlet).",
+        "plot_tfr_morlet(dpl or dpls, #{ freqs, n_cycles: 7 or one per frequency, tmin, tmax, layer, colorbar: true, ax, show })",
+        "Morlet time-frequency power as a heat map (MNE's tfr_array_morlet) with a colour bar labelled in the dipoles' scale.",
     ),
     f(
         "plot_voltages",

@@ -243,20 +243,16 @@ pub fn plot_tfr_morlet(
         crate::analysis::tfr::dipole_tfr(dpls, layer, freqs, n_cycles, tlim.0, tlim.1)?;
     let mut fig = Figure::new(1);
     let p = &mut fig.panels[0];
-    let pmax = power.iter().flatten().cloned().fold(0.0, f64::max);
+    // hnn-core's colour bar label, with the scale the dipoles carry
+    let scale = dpls.first().map_or(1.0, |d| d.scale_applied);
     p.heat = Some(Heat {
         x: times.clone(),
         y: freqs.to_vec(),
         z: power,
         cmap: Default::default(),
         range: None,
-        colorbar: None,
+        colorbar: Some(format!("Power ([nAm × {scale:.0}]²)")),
     });
-    let cycles = match n_cycles {
-        [c] => format!("{c} cycles"),
-        _ => "cycles per frequency".to_string(),
-    };
-    p.title = format!("Morlet power ({cycles}; max {pmax:.3e})");
     p.xlabel = "Time (ms)".into();
     p.ylabel = "Frequency (Hz)".into();
     Ok(fig)
