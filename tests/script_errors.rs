@@ -154,6 +154,12 @@ fn wrong_inputs_fail_clearly() {
             format!("{NET} net.add_electrode_array(\"e\", [0, 0, 0], #{{ conductivity: -1 }});"),
             vec!["conductivity", "positive"],
         ),
+        (
+            format!(
+                "{NET} let d = simulate_dipole(net, #{{ tstop: 2.0 }}); d[0].plot(#{{ decim: [5, 0] }});"
+            ),
+            vec!["decim", "positive integer"],
+        ),
     ];
     assert!(cases.len() >= 20);
     for (code, words) in cases {

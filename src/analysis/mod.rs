@@ -1,5 +1,6 @@
 //! Signal analysis of simulation results (numbers behind hnn-core's plots).
 
+pub mod decimate;
 pub mod objective;
 pub mod psd;
 pub mod spikes;

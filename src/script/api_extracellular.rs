@@ -6,9 +6,10 @@ use std::rc::Rc;
 
 use rhai::{Array, Dynamic, Engine, Map};
 
-use super::api_viz::{FigHandle, parse_trace_color, place};
+use super::api_viz::{FigHandle, decim_factors, parse_trace_color, place};
 use super::handles::{ExtracellularHandle, NetHandle};
 use super::kwargs::{Kw, RhaiResult, boolean, err, lib, num, string, uint};
+use crate::analysis::decimate::decimate_plot_data;
 use crate::network::electrodes::{ElectrodeArray, Method};
 use crate::results::ExtracellularArray;
 use crate::results::extracellular::calculate_csd2d;
@@ -161,6 +162,7 @@ fn plot_lfp(a: &mut ExtracellularHandle, m: Map) -> RhaiResult<FigHandle> {
             "color",
             "voltage_offset",
             "voltage_scalebar",
+            "decim",
             "show",
         ],
     )?;
@@ -209,8 +211,17 @@ fn plot_lfp(a: &mut ExtracellularHandle, m: Map) -> RhaiResult<FigHandle> {
                 arr.n_trials()
             )
         })?;
-        let data: Vec<Vec<f64>> = contacts.iter().map(|&c| trial[c].clone()).collect();
-        let f = lib(plot_laminar_lfp(&arr.times, &data, &labels, &opts))?;
+        let mut data: Vec<Vec<f64>> = contacts.iter().map(|&c| trial[c].clone()).collect();
+        let mut times = arr.times.clone();
+        if let Some(dec) = kw.get("decim") {
+            let factors = decim_factors(dec)?;
+            for d in &mut data {
+                let (y, t) = lib(decimate_plot_data(&factors, d, &arr.times))?;
+                *d = y;
+                times = t;
+            }
+        }
+        let f = lib(plot_laminar_lfp(&times, &data, &labels, &opts))?;
         last = Some(place(f, kw.get("ax"))?);
     }
     last.ok_or_else(|| "plot_lfp: no trial selected".to_string().into())

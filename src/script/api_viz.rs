@@ -10,6 +10,7 @@ use rhai::{Array, Dynamic, Engine, Map};
 
 use super::handles::{CellResponseHandle, DipoleHandle, NetHandle};
 use super::kwargs::{Kw, RhaiResult, boolean, err, lib, num, string, uint};
+use crate::analysis::decimate::decimate_plot_data;
 use crate::results::Dipole;
 use crate::viz::plots;
 use crate::viz::{Figure, Panel, Rgb, parse_color};
@@ -136,7 +137,7 @@ fn plot_dipole(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
         "plot_dipole",
         m,
         &[
-            "layer", "average", "tmin", "tmax", "show", "ax", "color", "label",
+            "layer", "average", "tmin", "tmax", "show", "ax", "color", "label", "decim",
         ],
     )?;
     let layers = kw
@@ -149,7 +150,18 @@ fn plot_dipole(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
         .map(|v| boolean(v, "average"))
         .transpose()?
         .unwrap_or(false);
-    let ds = dipoles(&v)?;
+    let mut ds = dipoles(&v)?;
+    if let Some(dec) = kw.get("decim") {
+        let factors = decim_factors(dec)?;
+        for d in &mut ds {
+            let times = d.times.clone();
+            for (_, trace) in &mut d.data {
+                let (y, t) = lib(decimate_plot_data(&factors, trace, &times))?;
+                *trace = y;
+                d.times = t;
+            }
+        }
+    }
     let end = ds[0].times.last().copied().unwrap_or(1.0);
     let lim = match tlim(&kw)? {
         (None, None) => None,
@@ -165,6 +177,23 @@ fn plot_dipole(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
         &kw.string("label")?.unwrap_or_else(|| "average".into()),
     ))?;
     place(f, kw.get("ax"))
+}
+
+/// hnn-core's `decim`: one factor or a list applied in turn (each a positive integer).
+pub(super) fn decim_factors(v: &Dynamic) -> RhaiResult<Vec<usize>> {
+    let items: Vec<Dynamic> = match v.read_lock::<Array>() {
+        Some(a) => a.iter().cloned().collect(),
+        None => vec![v.clone()],
+    };
+    items
+        .iter()
+        .map(|x| match uint(x, "decim") {
+            Ok(q) if q >= 1 => Ok(q),
+            _ => err(format!(
+                "decim: each decimation factor must be a positive integer, got {x}"
+            )),
+        })
+        .collect()
 }
 
 fn raster(c: &mut CellResponseHandle, m: Map) -> RhaiResult<FigHandle> {

@@ -175,7 +175,7 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "plot_lfp",
-        "arr.plot_lfp(#{ trial_no, contact_no, tmin, tmax, ax, color: \"cividis\", voltage_offset: 50, voltage_scalebar: 200 })",
+        "arr.plot_lfp(#{ trial_no, contact_no, tmin, tmax, ax, color: \"cividis\", voltage_offset: 50, voltage_scalebar: 200, decim })",
         "Laminar LFP: one trace per contact, stacked voltage_offset µV apart and labelled by depth, with a scale bar (voltage_offset: () overlays them on a µV axis).",
     ),
     f(
@@ -387,8 +387,8 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "plot_dipole",
-        "plot_dipole(dpl or dpls, #{ layer: \"agg\" or [..], average, tmin, tmax, ax, color, label, show })",
-        "Dipole time course [nAm]; trials thin, average thick. Returns a figure.",
+        "plot_dipole(dpl or dpls, #{ layer: \"agg\" or [..], average, tmin, tmax, ax, color, label, decim: 5 or [5, 4], show })",
+        "Dipole time course [nAm]; trials thin, average thick. decim: scipy.signal.decimate factors applied before drawing (as hnn-core). Returns a figure.",
     ),
     f(
         "plot",
