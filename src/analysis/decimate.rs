@@ -116,7 +116,7 @@ fn lfilter(b: &[f64], a: &[f64], x: &[f64], zi: &[f64]) -> Vec<f64> {
 /// Steady-state initial conditions for a unit step (scipy's `lfilter_zi`).
 fn lfilter_zi(b: &[f64], a: &[f64]) -> Vec<f64> {
     let n = a.len();
-    // (I - companion(a)^T) zi = b[1:] - a[1:] b[0], solved by Gaussian elimination
+    // (I - companion(a)^T) zi = b[1:] - a[1:] b[0]
     let m = n - 1;
     let mut mat = vec![0.0; m * m];
     for i in 0..m {
@@ -133,31 +133,8 @@ fn lfilter_zi(b: &[f64], a: &[f64]) -> Vec<f64> {
             mat[i * m + j] = if i == j { 1.0 } else { 0.0 } - comp_ji;
         }
     }
-    let mut rhs: Vec<f64> = (0..m).map(|i| b[i + 1] - a[i + 1] * b[0]).collect();
-    for k in 0..m {
-        let p = (k..m)
-            .max_by(|&i, &j| mat[i * m + k].abs().total_cmp(&mat[j * m + k].abs()))
-            .unwrap_or(k);
-        if p != k {
-            for j in 0..m {
-                mat.swap(k * m + j, p * m + j);
-            }
-            rhs.swap(k, p);
-        }
-        for i in k + 1..m {
-            let f = mat[i * m + k] / mat[k * m + k];
-            for j in k..m {
-                mat[i * m + j] -= f * mat[k * m + j];
-            }
-            rhs[i] -= f * rhs[k];
-        }
-    }
-    let mut zi = vec![0.0; m];
-    for i in (0..m).rev() {
-        let s: f64 = (i + 1..m).map(|j| mat[i * m + j] * zi[j]).sum();
-        zi[i] = (rhs[i] - s) / mat[i * m + i];
-    }
-    zi
+    let rhs: Vec<f64> = (0..m).map(|i| b[i + 1] - a[i + 1] * b[0]).collect();
+    super::dense::Lu::new(mat, m).solve(&rhs)
 }
 
 /// Zero-phase filtering (scipy's `filtfilt` with its defaults: odd extension of

@@ -3,6 +3,7 @@
 
 use super::colormap::Colormap;
 use super::{Figure, Heat, Line, Rgb};
+use crate::analysis::dense::Lu;
 use crate::error::{Error, Result};
 
 /// How LFP traces are coloured.
@@ -307,9 +308,8 @@ fn spline_rows(x: &[f64], data: &[Vec<f64>], at: &[f64]) -> Result<Vec<Vec<f64>>
 /// once and reused for every right-hand side.
 struct NotAKnot {
     x: Vec<f64>,
-    /// LU factors of the system for the second derivatives (row-major, in place).
-    lu: Vec<f64>,
-    piv: Vec<usize>,
+    /// The factored system for the second derivatives.
+    lu: Lu,
 }
 
 impl NotAKnot {
@@ -330,53 +330,20 @@ impl NotAKnot {
         a[r + n - 3] = h[n - 2];
         a[r + n - 2] = -(h[n - 3] + h[n - 2]);
         a[r + n - 1] = h[n - 3];
-        let mut piv: Vec<usize> = (0..n).collect();
-        for k in 0..n {
-            let p = (k..n)
-                .max_by(|&i, &j| a[i * n + k].abs().total_cmp(&a[j * n + k].abs()))
-                .unwrap_or(k);
-            if p != k {
-                for j in 0..n {
-                    a.swap(k * n + j, p * n + j);
-                }
-                piv.swap(k, p);
-            }
-            let d = a[k * n + k];
-            for i in k + 1..n {
-                let f = a[i * n + k] / d;
-                a[i * n + k] = f;
-                for j in k + 1..n {
-                    a[i * n + j] -= f * a[k * n + j];
-                }
-            }
-        }
         NotAKnot {
             x: x.to_vec(),
-            lu: a,
-            piv,
+            lu: Lu::new(a, n),
         }
     }
 
     fn second_derivatives(&self, y: &[f64]) -> Vec<f64> {
-        let (n, x, a) = (self.x.len(), &self.x, &self.lu);
+        let (n, x) = (self.x.len(), &self.x);
         let mut b = vec![0.0; n];
         for i in 1..n - 1 {
             b[i] = 6.0
                 * ((y[i + 1] - y[i]) / (x[i + 1] - x[i]) - (y[i] - y[i - 1]) / (x[i] - x[i - 1]));
         }
-        let mut z: Vec<f64> = self.piv.iter().map(|&p| b[p]).collect();
-        for i in 0..n {
-            for j in 0..i {
-                z[i] -= a[i * n + j] * z[j];
-            }
-        }
-        for i in (0..n).rev() {
-            for j in i + 1..n {
-                z[i] -= a[i * n + j] * z[j];
-            }
-            z[i] /= a[i * n + i];
-        }
-        z
+        self.lu.solve(&b)
     }
 
     fn eval(&self, y: &[f64], m: &[f64], at: f64) -> f64 {
