@@ -133,7 +133,7 @@ struct Plan {
     /// Contacts of all electrode arrays.
     n_contacts: usize,
     /// Per group: transfer resistances `[slot * n_contacts + contact]` [µV/nA].
-    lfp_r: Vec<Vec<f64>>,
+    lfp_r: Vec<Arc<[f64]>>,
 }
 
 fn build_plan(net: &Network, cfg: &SimConfig) -> Result<Plan> {
@@ -315,7 +315,7 @@ fn build_plan(net: &Network, cfg: &SimConfig) -> Result<Plan> {
                     }
                 }
             }
-            lfp_r.push(r);
+            lfp_r.push(Arc::from(r));
         }
     }
     let epoch = if min_delay.is_finite() {
@@ -492,7 +492,7 @@ fn run_trial(
         let lc = &plan.cells[spec.type_idx];
         let mut group = CellGroup::new(lc.clone(), spec.n_cells, cfg.dt, tables, net.threshold)?;
         if plan.n_contacts > 0 {
-            group.record_extracellular(plan.lfp_r[gi].clone(), plan.n_contacts)?;
+            group.record_extracellular(Arc::clone(&plan.lfp_r[gi]), plan.n_contacts)?;
         }
         let vs = pick(cfg.record_vsec, lc);
         let cas: Vec<usize> = pick(cfg.record_ca, lc)

@@ -125,7 +125,8 @@ pub struct CellGroup {
     armed: Vec<bool>,
     /// Per-cell dipole of the last step [fAm] (empty for cells without a dipole).
     pub dipole: Vec<f64>,
-    /// Transmembrane currents, when enabled (see [`CellGroup::enable_imem`]).
+    /// Transmembrane currents and extracellular potentials, when recorded (see
+    /// [`CellGroup::record_extracellular`]).
     imem: Option<Imem>,
 }
 
@@ -145,8 +146,8 @@ struct Imem {
     d_mem: Vec<f64>,
     /// The currents after the last step [nA].
     i: Vec<f64>,
-    /// Transfer resistances `[slot * n_contacts + contact]` [µV/nA] (empty: currents only).
-    r: Vec<f64>,
+    /// Transfer resistances `[slot * n_contacts + contact]` [µV/nA], shared by the trials.
+    r: Arc<[f64]>,
     /// Potentials at the contacts after the last step [µV].
     phi: Vec<f64>,
 }
@@ -332,11 +333,20 @@ impl CellGroup {
         self.n_mem
     }
 
-    /// Compute every segment's transmembrane current after each step (NEURON's
-    /// `i_membrane_`); read it with [`CellGroup::imem`]. Costs a little per step, so it is
-    /// off unless asked for.
-    pub fn enable_imem(&mut self) {
+    /// Record extracellular potentials: after each step every segment's transmembrane
+    /// current (NEURON's `i_membrane_`) is computed and every contact gets Σ r·i over the
+    /// group's segments, with `r[slot * n_contacts + contact]` the transfer resistances
+    /// [µV/nA] (slots as in [`slot_map`]). Read them with [`CellGroup::potentials`]. Off
+    /// unless asked for: it costs a little per step.
+    pub fn record_extracellular(&mut self, r: Arc<[f64]>, n_contacts: usize) -> Result<()> {
         let nm = self.n_mem;
+        if r.len() != nm * n_contacts {
+            return Err(Error::invalid(
+                "transfer resistances",
+                format!("{} values", r.len()),
+                format!("{} (segments × contacts)", nm * n_contacts),
+            ));
+        }
         let nn = self.n_nodes;
         let mut area = vec![0.0; nm];
         let mut cap = vec![0.0; nm];
@@ -355,29 +365,9 @@ impl CellGroup {
             i_ion: vec![0.0; nm],
             d_mem: vec![0.0; nm],
             i: vec![0.0; nm],
-            r: Vec::new(),
-            phi: Vec::new(),
+            r,
+            phi: vec![0.0; n_contacts],
         });
-    }
-
-    /// Record extracellular potentials: after each step every contact gets Σ r·i over the
-    /// group's segments, with `r[slot * n_contacts + contact]` the transfer resistances
-    /// [µV/nA] (slots as in [`slot_map`]). Read them with [`CellGroup::potentials`].
-    pub fn record_extracellular(&mut self, r: Vec<f64>, n_contacts: usize) -> Result<()> {
-        if r.len() != self.n_mem * n_contacts {
-            return Err(Error::invalid(
-                "transfer resistances",
-                format!("{} values", r.len()),
-                format!("{} (segments × contacts)", self.n_mem * n_contacts),
-            ));
-        }
-        if self.imem.is_none() {
-            self.enable_imem();
-        }
-        if let Some(im) = &mut self.imem {
-            im.r = r;
-            im.phi = vec![0.0; n_contacts];
-        }
         Ok(())
     }
 
@@ -385,11 +375,6 @@ impl CellGroup {
     /// [`CellGroup::record_extracellular`] was called).
     pub fn potentials(&self) -> &[f64] {
         self.imem.as_ref().map_or(&[], |m| m.phi.as_slice())
-    }
-
-    /// Transmembrane current of every membrane slot after the last step [nA], if enabled.
-    pub fn imem(&self) -> Option<&[f64]> {
-        self.imem.as_ref().map(|m| m.i.as_slice())
     }
 
     /// Synapses per cell.
@@ -530,9 +515,7 @@ impl CellGroup {
         self.assemble(tables);
         // 5.
         self.solve()?;
-        if let Some(im) = &mut self.imem
-            && !im.phi.is_empty()
-        {
+        if let Some(im) = &mut self.imem {
             let nc = im.phi.len();
             im.phi.fill(0.0);
             for (k, &i) in im.i.iter().enumerate() {
