@@ -8,7 +8,7 @@ use rhai::{Array, Dynamic, Engine, Map};
 
 use super::api_viz::{FigHandle, decim_factors, parse_trace_color, place};
 use super::handles::{ExtracellularHandle, NetHandle};
-use super::kwargs::{Kw, RhaiResult, boolean, err, lib, num, string, uint};
+use super::kwargs::{Kw, RhaiResult, err, lib, num, string, uint};
 use crate::analysis::decimate::decimate_plot_data;
 use crate::network::electrodes::{ElectrodeArray, Method};
 use crate::results::ExtracellularArray;
@@ -263,11 +263,7 @@ fn plot_csd(a: &mut ExtracellularHandle, m: Map) -> RhaiResult<FigHandle> {
         vmax: kw.num("vmax")?,
         sink: kw.string("sink")?.unwrap_or_else(|| "b".into()),
         spline,
-        colorbar: kw
-            .get("colorbar")
-            .map(|v| boolean(v, "plot_csd: colorbar"))
-            .transpose()?
-            .unwrap_or(true),
+        colorbar: kw.flag_or("colorbar", true)?,
     };
     let f = lib(plot_laminar_csd(&arr.times, &csd, &z, &opts))?;
     place(f, kw.get("ax"))

@@ -43,16 +43,8 @@ fn model(
             "legacy_mode",
         ],
     )?;
-    let legacy = kw
-        .get("legacy_mode")
-        .map(|v| boolean(v, "legacy_mode"))
-        .transpose()?
-        .unwrap_or(false);
-    let add = kw
-        .get("add_drives_from_params")
-        .map(|v| boolean(v, "add_drives_from_params"))
-        .transpose()?
-        .unwrap_or(false);
+    let legacy = kw.flag_or("legacy_mode", false)?;
+    let add = kw.flag_or("add_drives_from_params", false)?;
     let params =
         match kw.get("params") {
             None => None,
@@ -338,11 +330,7 @@ fn add_connection(net: &mut NetHandle, args: [Dynamic; 7], map: Map) -> RhaiResu
     let o = ConnectionOptions {
         threshold: kw.num("threshold")?,
         gain: kw.num_or("gain", 1.0)?,
-        allow_autapses: kw
-            .get("allow_autapses")
-            .map(|v| boolean(v, "allow_autapses"))
-            .transpose()?
-            .unwrap_or(true),
+        allow_autapses: kw.flag_or("allow_autapses", true)?,
         probability: kw.num_or("probability", 1.0)?,
         conn_seed: kw
             .get("conn_seed")
@@ -718,10 +706,9 @@ fn read_config(path: &str, m: Map) -> RhaiResult<NetHandle> {
         m,
         &["read_drives", "read_external_biases"],
     )?;
-    let flag = |k: &str| kw.get(k).map(|v| boolean(v, k)).transpose();
     let (drives, biases) = (
-        flag("read_drives")?.unwrap_or(true),
-        flag("read_external_biases")?.unwrap_or(true),
+        kw.flag_or("read_drives", true)?,
+        kw.flag_or("read_external_biases", true)?,
     );
     let mut net = lib(crate::io::network_json::read_network_configuration(
         std::path::Path::new(path),
@@ -739,29 +726,18 @@ fn read_config(path: &str, m: Map) -> RhaiResult<NetHandle> {
 /// written.
 fn convert(params: &str, out: &str, m: Map) -> RhaiResult<String> {
     let kw = Kw::new("convert_to_json", m, &["include_drives", "overwrite"])?;
-    let flag = |k: &str| -> RhaiResult<bool> {
-        Ok(kw
-            .get(k)
-            .map(|v| boolean(v, k))
-            .transpose()?
-            .unwrap_or(true))
-    };
     let written = lib(crate::io::convert::convert_to_json(
         std::path::Path::new(params),
         std::path::Path::new(out),
-        flag("include_drives")?,
-        flag("overwrite")?,
+        kw.flag_or("include_drives", true)?,
+        kw.flag_or("overwrite", true)?,
     ))?;
     Ok(written.display().to_string())
 }
 
 fn write_config(net: &mut NetHandle, path: &str, m: Map) -> RhaiResult<()> {
     let kw = Kw::new("write_configuration", m, &["overwrite"])?;
-    let overwrite = kw
-        .get("overwrite")
-        .map(|v| boolean(v, "overwrite"))
-        .transpose()?
-        .unwrap_or(true);
+    let overwrite = kw.flag_or("overwrite", true)?;
     let p = std::path::Path::new(path);
     if !overwrite && p.exists() {
         return err(format!(

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use rhai::{Array, Dynamic, Engine, Map};
 
 use super::handles::{CellResponseHandle, DipoleHandle, NetHandle};
-use super::kwargs::{Kw, RhaiResult, boolean, err, lib, num, string, uint};
+use super::kwargs::{Kw, RhaiResult, err, lib, num, string, uint};
 use crate::analysis::decimate::decimate_plot_data;
 use crate::results::Dipole;
 use crate::viz::plots;
@@ -145,11 +145,7 @@ fn plot_dipole(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
         .map(|l| strings(l, "layer"))
         .transpose()?
         .unwrap_or_else(|| vec!["agg".into()]);
-    let average = kw
-        .get("average")
-        .map(|v| boolean(v, "average"))
-        .transpose()?
-        .unwrap_or(false);
+    let average = kw.flag_or("average", false)?;
     let mut ds = dipoles(&v)?;
     if let Some(dec) = kw.get("decim") {
         let factors = decim_factors(dec)?;
@@ -344,12 +340,7 @@ fn tfr(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
         &n_cycles,
         tlim(&kw)?,
     ))?;
-    if !kw
-        .get("colorbar")
-        .map(|v| boolean(v, "plot_tfr_morlet: colorbar"))
-        .transpose()?
-        .unwrap_or(true)
-    {
+    if !kw.flag_or("colorbar", true)? {
         for p in &mut f.panels {
             if let Some(h) = &mut p.heat {
                 h.colorbar = None;
@@ -629,11 +620,7 @@ fn drive_strength(net: &mut NetHandle, m: Map) -> RhaiResult<FigHandle> {
         m,
         &["normalize", "color_scale", "show"],
     )?;
-    let normalize = kw
-        .get("normalize")
-        .map(|v| boolean(v, "normalize"))
-        .transpose()?
-        .unwrap_or(true);
+    let normalize = kw.flag_or("normalize", true)?;
     let log = match kw.string("color_scale")?.as_deref() {
         None | Some("linear") => false,
         Some("log") => true,

@@ -135,6 +135,15 @@ impl Kw {
         Ok(self.num(key)?.unwrap_or(default))
     }
 
+    /// A boolean with a default.
+    pub fn flag_or(&self, key: &str, default: bool) -> RhaiResult<bool> {
+        Ok(self
+            .get(key)
+            .map(|v| boolean(v, &self.what(key)))
+            .transpose()?
+            .unwrap_or(default))
+    }
+
     /// An optional string.
     pub fn string(&self, key: &str) -> RhaiResult<Option<String>> {
         self.get(key)
