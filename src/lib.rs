@@ -15,6 +15,7 @@ pub mod lower;
 pub mod mech;
 pub mod model;
 pub mod network;
+pub mod optim;
 pub mod results;
 pub mod rng;
 pub mod script;

@@ -155,6 +155,38 @@ pub fn anticorr(
     Ok(1.0 - sxy / (sxx * syy).sqrt())
 }
 
+/// hnn-core's `maximize_psd` objective: −Σ_b c_b·(power in band b) / (total power) of the
+/// periodogram (periodic Hamming window, whole trace) of `agg`; bands include both ends.
+pub fn relative_bandpower(dpl: &Dipole, f_bands: &[(f64, f64)], weights: &[f64]) -> Result<f64> {
+    let Some(agg) = dpl.get("agg") else {
+        return Err(Error::invalid(
+            "dipole",
+            "no 'agg' trace",
+            "a dipole with an aggregate trace",
+        ));
+    };
+    if f_bands.len() != weights.len() {
+        return Err(Error::invalid(
+            "relative_bandpower",
+            format!("{} weights for {} bands", weights.len(), f_bands.len()),
+            "one weight per band (or one number for all)",
+        ));
+    }
+    let (freqs, p) = super::psd::periodogram(agg, dpl.sfreq());
+    let total: f64 = p.iter().sum();
+    let mut obj = 0.0;
+    for ((lo, hi), c) in f_bands.iter().zip(weights) {
+        let band: f64 = freqs
+            .iter()
+            .zip(&p)
+            .filter(|(f, _)| *f >= lo && *f <= hi)
+            .map(|(_, v)| v)
+            .sum();
+        obj -= c * band / total;
+    }
+    Ok(obj)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 pub mod api_cell;
 pub mod api_extracellular;
 pub mod api_network;
+pub mod api_optim;
 pub mod api_results;
 pub mod api_viz;
 pub mod diagnostics;
@@ -89,6 +90,7 @@ pub fn build_engine() -> Engine {
     api_cell::register(&mut engine);
     api_viz::register(&mut engine);
     api_extracellular::register(&mut engine);
+    api_optim::register(&mut engine);
     engine.register_fn("help", help::overview);
     engine.register_fn("help", |name: &str| -> String {
         match help::lookup(name) {

@@ -53,3 +53,49 @@ impl Bar {
         }
     }
 }
+
+/// The bar of a fit: evaluations done of those planned and the best objective so far.
+pub struct FitBar {
+    on: bool,
+}
+
+impl FitBar {
+    /// A bar on stderr (inactive when stderr is not a terminal or HNN_NO_PROGRESS is set).
+    pub fn new() -> FitBar {
+        FitBar {
+            on: std::io::stderr().is_terminal() && std::env::var_os("HNN_NO_PROGRESS").is_none(),
+        }
+    }
+
+    /// Show `done` of `total` evaluations and the best value.
+    pub fn update(&self, done: usize, total: usize, best: f64) {
+        if !self.on {
+            return;
+        }
+        let width = 30;
+        let filled = (done * width / total.max(1)).min(width);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r  fitting [{}{}] {done}/{total} evaluations, best {best:.4}",
+            "#".repeat(filled),
+            " ".repeat(width - filled),
+        );
+        let _ = err.flush();
+    }
+
+    /// Clear the line.
+    pub fn finish(&self) {
+        if self.on {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r{}\r", " ".repeat(78));
+            let _ = err.flush();
+        }
+    }
+}
+
+impl Default for FitBar {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,317 @@
+//! hnn-core's bundled Bayesian optimiser (`externals/bayesopt.py`): evaluate the start
+//! point, then `max_iter` times fit a Gaussian process to everything evaluated, score a pool
+//! of uniform random candidates with an acquisition function and evaluate the best one.
+//!
+//! The surrogate is scikit-learn's default `GaussianProcessRegressor` of 1.9: kernel
+//! `C·exp(−|x − x'|² / 2ℓ²)` on the raw parameters, noise 1e-10, no normalisation of y,
+//! C and ℓ fitted to the log marginal likelihood within [1e-5, 1e5] from C = ℓ = 1.
+//! The pool comes from a seeded numpy-legacy generator (`np.random.seed(seed)` then
+//! `np.random.uniform` draws the same pool).
+
+use super::linalg::argmin;
+use crate::rng::random_state::RandomState;
+
+/// Settings of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BayesSettings {
+    /// Acquisition steps after the start point.
+    pub max_iter: usize,
+    /// Candidates scored per step (hnn-core: 10,000).
+    pub n_candidates: usize,
+    /// Seed of the candidate pool.
+    pub seed: u32,
+    /// hnn-core 0.6.1's acquisition (`(μ − f*)Φ(z) + σφ(z)` minimised, which prefers
+    /// candidates predicted near the best) instead of the expected improvement it names.
+    pub hnn_core_acquisition: bool,
+}
+
+/// Φ, the standard normal CDF (erfc by W. J. Cody's rational approximations, ~1e-15).
+pub(crate) fn norm_cdf(z: f64) -> f64 {
+    0.5 * erfc(-z / std::f64::consts::SQRT_2)
+}
+
+fn norm_pdf(z: f64) -> f64 {
+    (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
+}
+
+/// The complementary error function.
+pub(crate) fn erfc(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    let ax = x.abs();
+    let r = if ax < 0.5 {
+        // erf by its Taylor series is exact enough here
+        let mut term = ax;
+        let mut sum = ax;
+        let x2 = ax * ax;
+        for k in 1..40 {
+            term *= -x2 / k as f64;
+            let add = term / (2 * k + 1) as f64;
+            sum += add;
+            if add.abs() < 1e-17 * sum.abs() {
+                break;
+            }
+        }
+        1.0 - sum * 2.0 / std::f64::consts::PI.sqrt()
+    } else if ax > 27.0 {
+        0.0
+    } else {
+        // continued fraction (Lentz) for erfc(x), x ≥ 0.5
+        let tiny = 1e-300;
+        let mut f = ax;
+        let mut c = ax;
+        let mut d = 0.0;
+        for k in 1..300 {
+            let a = k as f64 / 2.0;
+            d = ax + a * d;
+            d = if d.abs() < tiny { tiny } else { d };
+            c = ax + a / c;
+            c = if c.abs() < tiny { tiny } else { c };
+            d = 1.0 / d;
+            let delta = c * d;
+            f *= delta;
+            if (delta - 1.0).abs() < 1e-16 {
+                break;
+            }
+        }
+        (-ax * ax).exp() / (f * std::f64::consts::PI.sqrt())
+    };
+    if x < 0.0 { 2.0 - r } else { r }
+}
+
+/// A fitted Gaussian process.
+struct Gp {
+    x: Vec<Vec<f64>>,
+    amp: f64,
+    len: f64,
+    /// Cholesky factor of K + αI (lower, row-major).
+    l: Vec<Vec<f64>>,
+    /// (K + αI)⁻¹ y.
+    alpha: Vec<f64>,
+}
+
+const NOISE: f64 = 1e-10;
+
+fn sqdist(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+}
+
+fn cholesky(k: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
+    let n = k.len();
+    let mut l = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let mut s = k[i][j];
+            for p in 0..j {
+                s -= l[i][p] * l[j][p];
+            }
+            if i == j {
+                if !(s > 0.0) {
+                    return None;
+                }
+                l[i][i] = s.sqrt();
+            } else {
+                l[i][j] = s / l[j][j];
+            }
+        }
+    }
+    Some(l)
+}
+
+fn forward(l: &[Vec<f64>], b: &[f64]) -> Vec<f64> {
+    let n = b.len();
+    let mut z = b.to_vec();
+    for i in 0..n {
+        for p in 0..i {
+            z[i] -= l[i][p] * z[p];
+        }
+        z[i] /= l[i][i];
+    }
+    z
+}
+
+fn backward(l: &[Vec<f64>], b: &[f64]) -> Vec<f64> {
+    let n = b.len();
+    let mut z = b.to_vec();
+    for i in (0..n).rev() {
+        for p in i + 1..n {
+            z[i] -= l[p][i] * z[p];
+        }
+        z[i] /= l[i][i];
+    }
+    z
+}
+
+impl Gp {
+    fn build(x: &[Vec<f64>], y: &[f64], amp: f64, len: f64) -> Option<(Gp, f64)> {
+        let n = x.len();
+        let k: Vec<Vec<f64>> = (0..n)
+            .map(|i| {
+                (0..n)
+                    .map(|j| {
+                        amp * (-sqdist(&x[i], &x[j]) / (2.0 * len * len)).exp()
+                            + if i == j { NOISE } else { 0.0 }
+                    })
+                    .collect()
+            })
+            .collect();
+        let l = cholesky(&k)?;
+        let alpha = backward(&l, &forward(&l, y));
+        let nll = 0.5 * y.iter().zip(&alpha).map(|(a, b)| a * b).sum::<f64>()
+            + (0..n).map(|i| l[i][i].ln()).sum::<f64>()
+            + 0.5 * n as f64 * (2.0 * std::f64::consts::PI).ln();
+        Some((
+            Gp {
+                x: x.to_vec(),
+                amp,
+                len,
+                l,
+                alpha,
+            },
+            nll,
+        ))
+    }
+
+    /// Fit C and ℓ (log-space Nelder–Mead from C = ℓ = 1 within the kernel's bounds).
+    fn fit(x: &[Vec<f64>], y: &[f64]) -> Option<Gp> {
+        let (lo, hi) = (1e-5f64.ln(), 1e5f64.ln());
+        let nll = |p: &[f64; 2]| -> f64 {
+            let q = [p[0].clamp(lo, hi), p[1].clamp(lo, hi)];
+            Gp::build(x, y, q[0].exp(), q[1].exp()).map_or(f64::INFINITY, |(_, v)| v)
+        };
+        let mut simplex = [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]];
+        let mut vals: Vec<f64> = simplex.iter().map(&nll).collect();
+        for _ in 0..300 {
+            let mut idx = [0usize, 1, 2];
+            idx.sort_by(|&a, &b| vals[a].total_cmp(&vals[b]));
+            let (b, m, w) = (idx[0], idx[1], idx[2]);
+            let size = (0..2)
+                .map(|k| (simplex[w][k] - simplex[b][k]).abs())
+                .fold(0.0, f64::max);
+            if size < 1e-6 {
+                break;
+            }
+            let cen = [
+                (simplex[b][0] + simplex[m][0]) / 2.0,
+                (simplex[b][1] + simplex[m][1]) / 2.0,
+            ];
+            let at = |t: f64| {
+                [
+                    cen[0] + t * (simplex[w][0] - cen[0]),
+                    cen[1] + t * (simplex[w][1] - cen[1]),
+                ]
+            };
+            let r = at(-1.0);
+            let fr = nll(&r);
+            if fr < vals[b] {
+                let e = at(-2.0);
+                let fe = nll(&e);
+                if fe < fr {
+                    simplex[w] = e;
+                    vals[w] = fe;
+                } else {
+                    simplex[w] = r;
+                    vals[w] = fr;
+                }
+            } else if fr < vals[m] {
+                simplex[w] = r;
+                vals[w] = fr;
+            } else {
+                let c = at(if fr < vals[w] { -0.5 } else { 0.5 });
+                let fc = nll(&c);
+                if fc < vals[w].min(fr) {
+                    simplex[w] = c;
+                    vals[w] = fc;
+                } else {
+                    for k in [m, w] {
+                        for j in 0..2 {
+                            simplex[k][j] = simplex[b][j] + 0.5 * (simplex[k][j] - simplex[b][j]);
+                        }
+                        vals[k] = nll(&simplex[k]);
+                    }
+                }
+            }
+        }
+        let b = argmin(&vals);
+        let p = [simplex[b][0].clamp(lo, hi), simplex[b][1].clamp(lo, hi)];
+        Gp::build(x, y, p[0].exp(), p[1].exp())
+            .or_else(|| Gp::build(x, y, 1.0, 1.0))
+            .map(|(g, _)| g)
+    }
+
+    /// Mean and standard deviation at `q`.
+    fn predict(&self, q: &[f64]) -> (f64, f64) {
+        let ks: Vec<f64> = self
+            .x
+            .iter()
+            .map(|xi| self.amp * (-sqdist(xi, q) / (2.0 * self.len * self.len)).exp())
+            .collect();
+        let mu: f64 = ks.iter().zip(&self.alpha).map(|(a, b)| a * b).sum();
+        let v = forward(&self.l, &ks);
+        let var = self.amp - v.iter().map(|x| x * x).sum::<f64>();
+        (mu, var.max(0.0).sqrt())
+    }
+}
+
+/// Run the loop; returns the best point evaluated.
+pub fn bayes_opt<E>(
+    f: &mut dyn FnMut(&[f64]) -> Result<f64, E>,
+    x0: &[f64],
+    lo: &[f64],
+    hi: &[f64],
+    s: &BayesSettings,
+) -> Result<Vec<f64>, E> {
+    let n = x0.len();
+    let mut xs = vec![x0.to_vec()];
+    let mut ys = vec![f(x0)?];
+    let mut best = (ys[0], x0.to_vec());
+    let mut rng = RandomState::new(s.seed);
+    for _ in 0..s.max_iter {
+        let pool: Vec<Vec<f64>> = (0..s.n_candidates)
+            .map(|_| (0..n).map(|j| rng.uniform(lo[j], hi[j])).collect())
+            .collect();
+        let next = match Gp::fit(&xs, &ys) {
+            Some(gp) => {
+                let fbest = best.0;
+                let score: Vec<f64> = pool
+                    .iter()
+                    .map(|q| {
+                        let (mu, sd) = gp.predict(q);
+                        if s.hnn_core_acquisition {
+                            let z = (mu - fbest) / (sd + 1e-12);
+                            (mu - fbest) * norm_cdf(z) + sd * norm_pdf(z)
+                        } else {
+                            // expected improvement, negated so that the smallest wins
+                            let z = (fbest - mu) / (sd + 1e-12);
+                            -((fbest - mu) * norm_cdf(z) + sd * norm_pdf(z))
+                        }
+                    })
+                    .collect();
+                pool[argmin(&score)].clone()
+            }
+            None => pool[0].clone(),
+        };
+        let y = f(&next)?;
+        if y < best.0 {
+            best = (y, next.clone());
+        }
+        xs.push(next);
+        ys.push(y);
+    }
+    Ok(best.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_cdf_values() {
+        // scipy.stats.norm.cdf
+        assert!((norm_cdf(0.0) - 0.5).abs() < 1e-15);
+        assert!((norm_cdf(1.0) - 0.8413447460685429).abs() < 1e-14);
+        assert!((norm_cdf(-2.5) - 0.006209665325776132).abs() < 1e-15);
+        assert!((norm_cdf(0.3) - 0.6179114221889527).abs() < 1e-14);
+    }
+}
