@@ -6,7 +6,9 @@
 //! `C·exp(−|x − x'|² / 2ℓ²)` on the raw parameters, noise 1e-10, no normalisation of y,
 //! C and ℓ fitted to the log marginal likelihood within [1e-5, 1e5] from C = ℓ = 1.
 //! The pool comes from a seeded numpy-legacy generator (`np.random.seed(seed)` then
-//! `np.random.uniform` draws the same pool).
+//! `np.random.uniform` draws the same pool). By default half of it is drawn around the
+//! best point so far and the acquisition is the expected improvement; with
+//! `hnn_core_acquisition` the pool is all uniform and the acquisition is hnn-core's.
 
 use super::linalg::argmin;
 use crate::rng::random_state::RandomState;
@@ -268,16 +270,47 @@ pub fn bayes_opt<E>(
     let mut best = (ys[0], x0.to_vec());
     let mut rng = RandomState::new(s.seed);
     for _ in 0..s.max_iter {
-        let pool: Vec<Vec<f64>> = (0..s.n_candidates)
+        let mut pool: Vec<Vec<f64>> = (0..s.n_candidates)
             .map(|_| (0..n).map(|j| rng.uniform(lo[j], hi[j])).collect())
             .collect();
-        let next = match Gp::fit(&xs, &ys) {
+        if !s.hnn_core_acquisition {
+            // half the pool near the best point so far (1 % and 10 % of each range), so
+            // that the loop can refine as well as explore; hnn-core's pool is all uniform
+            let half = s.n_candidates / 2;
+            for (k, c) in pool.iter_mut().skip(half).enumerate() {
+                let spread = if k % 2 == 0 { 0.01 } else { 0.1 };
+                for j in 0..n {
+                    let v = best.1[j] + spread * (hi[j] - lo[j]) * rng.standard_normal();
+                    c[j] = v.clamp(lo[j], hi[j]);
+                }
+            }
+        }
+        // hnn-core fits raw parameters and raw objective values; by default both are
+        // normalised (parameters to [0, 1], values to zero mean and unit spread), so that
+        // one length scale suits parameters of different units
+        let norm_x = |x: &[f64]| -> Vec<f64> {
+            if s.hnn_core_acquisition {
+                x.to_vec()
+            } else {
+                (0..n).map(|j| (x[j] - lo[j]) / (hi[j] - lo[j])).collect()
+            }
+        };
+        let (ym, ysd) = if s.hnn_core_acquisition || ys.len() < 2 {
+            (0.0, 1.0)
+        } else {
+            let m = ys.iter().sum::<f64>() / ys.len() as f64;
+            let v = ys.iter().map(|y| (y - m) * (y - m)).sum::<f64>() / ys.len() as f64;
+            (m, if v > 0.0 { v.sqrt() } else { 1.0 })
+        };
+        let xn: Vec<Vec<f64>> = xs.iter().map(|x| norm_x(x)).collect();
+        let yn: Vec<f64> = ys.iter().map(|y| (y - ym) / ysd).collect();
+        let next = match Gp::fit(&xn, &yn) {
             Some(gp) => {
-                let fbest = best.0;
+                let fbest = (best.0 - ym) / ysd;
                 let score: Vec<f64> = pool
                     .iter()
                     .map(|q| {
-                        let (mu, sd) = gp.predict(q);
+                        let (mu, sd) = gp.predict(&norm_x(q));
                         if s.hnn_core_acquisition {
                             let z = (mu - fbest) / (sd + 1e-12);
                             (mu - fbest) * norm_cdf(z) + sd * norm_pdf(z)
@@ -313,5 +346,34 @@ mod tests {
         assert!((norm_cdf(1.0) - 0.8413447460685429).abs() < 1e-14);
         assert!((norm_cdf(-2.5) - 0.006209665325776132).abs() < 1e-15);
         assert!((norm_cdf(0.3) - 0.6179114221889527).abs() < 1e-14);
+    }
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_minimum_of_a_quadratic() {
+        let mut f = |x: &[f64]| -> Result<f64, ()> {
+            Ok((x[0] - 17.0).powi(2) + 4.0 * (x[1] - 2.0).powi(2) + (x[2] - 33.0).powi(2))
+        };
+        let s = BayesSettings {
+            max_iter: 60,
+            n_candidates: 10_000,
+            seed: 1,
+            hnn_core_acquisition: false,
+        };
+        let best = bayes_opt(
+            &mut f,
+            &[20.0, 3.0, 35.0],
+            &[10.0, 1.0, 25.0],
+            &[30.0, 5.0, 45.0],
+            &s,
+        )
+        .unwrap();
+        let v = f(&best).unwrap();
+        eprintln!("best {best:?} value {v}");
+        assert!(v < 0.05, "{v}");
     }
 }

@@ -1,7 +1,8 @@
 //! CMA-ES (Hansen's covariance matrix adaptation evolution strategy) with the settings
 //! hnn-core gives pycma: global step 1 and per-parameter standard deviations
 //! `sigma0 × (hi − lo)`, weighted recombination of the better half, box bounds by mirroring
-//! candidates into the box, stop after `max_gen` generations or when the objective's recent
+//! candidates into the box and learning from the mirrored steps so that the mean never
+//! leaves it, stop after `max_gen` generations or when the objective's recent
 //! range falls below `tolfun`. Seeded, so a run repeats exactly. It follows the standard
 //! algorithm, not pycma's iterates (which depend on pycma's internals).
 
@@ -137,6 +138,8 @@ pub fn cma_es<E>(
             let x: Vec<f64> = (0..n)
                 .map(|i| mirror(mean[i] + sigma * y[i], lo[i], hi[i]))
                 .collect();
+            // the update uses the step to the repaired candidate, so the mean stays in the box
+            let y: Vec<f64> = (0..n).map(|i| (x[i] - mean[i]) / sigma).collect();
             ys.push(y);
             xs.push(x);
         }
@@ -228,5 +231,35 @@ mod tests {
                 assert!((av - vals[k] * vecs[k][i]).abs() < 1e-12);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_minimum_of_a_quadratic() {
+        let mut n = 0;
+        let mut f = |xs: &[Vec<f64>]| -> Result<Vec<f64>, ()> {
+            n += xs.len();
+            Ok(xs
+                .iter()
+                .map(|x| (x[0] - 17.0).powi(2) + 4.0 * (x[1] - 2.0).powi(2) + (x[2] - 33.0).powi(2))
+                .collect())
+        };
+        let s = CmaSettings {
+            popsize: 6,
+            max_gen: 16,
+            tolfun: 1e-12,
+            seed: 7,
+        };
+        let lo = [14.0, 1.0, 28.0];
+        let hi = [24.0, 4.0, 40.0];
+        let stds: Vec<f64> = (0..3).map(|i| 0.25 * (hi[i] - lo[i])).collect();
+        let best = cma_es(&mut f, &[20.0, 3.0, 35.0], &stds, &lo, &hi, &s).unwrap();
+        let v = (best[0] - 17.0).powi(2) + 4.0 * (best[1] - 2.0).powi(2) + (best[2] - 33.0).powi(2);
+        eprintln!("best {best:?} value {v} after {n}");
+        assert!(v < 0.05, "{v}");
     }
 }

@@ -228,7 +228,7 @@ def tutorial(solver):
     max_iter = 50
     if solver == "cma":
         max_iter = 5
-        kwargs.update(popsize=10, n_jobs=2, verbose=False)
+        kwargs.update(popsize=10, n_jobs=1, verbose=False)
     if solver == "bayesian":
         np.random.seed(0)  # hnn-core draws the candidate pool from numpy's global RNG
     optim = Optimizer(jones_2009_model(), tstop=tstop, constraints=constraints,
