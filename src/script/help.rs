@@ -199,6 +199,36 @@ pub const API: &[FnDoc] = &[
         "Run the network; returns an array of Dipoles (one per trial) and sets net.cell_response. record_*: false, \"soma\" or \"all\".",
     ),
     f(
+        "BatchSimulate",
+        "BatchSimulate(#{ set_params, net: jones_2009_model(), tstop: 170, dt: 0.025, n_trials: 1, save_folder: \"./sim_results\", batch_size: 100, overwrite: true, save_outputs: false, save_dpl: true, save_spiking: false, save_lfp: false, save_voltages: false, save_currents: false, save_calcium: false, record_vsec: false, record_isec: false, clear_cache: false, summary_func })",
+        "hnn-core's batch simulator. set_params(net, params) (hnn-core dev's argument order) edits a fresh copy of net for each simulation; summary_func(results) is called once per batch.",
+    ),
+    f(
+        "run",
+        "batch.run(param_grid, #{ return_output: true, combinations: true, n_jobs: 1 })",
+        "Simulate every point of param_grid (a map name -> values, keys in sorted order, or an array of [name, values] pairs): combinations true is the Cartesian product (last key fastest), false zips lists of equal length. Networks are built on the script's thread, simulations run on n_jobs threads (the same numbers for any n_jobs). Returns #{ summary_statistics (one per batch), simulated_data (per batch, per simulation #{ param_values, dpl, net, spiking, error }) } or () when return_output is false. A set_params that fails marks its row (error: message) and the run goes on. With save_outputs each batch is written as save_folder/sim_run_<start>-<end>.npz (docs/files.md).",
+    ),
+    f(
+        "load_results",
+        "batch.load_results(path)",
+        "Read a sim_run_<start>-<end>.npz file: #{ param_values, status, messages, dpl ([sim][trial] Dipole), spiking ([sim] #{ spike_times, spike_gids, spike_types }) }.",
+    ),
+    f(
+        "load_all_results",
+        "batch.load_all_results()",
+        "load_results of every sim_run_*.npz in save_folder, in order of their first simulation.",
+    ),
+    f(
+        "simulate_batch",
+        "simulate_batch(net, theta, #{ set_params, param_names, seeds: \"fixed\", features, out, chunk: 256, tstop: 170, dt: 0.025, n_trials: 1, n_jobs, overwrite: false, model })",
+        "The matrix form for simulation-based inference. theta: an N x P array, or a box-uniform prior #{ n, low, high, transform: \"linear\"|\"log10\" (or one per parameter), seed }. set_params(net, params) gets a map name -> value per row. seeds: \"fixed\", #{ base: B } (every drive's event_seed = B + row) or #{ column: name }. features: #{ layer: \"agg\", scale, smooth [ms], tmin, tmax, decim, waveform: true, bands: [[lo, hi], ...], log_power, peaks, rates }. Writes out/x.npy, theta.npy, seeds.npy, status.npy, failures.jsonl and batch.json chunk by chunk (docs/files.md); running it again resumes. Returns #{ n, n_run, n_skipped, n_failed, failures, feature_names, out }.",
+    ),
+    f(
+        "read_npy",
+        "read_npy(path)",
+        "A 1-D or 2-D numeric .npy file as an array (of rows).",
+    ),
+    f(
         "times",
         "dpl.times / cell_response.times",
         "Sample times [ms].",

@@ -1,6 +1,7 @@
 //! The Rhai layer: one engine factory, thin adapters over the library, one diagnostics
 //! printer, the REPL. Nothing else depends on this module and no numerics live here.
 
+pub mod api_batch;
 pub mod api_cell;
 pub mod api_extracellular;
 pub mod api_network;
@@ -89,6 +90,7 @@ pub fn build_engine() -> Engine {
     api_cell::register(&mut engine);
     api_viz::register(&mut engine);
     api_extracellular::register(&mut engine);
+    api_batch::register(&mut engine);
     engine.register_fn("help", help::overview);
     engine.register_fn("help", |name: &str| -> String {
         match help::lookup(name) {
