@@ -821,8 +821,67 @@ fn read_npy(path: &str) -> RhaiResult<Array> {
     })
 }
 
+/// `ax.plot(x, y, #{ color, linewidth, label })`: a line (matplotlib's `ax.plot`), for
+/// figures of batch results.
+fn ax_plot(ax: &mut super::api_viz::AxHandle, x: Array, y: Array, opts: Map) -> RhaiResult<()> {
+    let kw = Kw::new("ax.plot", opts, &["color", "linewidth", "label", "alpha"])?;
+    let xs = floats(&Dynamic::from_array(x), "ax.plot: x")?;
+    let ys = floats(&Dynamic::from_array(y), "ax.plot: y")?;
+    if xs.len() != ys.len() {
+        return err(format!(
+            "ax.plot: x has {} values, y {} (expected as many)",
+            xs.len(),
+            ys.len()
+        ));
+    }
+    let color = match kw.string("color")? {
+        None => (31, 119, 180),
+        Some(c) => crate::viz::parse_color(&c).ok_or_else(|| {
+            format!(
+                "ax.plot: color: unknown colour '{c}' (use k, r, g, b, C0..C9, a name or #rrggbb)"
+            )
+        })?,
+    };
+    let width = kw.num_or("linewidth", 1.0)?;
+    if !(width.is_finite() && (0.0..=50.0).contains(&width)) {
+        return err(format!("ax.plot: linewidth = {width} is invalid (0 to 50)"));
+    }
+    let mut fig = ax.fig.0.borrow_mut();
+    let panel = fig
+        .panels
+        .get_mut(ax.index)
+        .ok_or("ax.plot: the axes is not in its figure")?;
+    panel.lines.push(crate::viz::Line {
+        x: xs,
+        y: ys,
+        color,
+        width: width.round().max(1.0) as u32,
+        label: kw.string("label")?,
+    });
+    Ok(())
+}
+
+/// `cmap_color(name, v)`: the colour of a matplotlib colour map at v in [0, 1], as "#rrggbb".
+fn cmap_color(name: &str, v: f64) -> RhaiResult<String> {
+    let m = crate::viz::colormap::Colormap::parse(name).ok_or_else(|| {
+        format!("cmap_color: unknown colour map '{name}' (e.g. viridis, cividis, jet)")
+    })?;
+    let (r, g, b) = m.at(if v.is_finite() {
+        v.clamp(0.0, 1.0)
+    } else {
+        0.0
+    });
+    Ok(format!("#{r:02x}{g:02x}{b:02x}"))
+}
+
 /// Register the batch API.
 pub fn register(engine: &mut Engine) {
+    engine.register_fn("plot", ax_plot);
+    engine.register_fn(
+        "plot",
+        |ax: &mut super::api_viz::AxHandle, x: Array, y: Array| ax_plot(ax, x, y, Map::new()),
+    );
+    engine.register_fn("cmap_color", cmap_color);
     engine.register_type_with_name::<BatchHandle>("BatchSimulate");
     engine.register_fn("BatchSimulate", batch_simulate);
     engine.register_fn("run", run);

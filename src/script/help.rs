@@ -224,6 +224,11 @@ pub const API: &[FnDoc] = &[
         "The matrix form for simulation-based inference. theta: an N x P array, or a box-uniform prior #{ n, low, high, transform: \"linear\"|\"log10\" (or one per parameter), seed }. set_params(net, params) gets a map name -> value per row. seeds: \"fixed\", #{ base: B } (every drive's event_seed = B + row) or #{ column: name }. features: #{ layer: \"agg\", scale, smooth [ms], tmin, tmax, decim, waveform: true, bands: [[lo, hi], ...], log_power, peaks, rates }. Writes out/x.npy, theta.npy, seeds.npy, status.npy, failures.jsonl and batch.json chunk by chunk (docs/files.md); running it again resumes. Returns #{ n, n_run, n_skipped, n_failed, failures, feature_names, out }.",
     ),
     f(
+        "cmap_color",
+        "cmap_color(\"viridis\", v)",
+        "The colour of a matplotlib colour map at v in [0, 1], as \"#rrggbb\" (for color: keywords).",
+    ),
+    f(
         "read_npy",
         "read_npy(path)",
         "A 1-D or 2-D numeric .npy file as an array (of rows).",
@@ -422,8 +427,8 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "plot",
-        "dpl.plot(#{ ... })",
-        "Same as plot_dipole(dpl, #{ ... }).",
+        "dpl.plot(#{ ... }) / ax.plot(x, y, #{ color, linewidth, label })",
+        "dpl.plot: same as plot_dipole(dpl, #{ ... }). ax.plot: a line through the points (x, y) in the axes (matplotlib's ax.plot).",
     ),
     f(
         "plot_spikes_raster",
