@@ -103,7 +103,18 @@ pub fn write_batch(
     let times: Vec<f64> = first
         .and_then(|o| o.dipoles.first())
         .map(|d| d.times.clone())
-        .unwrap_or_default();
+        .unwrap_or_else(|| {
+            // no row simulated: the time axis the simulations would have had
+            let n = crate::sim::n_steps(meta.tstop, meta.dt);
+            let mut t = 0.0;
+            let mut v = vec![0.0];
+            for _ in 0..n {
+                t += 0.5 * meta.dt;
+                t += 0.5 * meta.dt;
+                v.push(t);
+            }
+            v
+        });
     let layers: Vec<String> = first
         .and_then(|o| o.dipoles.first())
         .map(|d| d.data.iter().map(|(k, _)| k.clone()).collect())

@@ -77,6 +77,91 @@ pub const API: &[FnDoc] = &[
         "Connect sources to targets (cell types, gids or arrays of gids); weight [uS] and delay [ms] at distance 0.",
     ),
     f(
+        "src_type",
+        "net.connectivity[i].src_type",
+        "Source cell type or drive name (read only).",
+    ),
+    f(
+        "target_type",
+        "net.connectivity[i].target_type",
+        "Target cell type (read only).",
+    ),
+    f(
+        "src_gids",
+        "net.connectivity[i].src_gids",
+        "Source gids, sorted (read only).",
+    ),
+    f(
+        "target_gids",
+        "net.connectivity[i].target_gids",
+        "Target gids, sorted (read only).",
+    ),
+    f(
+        "num_srcs",
+        "net.connectivity[i].num_srcs",
+        "Number of sources (read only).",
+    ),
+    f(
+        "num_targets",
+        "net.connectivity[i].num_targets",
+        "Number of targets (read only).",
+    ),
+    f(
+        "gid_pairs",
+        "net.connectivity[i].gid_pairs",
+        "Map source gid -> target gids after pruning (read only).",
+    ),
+    f(
+        "loc",
+        "net.connectivity[i].loc",
+        "\"proximal\", \"distal\" or \"soma\" (read only).",
+    ),
+    f(
+        "receptor",
+        "net.connectivity[i].receptor",
+        "\"ampa\", \"nmda\", \"gabaa\" or \"gabab\" (read only).",
+    ),
+    f(
+        "nc_dict",
+        "net.connectivity[i].nc_dict",
+        "The connection's A_weight [uS], A_delay [ms], lamtha, threshold [mV], gain; each can be assigned.",
+    ),
+    f(
+        "probability",
+        "net.connectivity[i].probability",
+        "Connection probability used when it was made (read only).",
+    ),
+    f(
+        "allow_autapses",
+        "net.connectivity[i].allow_autapses",
+        "Whether a cell may connect to itself (read only).",
+    ),
+    f(
+        "A_weight",
+        "conn.nc_dict.A_weight = w",
+        "Weight at distance 0 [uS], >= 0.",
+    ),
+    f(
+        "A_delay",
+        "conn.nc_dict.A_delay = d",
+        "Delay at distance 0 [ms], >= 0 (shorter than dt is fine).",
+    ),
+    f(
+        "lamtha",
+        "conn.nc_dict.lamtha = l",
+        "Space constant of the weight and delay falloff, > 0.",
+    ),
+    f(
+        "threshold",
+        "conn.nc_dict.threshold = v",
+        "Spike threshold of the sources [mV] (hnn-core stores it, the network's threshold is used).",
+    ),
+    f(
+        "gain",
+        "conn.nc_dict.gain = g",
+        "Weight multiplier (set_global_synaptic_gains sets it), >= 0.",
+    ),
+    f(
         "clear_connectivity",
         "net.clear_connectivity()",
         "Remove every cell-to-cell connection (drives stay).",
@@ -118,8 +203,8 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "connectivity",
-        "net.connectivity",
-        "Array of connection summaries (src_type, target_type, loc, receptor, nc_dict, ...).",
+        "net.connectivity / net.connectivity[i]",
+        "Array of live connection views (hnn-core's connection dicts: src_type, target_type, src_gids, target_gids, loc, receptor, nc_dict, ...): net.connectivity[i][\"nc_dict\"][\"A_weight\"] = w (or .nc_dict.A_weight = w) changes the network; keys that cannot change after the connection is made are errors on assignment. c.copy() gives a plain map.",
     ),
     f(
         "external_drives",

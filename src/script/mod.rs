@@ -3,6 +3,7 @@
 
 pub mod api_batch;
 pub mod api_cell;
+pub mod api_connection;
 pub mod api_extracellular;
 pub mod api_network;
 pub mod api_results;
@@ -91,6 +92,7 @@ pub fn build_engine() -> Engine {
     api_viz::register(&mut engine);
     api_extracellular::register(&mut engine);
     api_batch::register(&mut engine);
+    api_connection::register(&mut engine);
     engine.register_fn("help", help::overview);
     engine.register_fn("help", |name: &str| -> String {
         match help::lookup(name) {
