@@ -2,6 +2,8 @@
 //! (tests/fixtures/batch, from tests/reference/generate_batch.py), batch rows equal to direct
 //! simulations bit for bit, the .npz files, the matrix form (resume, failures), bad input.
 
+#![allow(clippy::result_large_err)]
+
 mod common;
 
 use hnn::batch::matrix::{MatrixRun, Prior, SeedPolicy, Transform, run_matrix};
@@ -258,7 +260,7 @@ fn matrix_run(out: &std::path::Path, n: usize, chunk: usize) -> MatrixRun {
 
 fn small_net(w: f64) -> std::result::Result<hnn::network::Network, String> {
     let mut net = hnn::network::models::jones_2009_model((3, 3)).map_err(|e| e.to_string())?;
-    if !(w < 5e-4) {
+    if w.is_nan() || w >= 5e-4 {
         return Err(format!("w = {w} refused by this test's set_params"));
     }
     let mut o = hnn::network::drives::DriveOptions::evoked("proximal");

@@ -19,9 +19,9 @@ pub struct FeatureSpec {
     pub layer: String,
     /// Factor applied first (hnn-core's `Dipole.scale`).
     pub scale: f64,
-    /// Hamming smoothing window [ms] (`Dipole.smooth`); `None`: no smoothing.
+    /// Hamming smoothing window \[ms\] (`Dipole.smooth`); `None`: no smoothing.
     pub smooth: Option<f64>,
-    /// Keep samples with `tmin <= t <= tmax` [ms].
+    /// Keep samples with `tmin <= t <= tmax` \[ms\].
     pub tmin: Option<f64>,
     /// See `tmin`.
     pub tmax: Option<f64>,
@@ -29,15 +29,15 @@ pub struct FeatureSpec {
     pub decim: usize,
     /// Include the waveform samples.
     pub waveform: bool,
-    /// Frequency bands `[lo, hi]` [Hz]: power of the windowed, smoothed trace integrated
+    /// Frequency bands `[lo, hi]` \[Hz\]: power of the windowed, smoothed trace integrated
     /// over the band (periodogram, trapezoid rule).
     pub bands: Vec<[f64; 2]>,
     /// log10 of the band powers.
     pub log_power: bool,
-    /// Largest and smallest value of the trace and their times [ms]:
+    /// Largest and smallest value of the trace and their times \[ms\]:
     /// `max, t_max, min, t_min`.
     pub peaks: bool,
-    /// Mean spike rate of every cell type [Hz] (spikes / cells / duration, over trials).
+    /// Mean spike rate of every cell type \[Hz\] (spikes / cells / duration, over trials).
     pub rates: bool,
 }
 
@@ -77,10 +77,10 @@ impl FeatureSpec {
                 "a finite number",
             ));
         }
-        if let Some(w) = self.smooth {
-            if !(w.is_finite() && w > 0.0) {
-                return Err(Error::invalid("features.smooth", w, "a window > 0 [ms]"));
-            }
+        if let Some(w) = self.smooth
+            && !(w.is_finite() && w > 0.0)
+        {
+            return Err(Error::invalid("features.smooth", w, "a window > 0 [ms]"));
         }
         if self.decim == 0 || self.decim > 1000 {
             return Err(Error::invalid(

@@ -172,7 +172,7 @@ fn seed_of(run: &MatrixRun, row: usize, theta: &[f64]) -> Result<i64> {
         SeedPolicy::BasePlusRow(b) => b + row as i64,
         SeedPolicy::Column(k) => {
             let v = theta[k];
-            if !(v.is_finite() && v >= 0.0 && v < 4294967296.0 && v.fract() == 0.0) {
+            if !(v.is_finite() && (0.0..4294967296.0).contains(&v) && v.fract() == 0.0) {
                 return Err(Error::invalid(
                     format!("seed column '{}' at row {row}", run.names[k]),
                     v,
@@ -200,7 +200,7 @@ pub fn run_matrix(
             "at least one parameter name",
         ));
     }
-    if run.theta.len() % p != 0 {
+    if !run.theta.len().is_multiple_of(p) {
         return Err(Error::invalid(
             "theta",
             format!("{} values", run.theta.len()),
@@ -211,10 +211,10 @@ pub fn run_matrix(
     if run.chunk == 0 {
         return Err(Error::invalid("chunk", 0, "at least 1"));
     }
-    if let SeedPolicy::Column(k) = run.seeds {
-        if k >= p {
-            return Err(Error::invalid("seeds.column", k, format!("below {p}")));
-        }
+    if let SeedPolicy::Column(k) = run.seeds
+        && k >= p
+    {
+        return Err(Error::invalid("seeds.column", k, format!("below {p}")));
     }
     let n_samples = crate::sim::n_steps(run.sim.tstop, run.sim.dt) + 1;
     run.features.check(run.sim.dt, n_samples)?;

@@ -148,7 +148,7 @@ impl NpyFile {
 
     fn seek_row(&mut self, row: usize, n_values: usize) -> Result<()> {
         let rl = self.row_len();
-        if rl == 0 || n_values % rl != 0 || row + n_values / rl > self.shape[0] {
+        if rl == 0 || !n_values.is_multiple_of(rl) || row + n_values / rl > self.shape[0] {
             return Err(Error::invalid(
                 format!("rows written to '{}'", self.path.display()),
                 format!("{n_values} values from row {row}"),

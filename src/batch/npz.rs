@@ -37,9 +37,9 @@ pub struct BatchMeta {
     pub batch_size: usize,
     /// Trials per simulation.
     pub n_trials: usize,
-    /// [ms]
+    /// \[ms\]
     pub tstop: f64,
-    /// [ms]
+    /// \[ms\]
     pub dt: f64,
     /// Parameter names, the columns of `param_values`.
     pub param_names: Vec<String>,
@@ -51,6 +51,13 @@ pub struct BatchMeta {
 pub fn batch_file(folder: &Path, start: usize, end: usize) -> PathBuf {
     folder.join(format!("sim_run_{start}-{end}.npz"))
 }
+
+/// Potentials `[sim, trial, contact, time]` and the arrays' (name, number of contacts).
+pub type Lfp = (Array4<f64>, Vec<(String, usize)>);
+
+/// One kind of recorded trace ("vsec", "isec", "ca"): keys `(sim, trial, gid, name)` and
+/// the traces `[key, time]`.
+pub type TraceSet = (String, Vec<(usize, usize, usize, String)>, Array2<f64>);
 
 /// A batch as read back.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,19 +76,19 @@ pub struct LoadedBatch {
     pub status: Vec<i8>,
     /// Why a row failed ("" for the others).
     pub messages: Vec<String>,
-    /// Sample times [ms].
+    /// Sample times \[ms\].
     pub times: Vec<f64>,
     /// Dipole trace names (the third axis of `dpl`).
     pub layers: Vec<String>,
-    /// `[sim, trial, layer, time]` [nAm]; NaN for failed rows.
+    /// `[sim, trial, layer, time]` \[nAm\]; NaN for failed rows.
     pub dpl: Option<Array4<f64>>,
     /// Spikes of every (sim, trial): times, gids, offsets (`sim * n_trials + trial`).
     pub spikes: Option<(Vec<f64>, Vec<i64>, Vec<i64>)>,
-    /// Potentials `[sim, trial, contact, time]` [µV] and the arrays' names and sizes.
-    pub lfp: Option<(Array4<f64>, Vec<(String, usize)>)>,
+    /// Potentials `[sim, trial, contact, time]` \[µV\] and the arrays' names and sizes.
+    pub lfp: Option<Lfp>,
     /// Recorded traces per kind ("vsec", "isec", "ca"): keys `(sim, trial, gid, name)` and
     /// the traces.
-    pub traces: Vec<(String, Vec<(usize, usize, usize, String)>, Array2<f64>)>,
+    pub traces: Vec<TraceSet>,
 }
 
 fn npz_err(path: &Path, e: impl std::fmt::Display) -> Error {
@@ -152,14 +159,14 @@ pub fn write_batch(
         let (mut st, mut sg, mut off) = (Vec::new(), Vec::new(), vec![0i64]);
         for r in rows {
             for t in 0..nt {
-                if let Ok(o) = r {
-                    if let (Some(ts), Some(gs)) = (
+                if let Ok(o) = r
+                    && let (Some(ts), Some(gs)) = (
                         o.cell_response.spike_times.get(t),
                         o.cell_response.spike_gids.get(t),
-                    ) {
-                        st.extend_from_slice(ts);
-                        sg.extend(gs.iter().map(|&g| g as i64));
-                    }
+                    )
+                {
+                    st.extend_from_slice(ts);
+                    sg.extend(gs.iter().map(|&g| g as i64));
                 }
                 off.push(st.len() as i64);
             }
@@ -188,6 +195,9 @@ pub fn write_batch(
             for a in &o.rec_arrays {
                 for (t, trial) in a.voltages.iter().enumerate().take(nt) {
                     for (c, x) in trial.iter().enumerate() {
+                        if c0 + c >= nc {
+                            break; // a row with more contacts than the first: not stored
+                        }
                         for (k, v) in x.iter().enumerate().take(times.len()) {
                             d[[s, t, c0 + c, k]] = *v;
                         }
@@ -327,13 +337,17 @@ pub fn read_batch(path: &Path) -> Result<LoadedBatch> {
     let times: Array1<f64> = r
         .by_name("times")
         .map_err(|e| npz_err(path, format!("array 'times': {e}")))?;
-    if status.len() != n || param_values.nrows() != n {
+    if status.len() != n
+        || param_values.nrows() != n
+        || param_values.ncols() != meta.param_names.len()
+    {
         return Err(npz_err(
             path,
             format!(
-                "{} status rows and {} parameter rows, expected {n} (start {start}, end {end})",
+                "{} status rows and {:?} parameter values, expected {n} rows of {} (start {start}, end {end})",
                 status.len(),
-                param_values.nrows()
+                param_values.shape(),
+                meta.param_names.len()
             ),
         ));
     }
@@ -466,12 +480,10 @@ pub fn batch_files(folder: &Path) -> Result<Vec<PathBuf>> {
         if let Some(se) = name
             .strip_prefix("sim_run_")
             .and_then(|s| s.strip_suffix(".npz"))
+            && let Some((a, b)) = se.split_once('-')
+            && let (Ok(a), Ok(b)) = (a.parse::<usize>(), b.parse::<usize>())
         {
-            if let Some((a, b)) = se.split_once('-') {
-                if let (Ok(a), Ok(b)) = (a.parse::<usize>(), b.parse::<usize>()) {
-                    out.push((a, b, e.path()));
-                }
-            }
+            out.push((a, b, e.path()));
         }
     }
     out.sort_by_key(|x| (x.0, x.1));

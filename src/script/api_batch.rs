@@ -23,8 +23,9 @@ use crate::results::Dipole;
 use crate::sim::RecordSections;
 use crate::sim::network::SimConfig;
 
-/// Most simulations one `run` accepts.
-const MAX_SIMS: usize = 100_000_000;
+/// Most simulations one `run` or `simulate_batch` accepts (θ and the grid's index rows are
+/// kept in memory: 10^7 rows of 4 parameters are 320 MB).
+const MAX_SIMS: usize = 10_000_000;
 
 /// `BatchSimulate` in scripts.
 #[derive(Debug, Clone)]
