@@ -362,3 +362,34 @@ fn prior_samples_are_seeded_and_transformed() {
     };
     assert!(bad.sample(3).is_err());
 }
+
+/// simulate_batch from a script: every drive parameter may come from θ as a float
+/// (event_seed and numspikes included), seeds from a column, features read back.
+#[test]
+fn simulate_batch_script_takes_drive_parameters_as_floats() {
+    let dir = tmp("script");
+    let r = eval(&format!(
+        r#"
+        let net = jones_2009_model(#{{ mesh_shape: [3, 3] }});
+        let s = simulate_batch(net, [[1e-3, 3.0, 1.0], [2e-3, 5.0, 2.0]], #{{
+            set_params: |net, p| net.add_evoked_drive("ev", #{{ mu: 10.0, sigma: 2.0,
+                numspikes: p.n, location: "proximal", weights_ampa: #{{ L5_pyramidal: p.w }},
+                event_seed: p.seed }}),
+            param_names: ["w", "seed", "n"], seeds: #{{ column: "seed" }},
+            features: #{{ smooth: 5, peaks: true }}, out: "{d}", chunk: 1, tstop: 30, dt: 0.5 }});
+        let again = simulate_batch(net, [[1e-3, 3.0, 1.0], [2e-3, 5.0, 2.0]], #{{
+            set_params: |net, p| throw "not called", param_names: ["w", "seed", "n"],
+            seeds: #{{ column: "seed" }}, features: #{{ smooth: 5, peaks: true }}, out: "{d}",
+            chunk: 1, tstop: 30, dt: 0.5 }});
+        [s.n_run, s.n_failed, again.n_skipped, read_npy("{d}/seeds.npy"), read_npy("{d}/x.npy").len()]
+        "#,
+        d = dir.display()
+    ))
+    .cast::<Array>();
+    assert_eq!(r[0].as_int().unwrap(), 2);
+    assert_eq!(r[1].as_int().unwrap(), 0);
+    assert_eq!(r[2].as_int().unwrap(), 2);
+    assert_eq!(floats(&r[3]), vec![3.0, 5.0]);
+    assert_eq!(r[4].as_int().unwrap(), 2);
+    std::fs::remove_dir_all(&dir).ok();
+}

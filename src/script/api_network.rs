@@ -185,9 +185,16 @@ fn drive_options(kw: &Kw, mut o: DriveOptions) -> RhaiResult<DriveOptions> {
         o.probability = one_or_by_type(v, "probability")?;
     }
     if let Some(v) = kw.get("event_seed") {
-        o.event_seed = v
-            .as_int()
-            .map_err(|_| "event_seed: expected an integer".to_string())?;
+        o.event_seed = match v.as_float() {
+            // a float with an integral value, e.g. from a parameter matrix
+            Ok(f) if f.is_finite() && f.fract() == 0.0 && f.abs() <= 9.007_199_254_740_992e15 => {
+                f as i64
+            }
+            Ok(f) => return err(format!("event_seed: expected an integer, got {f}")),
+            Err(_) => v
+                .as_int()
+                .map_err(|_| "event_seed: expected an integer".to_string())?,
+        };
     }
     if let Some(v) = kw.get("conn_seed") {
         o.conn_seed = Some(uint(v, "conn_seed")? as u64);
