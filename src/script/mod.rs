@@ -7,6 +7,7 @@ pub mod api_connection;
 pub mod api_extracellular;
 pub mod api_network;
 pub mod api_results;
+pub mod api_sbi;
 pub mod api_viz;
 pub mod diagnostics;
 pub mod handles;
