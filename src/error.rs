@@ -91,6 +91,14 @@ pub enum Error {
         /// Simulation time [ms].
         t: f64,
     },
+    /// A file could not be read or written.
+    #[error("file '{path}': {message}")]
+    File {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 /// Result alias used throughout the library.
@@ -107,6 +115,14 @@ impl Error {
             what: what.into(),
             value: value.to_string(),
             expected: expected.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::File`].
+    pub fn file(path: &std::path::Path, message: impl ToString) -> Self {
+        Error::File {
+            path: path.display().to_string(),
+            message: message.to_string(),
         }
     }
 }

@@ -9,6 +9,7 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 pub mod analysis;
+pub mod batch;
 pub mod error;
 pub mod io;
 pub mod lower;

@@ -230,15 +230,13 @@ fn bad_connections_are_rejected() {
 }
 
 #[test]
-fn delays_below_dt_and_bad_run_settings_fail_at_simulate() {
+fn delays_below_dt_run_and_bad_run_settings_fail_at_simulate() {
+    // a delay shorter than dt is delivered as NEURON delivers it (issue 12), not refused
     let mut n = net();
     let mut o = opts("proximal", &[("L2_pyramidal", 0.01)]);
     o.synaptic_delays = vec![(None, 0.01)];
     n.add_drive("fast", evoked(), &o).unwrap();
-    let e = simulate_dipole(&n, &SimConfig::new(20.0))
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("delay") && e.contains("dt"), "{e}");
+    assert!(simulate_dipole(&n, &SimConfig::new(20.0)).is_ok());
     let n = net();
     for (tstop, dt, trials) in [
         (-1.0, 0.025, 1),

@@ -182,6 +182,9 @@ fn check(name: &str, net: &Network) -> SimOutput {
         }
     }
     let mut cfg = SimConfig::new(meta["tstop"].as_f64().unwrap());
+    if let Some(dt) = meta["dt"].as_f64() {
+        cfg.dt = dt;
+    }
     cfg.n_trials = meta["n_trials"].as_u64().unwrap() as usize;
     let out = simulate_dipole(net, &cfg).unwrap();
     let n_cells = net.n_cells();
@@ -316,6 +319,45 @@ fn alpha_bursty_drives_match_hnn_core() {
 #[test]
 fn gamma_poisson_pruned_biased_matches_hnn_core() {
     check("gamma", &gamma());
+}
+
+/// The SBI setting: dt = 0.5 ms, tstop 250 ms; the drives' 0.1 ms delays are shorter than dt.
+#[test]
+fn erp_at_dt_0_5_matches_hnn_core() {
+    check("erp_dt05", &erp());
+}
+
+#[test]
+fn erp_at_dt_0_1_matches_hnn_core() {
+    check("erp_dt01", &erp());
+}
+
+#[test]
+fn gamma_at_dt_0_5_matches_hnn_core() {
+    check("gamma_dt05", &gamma());
+}
+
+/// Cell-to-cell delays shorter than dt: the groups run in lock step.
+#[test]
+fn delays_shorter_than_dt_match_hnn_core() {
+    let mut net = erp();
+    for (tgt, loc, w) in [
+        ("L5_pyramidal", "distal", 0.0008),
+        ("L2_basket", "soma", 0.0005),
+    ] {
+        net.add_connection(
+            &Gids::Type("L2_pyramidal".into()),
+            &Targets::All(Gids::Type(tgt.into())),
+            loc,
+            Receptor::Ampa,
+            w,
+            0.2,
+            20.0,
+            &ConnectionOptions::default(),
+        )
+        .unwrap();
+    }
+    check("short_delay_dt05", &net);
 }
 
 #[test]

@@ -185,9 +185,16 @@ fn drive_options(kw: &Kw, mut o: DriveOptions) -> RhaiResult<DriveOptions> {
         o.probability = one_or_by_type(v, "probability")?;
     }
     if let Some(v) = kw.get("event_seed") {
-        o.event_seed = v
-            .as_int()
-            .map_err(|_| "event_seed: expected an integer".to_string())?;
+        o.event_seed = match v.as_float() {
+            // a float with an integral value, e.g. from a parameter matrix
+            Ok(f) if f.is_finite() && f.fract() == 0.0 && f.abs() <= 9.007_199_254_740_992e15 => {
+                f as i64
+            }
+            Ok(f) => return err(format!("event_seed: expected an integer, got {f}")),
+            Err(_) => v
+                .as_int()
+                .map_err(|_| "event_seed: expected an integer".to_string())?,
+        };
     }
     if let Some(v) = kw.get("conn_seed") {
         o.conn_seed = Some(uint(v, "conn_seed")? as u64);
@@ -381,32 +388,10 @@ fn add_tonic_bias(net: &mut NetHandle, map: Map) -> RhaiResult<NetHandle> {
     Ok(net.clone())
 }
 
+/// `net.connectivity`: live views of the connections (writing `nc_dict` keys changes the
+/// network; see `api_connection`).
 fn connectivity(net: &mut NetHandle) -> Array {
-    net.0
-        .borrow()
-        .net
-        .connectivity
-        .iter()
-        .map(|c| {
-            let mut m = Map::new();
-            m.insert("src_type".into(), c.src_type.clone().into());
-            m.insert("target_type".into(), c.target_type.clone().into());
-            m.insert("loc".into(), c.loc.clone().into());
-            m.insert("receptor".into(), c.receptor.name().into());
-            m.insert("num_srcs".into(), (c.num_srcs as i64).into());
-            m.insert("num_targets".into(), (c.num_targets as i64).into());
-            let mut nc = Map::new();
-            nc.insert("A_weight".into(), c.a_weight.into());
-            nc.insert("A_delay".into(), c.a_delay.into());
-            nc.insert("lamtha".into(), c.lamtha.into());
-            nc.insert("threshold".into(), c.threshold.into());
-            nc.insert("gain".into(), c.gain.into());
-            m.insert("nc_dict".into(), nc.into());
-            m.insert("probability".into(), c.probability.into());
-            m.insert("allow_autapses".into(), c.allow_autapses.into());
-            m.into()
-        })
-        .collect()
+    super::api_connection::connectivity(net)
 }
 
 fn external_drives(net: &mut NetHandle) -> Map {

@@ -22,8 +22,8 @@ pub struct FigHandle(pub Rc<RefCell<Figure>>);
 /// One axes of a figure (matplotlib's `ax`).
 #[derive(Debug, Clone)]
 pub struct AxHandle {
-    fig: FigHandle,
-    index: usize,
+    pub(super) fig: FigHandle,
+    pub(super) index: usize,
 }
 
 /// Put a computed figure where `ax` says, or return it as a new figure.

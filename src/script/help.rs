@@ -77,6 +77,91 @@ pub const API: &[FnDoc] = &[
         "Connect sources to targets (cell types, gids or arrays of gids); weight [uS] and delay [ms] at distance 0.",
     ),
     f(
+        "src_type",
+        "net.connectivity[i].src_type",
+        "Source cell type or drive name (read only).",
+    ),
+    f(
+        "target_type",
+        "net.connectivity[i].target_type",
+        "Target cell type (read only).",
+    ),
+    f(
+        "src_gids",
+        "net.connectivity[i].src_gids",
+        "Source gids, sorted (read only).",
+    ),
+    f(
+        "target_gids",
+        "net.connectivity[i].target_gids",
+        "Target gids, sorted (read only).",
+    ),
+    f(
+        "num_srcs",
+        "net.connectivity[i].num_srcs",
+        "Number of sources (read only).",
+    ),
+    f(
+        "num_targets",
+        "net.connectivity[i].num_targets",
+        "Number of targets (read only).",
+    ),
+    f(
+        "gid_pairs",
+        "net.connectivity[i].gid_pairs",
+        "Map source gid -> target gids after pruning (read only).",
+    ),
+    f(
+        "loc",
+        "net.connectivity[i].loc",
+        "\"proximal\", \"distal\" or \"soma\" (read only).",
+    ),
+    f(
+        "receptor",
+        "net.connectivity[i].receptor",
+        "\"ampa\", \"nmda\", \"gabaa\" or \"gabab\" (read only).",
+    ),
+    f(
+        "nc_dict",
+        "net.connectivity[i].nc_dict",
+        "The connection's A_weight [uS], A_delay [ms], lamtha, threshold [mV], gain; each can be assigned.",
+    ),
+    f(
+        "probability",
+        "net.connectivity[i].probability",
+        "Connection probability used when it was made (read only).",
+    ),
+    f(
+        "allow_autapses",
+        "net.connectivity[i].allow_autapses",
+        "Whether a cell may connect to itself (read only).",
+    ),
+    f(
+        "A_weight",
+        "conn.nc_dict.A_weight = w",
+        "Weight at distance 0 [uS], >= 0.",
+    ),
+    f(
+        "A_delay",
+        "conn.nc_dict.A_delay = d",
+        "Delay at distance 0 [ms], >= 0 (shorter than dt is fine).",
+    ),
+    f(
+        "lamtha",
+        "conn.nc_dict.lamtha = l",
+        "Space constant of the weight and delay falloff, > 0.",
+    ),
+    f(
+        "threshold",
+        "conn.nc_dict.threshold = v",
+        "Spike threshold of the sources [mV] (hnn-core stores it, the network's threshold is used).",
+    ),
+    f(
+        "gain",
+        "conn.nc_dict.gain = g",
+        "Weight multiplier (set_global_synaptic_gains sets it), >= 0.",
+    ),
+    f(
         "clear_connectivity",
         "net.clear_connectivity()",
         "Remove every cell-to-cell connection (drives stay).",
@@ -118,8 +203,8 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "connectivity",
-        "net.connectivity",
-        "Array of connection summaries (src_type, target_type, loc, receptor, nc_dict, ...).",
+        "net.connectivity / net.connectivity[i]",
+        "Array of live connection views (hnn-core's connection dicts: src_type, target_type, src_gids, target_gids, loc, receptor, nc_dict, ...): net.connectivity[i][\"nc_dict\"][\"A_weight\"] = w (or .nc_dict.A_weight = w) changes the network; keys that cannot change after the connection is made are errors on assignment. c.copy() gives a plain map.",
     ),
     f(
         "external_drives",
@@ -197,6 +282,41 @@ pub const API: &[FnDoc] = &[
         "simulate_dipole",
         "simulate_dipole(net, #{ tstop, dt: 0.025, n_trials: 1, record_vsec, record_isec, record_ca })",
         "Run the network; returns an array of Dipoles (one per trial) and sets net.cell_response. record_*: false, \"soma\" or \"all\".",
+    ),
+    f(
+        "BatchSimulate",
+        "BatchSimulate(#{ set_params, net: jones_2009_model(), tstop: 170, dt: 0.025, n_trials: 1, save_folder: \"./sim_results\", batch_size: 100, overwrite: true, save_outputs: false, save_dpl: true, save_spiking: false, save_lfp: false, save_voltages: false, save_currents: false, save_calcium: false, record_vsec: false, record_isec: false, clear_cache: false, summary_func })",
+        "hnn-core's batch simulator. set_params(net, params) (hnn-core dev's argument order) edits a fresh copy of net for each simulation; summary_func(results) is called once per batch.",
+    ),
+    f(
+        "run",
+        "batch.run(param_grid, #{ return_output: true, combinations: true, n_jobs: 1 })",
+        "Simulate every point of param_grid (a map name -> values, keys in sorted order, or an array of [name, values] pairs): combinations true is the Cartesian product (last key fastest), false zips lists of equal length. Networks are built on the script's thread, simulations run on n_jobs threads (the same numbers for any n_jobs). Returns #{ summary_statistics (one per batch), simulated_data (per batch, per simulation #{ param_values, dpl, net, spiking, error }) } or () when return_output is false. A set_params that fails marks its row (error: message) and the run goes on. With save_outputs each batch is written as save_folder/sim_run_<start>-<end>.npz (docs/files.md).",
+    ),
+    f(
+        "load_results",
+        "batch.load_results(path)",
+        "Read a sim_run_<start>-<end>.npz file: #{ param_values, status, messages, dpl ([sim][trial] Dipole), spiking ([sim] #{ spike_times, spike_gids, spike_types }) }.",
+    ),
+    f(
+        "load_all_results",
+        "batch.load_all_results()",
+        "load_results of every sim_run_*.npz in save_folder, in order of their first simulation.",
+    ),
+    f(
+        "simulate_batch",
+        "simulate_batch(net, theta, #{ set_params, param_names, seeds: \"fixed\", features, out, chunk: 256, tstop: 170, dt: 0.025, n_trials: 1, n_jobs, overwrite: false, model })",
+        "The matrix form for simulation-based inference. theta: an N x P array, or a box-uniform prior #{ n, low, high, transform: \"linear\"|\"log10\" (or one per parameter), seed }. set_params(net, params) gets a map name -> value per row. seeds: \"fixed\", #{ base: B } (every drive's event_seed = B + row) or #{ column: name }. features: #{ layer: \"agg\", scale, smooth [ms], tmin, tmax, decim, waveform: true, bands: [[lo, hi], ...], log_power, peaks, rates }. Writes out/x.npy, theta.npy, seeds.npy, status.npy, failures.jsonl and batch.json chunk by chunk (docs/files.md); running it again resumes. Returns #{ n, n_run, n_skipped, n_failed, failures, feature_names, out }.",
+    ),
+    f(
+        "cmap_color",
+        "cmap_color(\"viridis\", v)",
+        "The colour of a matplotlib colour map at v in [0, 1], as \"#rrggbb\" (for color: keywords).",
+    ),
+    f(
+        "read_npy",
+        "read_npy(path)",
+        "A 1-D or 2-D numeric .npy file as an array (of rows).",
     ),
     f(
         "times",
@@ -392,8 +512,8 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "plot",
-        "dpl.plot(#{ ... })",
-        "Same as plot_dipole(dpl, #{ ... }).",
+        "dpl.plot(#{ ... }) / ax.plot(x, y, #{ color, linewidth, label })",
+        "dpl.plot: same as plot_dipole(dpl, #{ ... }). ax.plot: a line through the points (x, y) in the axes (matplotlib's ax.plot).",
     ),
     f(
         "plot_spikes_raster",

@@ -27,8 +27,16 @@ pub fn num(v: &Dynamic, what: &str) -> RhaiResult<f64> {
     err(format!("{what}: expected a number, got {}", v.type_name()))
 }
 
-/// A non-negative integer.
+/// A non-negative integer (a float with an integral value is accepted too, so that values
+/// from a parameter matrix can be passed on: `numspikes: 2.0`, `event_seed: 4.0`).
 pub fn uint(v: &Dynamic, what: &str) -> RhaiResult<usize> {
+    if let Ok(f) = v.as_float() {
+        return if f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f <= 9.007_199_254_740_992e15 {
+            Ok(f as usize)
+        } else {
+            err(format!("{what}: expected an integer >= 0, got {f}"))
+        };
+    }
     match v.as_int() {
         Ok(i) if i >= 0 => Ok(i as usize),
         Ok(i) => err(format!("{what}: expected an integer >= 0, got {i}")),

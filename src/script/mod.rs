@@ -1,11 +1,14 @@
 //! The Rhai layer: one engine factory, thin adapters over the library, one diagnostics
 //! printer, the REPL. Nothing else depends on this module and no numerics live here.
 
+pub mod api_batch;
 pub mod api_cell;
+pub mod api_connection;
 pub mod api_extracellular;
 pub mod api_network;
 pub mod api_optim;
 pub mod api_results;
+pub mod api_sbi;
 pub mod api_viz;
 pub mod diagnostics;
 pub mod handles;
@@ -91,6 +94,8 @@ pub fn build_engine() -> Engine {
     api_viz::register(&mut engine);
     api_extracellular::register(&mut engine);
     api_optim::register(&mut engine);
+    api_batch::register(&mut engine);
+    api_connection::register(&mut engine);
     engine.register_fn("help", help::overview);
     engine.register_fn("help", |name: &str| -> String {
         match help::lookup(name) {

@@ -4,8 +4,11 @@
 //! not depend on the number of threads). Groups advance independently for an epoch of
 //! `floor(min_delay / dt)` steps; spikes are exchanged between epochs, in (time, gid) order,
 //! which is safe because no cell-to-cell event can be due inside the epoch it was created
-//! in. Drive cells' events are known before the run and queued at the start. Trials run in
-//! parallel. The output is bit-identical for any number of threads.
+//! in. With a delay shorter than dt the groups run in lock step and exchange spikes between
+//! the threshold check and the event delivery of every step, so an event due in the step
+//! that made it is delivered there, as in NEURON. Drive cells' events are known before the
+//! run and queued at the start (any delay ≥ 0). Trials run in parallel. The output is
+//! bit-identical for any number of threads.
 
 use std::sync::Arc;
 
@@ -211,14 +214,24 @@ fn build_plan(net: &Network, cfg: &SimConfig) -> Result<Plan> {
                     conn.lamtha,
                     net.inplane_distance,
                 );
-                if !(d >= cfg.dt) || !d.is_finite() {
+                if !(d >= 0.0 && d.is_finite()) {
                     return Err(Error::invalid(
                         format!(
                             "delay of {} -> {} (gid {src} -> {tg})",
                             conn.src_type, conn.target_type
                         ),
                         d,
-                        format!("at least dt = {} ms", cfg.dt),
+                        "a finite number >= 0 [ms]",
+                    ));
+                }
+                if !(w.is_finite()) {
+                    return Err(Error::invalid(
+                        format!(
+                            "weight of {} -> {} (gid {src} -> {tg})",
+                            conn.src_type, conn.target_type
+                        ),
+                        w,
+                        "a finite number [uS]",
                     ));
                 }
                 let (group, cell) = gid_slot[tg];
@@ -318,8 +331,13 @@ fn build_plan(net: &Network, cfg: &SimConfig) -> Result<Plan> {
             lfp_r.push(Arc::from(r));
         }
     }
+    // An epoch of m steps is safe when every cell-to-cell delay is at least m·dt: a spike
+    // detected at the start of an epoch's first step t_s is then due after t_{s+m-1} + dt/2.
+    // A delay shorter than dt gives m = 0: the groups then run in lock step, exchanging
+    // spikes between detection and delivery of every step (NEURON delivers an event made at
+    // t_n that is due by t_n + dt/2 in the same step).
     let epoch = if min_delay.is_finite() {
-        ((min_delay / cfg.dt) as usize).max(1)
+        (min_delay / cfg.dt) as usize
     } else {
         usize::MAX
     };
@@ -460,6 +478,25 @@ pub fn simulate_dipole(net: &Network, cfg: &SimConfig) -> Result<SimOutput> {
     }
 }
 
+/// Collect the groups' new spikes in (time, gid) order and queue their events at the
+/// targets; returns the spikes.
+fn exchange(plan: &Plan, runs: &mut [GroupRun]) -> Vec<(f64, usize)> {
+    let mut new: Vec<(f64, usize)> = Vec::new();
+    for (spec, r) in plan.groups.iter().zip(runs.iter_mut()) {
+        new.extend(r.spikes.drain(..).map(|(c, t)| (t, spec.first_gid + c)));
+    }
+    new.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    for &(t, gid) in &new {
+        for e in &plan.cell_edges[gid] {
+            runs[e.group as usize]
+                .group
+                .events
+                .push(t + e.delay, e.syn, e.weight);
+        }
+    }
+    new
+}
+
 struct TrialOut {
     /// Potentials of all contacts, `[sample * n_contacts + contact]` [µV].
     lfp: Vec<f64>,
@@ -534,7 +571,7 @@ fn run_trial(
             rec_v,
             rec_i,
             rec_ca,
-            lfp: Vec::with_capacity(plan.epoch.min(nsteps) * plan.n_contacts),
+            lfp: Vec::with_capacity(plan.epoch.clamp(1, nsteps.max(1)) * plan.n_contacts),
         });
     }
     for c in &plan.clamps {
@@ -571,15 +608,29 @@ fn run_trial(
     let mut spikes: Vec<(f64, usize)> = Vec::new();
     let mut lfp = vec![0.0; cap * plan.n_contacts];
     let mut done = 0;
+    let lock_step = plan.epoch == 0;
     while done < nsteps {
-        let m = plan.epoch.min(nsteps - done);
-        runs.par_iter_mut().try_for_each(|r| -> Result<()> {
-            for _ in 0..m {
-                r.group.step(tables, &mut r.spikes)?;
+        let m = plan.epoch.clamp(1, nsteps - done);
+        if lock_step {
+            // detection everywhere, the new events queued, then the rest of the step
+            runs.par_iter_mut()
+                .for_each(|r| r.group.detect_spikes(&mut r.spikes));
+            let new = exchange(plan, &mut runs);
+            spikes.extend(new);
+            runs.par_iter_mut().try_for_each(|r| -> Result<()> {
+                r.group.advance(tables)?;
                 r.record(false);
-            }
-            Ok(())
-        })?;
+                Ok(())
+            })?;
+        } else {
+            runs.par_iter_mut().try_for_each(|r| -> Result<()> {
+                for _ in 0..m {
+                    r.group.step(tables, &mut r.spikes)?;
+                    r.record(false);
+                }
+                Ok(())
+            })?;
+        }
         // extracellular potentials: groups added in a fixed order
         if plan.n_contacts > 0 {
             let nc = plan.n_contacts;
@@ -595,20 +646,10 @@ fn run_trial(
         if let Some(p) = &cfg.progress {
             (p.0)(m, nsteps * cfg.n_trials);
         }
-        let mut new: Vec<(f64, usize)> = Vec::new();
-        for (spec, r) in plan.groups.iter().zip(&mut runs) {
-            new.extend(r.spikes.drain(..).map(|(c, t)| (t, spec.first_gid + c)));
+        if !lock_step {
+            let new = exchange(plan, &mut runs);
+            spikes.extend(new);
         }
-        new.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        for &(t, gid) in &new {
-            for e in &plan.cell_edges[gid] {
-                runs[e.group as usize]
-                    .group
-                    .events
-                    .push(t + e.delay, e.syn, e.weight);
-            }
-        }
-        spikes.extend(new);
     }
     // the accumulated time axis, as NEURON records it
     let t_final = runs.first().map_or(0.0, |r| r.group.t);

@@ -458,38 +458,18 @@ impl CellGroup {
     /// 7. state updates with v_{n+1}: cad first, then the gates and synapses;
     /// 8. the per-cell dipole from v_{n+1}.
     ///
-    /// Spikes are appended to `spikes` as `(cell index, time)`.
+    /// Spikes are appended to `spikes` as `(cell index, time)`. `step` is [`Self::detect_spikes`]
+    /// (1.) followed by [`Self::advance`] (2.–8.); a caller whose events can be due in the
+    /// step that made them (a delay shorter than dt/2) calls the two itself and queues the
+    /// new events in between, as NEURON does.
     pub fn step(&mut self, tables: &Tables, spikes: &mut Vec<(usize, f64)>) -> Result<()> {
-        match self.simd {
-            // SAFETY: `Simd::detect` only reports features the CPU has.
-            #[cfg(target_arch = "x86_64")]
-            Simd::Avx512 => unsafe { self.step_avx512(tables, spikes) },
-            #[cfg(target_arch = "x86_64")]
-            Simd::Avx2 => unsafe { self.step_avx2(tables, spikes) },
-            _ => self.step_impl(tables, spikes),
-        }
+        self.detect_spikes(spikes);
+        self.advance(tables)
     }
 
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f")]
-    unsafe fn step_avx512(
-        &mut self,
-        tables: &Tables,
-        spikes: &mut Vec<(usize, f64)>,
-    ) -> Result<()> {
-        self.step_impl(tables, spikes)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn step_avx2(&mut self, tables: &Tables, spikes: &mut Vec<(usize, f64)>) -> Result<()> {
-        self.step_impl(tables, spikes)
-    }
-
-    #[inline(always)]
-    fn step_impl(&mut self, tables: &Tables, spikes: &mut Vec<(usize, f64)>) -> Result<()> {
-        let dt = self.dt;
-        // 1. threshold detection
+    /// Step 1 of [`Self::step`]: threshold detection at soma(0.5) with v_n; a spike is
+    /// appended to `spikes` as `(cell index, t_n + 1e-10)`.
+    pub fn detect_spikes(&mut self, spikes: &mut Vec<(usize, f64)>) {
         let soma = self.cell.soma_node;
         for c in 0..self.n_cells {
             if self.v[self.smap[c * self.n_nodes + soma] as usize] - self.threshold > 0.0 {
@@ -501,6 +481,36 @@ impl CellGroup {
                 self.armed[c] = false;
             }
         }
+    }
+
+    /// Steps 2–8 of [`Self::step`]: events due by t_n + dt/2, the solve, the states and the
+    /// dipole.
+    pub fn advance(&mut self, tables: &Tables) -> Result<()> {
+        match self.simd {
+            // SAFETY: `Simd::detect` only reports features the CPU has.
+            #[cfg(target_arch = "x86_64")]
+            Simd::Avx512 => unsafe { self.advance_avx512(tables) },
+            #[cfg(target_arch = "x86_64")]
+            Simd::Avx2 => unsafe { self.advance_avx2(tables) },
+            _ => self.advance_impl(tables),
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn advance_avx512(&mut self, tables: &Tables) -> Result<()> {
+        self.advance_impl(tables)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn advance_avx2(&mut self, tables: &Tables) -> Result<()> {
+        self.advance_impl(tables)
+    }
+
+    #[inline(always)]
+    fn advance_impl(&mut self, tables: &Tables) -> Result<()> {
+        let dt = self.dt;
         // 2. events
         let until = self.t + 0.5 * dt;
         while let Some(ev) = self.events.pop_due(until) {

@@ -7,8 +7,10 @@ Run by hand, never by CI:
 
 Each fixture is one hnn-core script (the functions below); tests/network_parity.rs builds the
 same network with hnn-rs's API, call for call. Per fixture NAME and trial k it writes
-  NAME.json                  versions, tstop, dt, n_trials, gid_ranges, connectivity summary
-  NAME_dipole_trialK.txt     '# k t agg L2 L5' then every 4th sample (and the last) [nAm]
+  NAME.json                  versions, tstop, dt (when not 0.025), n_trials, gid_ranges,
+                             connectivity summary
+  NAME_dipole_trialK.txt     '# k t agg L2 L5' then every 4th sample (and the last) [nAm];
+                             every sample when dt >= 0.1 ms
   NAME_spikes_trialK.txt     'time gid' per spike (cells and drive cells), as recorded
 """
 import json
@@ -122,9 +124,44 @@ def params_alpha_beta():
     return net, dict(tstop=250.0, n_trials=1)
 
 
+def erp_dt05():
+    """The SBI setting (Tolley et al. 2024): the default ERP at dt = 0.5 ms to 250 ms. The
+    0.1 ms drive delays are shorter than dt."""
+    net = jones_2009_model()
+    add_erp_drives_to_jones_model(net)
+    return net, dict(tstop=250.0, n_trials=1, dt=0.5)
+
+
+def erp_dt01():
+    """The default ERP at dt = 0.1 ms (the shortest delays equal dt)."""
+    net = jones_2009_model()
+    add_erp_drives_to_jones_model(net)
+    return net, dict(tstop=170.0, n_trials=1, dt=0.1)
+
+
+def gamma_dt05():
+    """The gamma fixture's network at dt = 0.5 ms: Poisson drive, tonic bias, pruned
+    connections; cell-to-cell delays (1 ms) are two steps, drive delays (0.1 ms) less than
+    one."""
+    net, opts = gamma()
+    return net, dict(opts, dt=0.5)
+
+
+def short_delay_dt05():
+    """The ERP network at dt = 0.5 ms with an extra L2_pyramidal -> L5_pyramidal connection
+    whose delays (0.2 ms at the centre, longer with distance) are shorter than dt: some are
+    due in the step that made them, others in the next."""
+    net = jones_2009_model()
+    add_erp_drives_to_jones_model(net)
+    net.add_connection("L2_pyramidal", "L5_pyramidal", "distal", "ampa", 0.0008, 0.2, 20.0)
+    net.add_connection("L2_pyramidal", "L2_basket", "soma", "ampa", 0.0005, 0.2, 20.0)
+    return net, dict(tstop=170.0, n_trials=1, dt=0.5)
+
+
 FIXTURES = dict(joss=joss, erp=erp, alpha=alpha, gamma=gamma, law_erp=law_erp, calcium_erp=calcium_erp,
                 params_default=params_default, params_erp_yes=params_erp_yes,
-                params_alpha_beta=params_alpha_beta)
+                params_alpha_beta=params_alpha_beta, erp_dt05=erp_dt05, erp_dt01=erp_dt01,
+                gamma_dt05=gamma_dt05, short_delay_dt05=short_delay_dt05)
 
 
 def write_rows(path, header, rows):
@@ -136,11 +173,13 @@ def write_rows(path, header, rows):
 
 def run(name):
     net, opts = FIXTURES[name]()
-    dpls = simulate_dipole(net, tstop=opts["tstop"], n_trials=opts["n_trials"], verbose=False)
+    dt = opts.get("dt", 0.025)
+    every = EVERY if dt < 0.1 else 1
+    dpls = simulate_dipole(net, tstop=opts["tstop"], dt=dt, n_trials=opts["n_trials"], verbose=False)
     os.makedirs(OUT, exist_ok=True)
     for k, dpl in enumerate(dpls):
         n = len(dpl.times)
-        keep = list(range(0, n, EVERY)) + ([n - 1] if (n - 1) % EVERY else [])
+        keep = list(range(0, n, every)) + ([n - 1] if (n - 1) % every else [])
         rows = [[str(i), repr(float(dpl.times[i]))] + [repr(float(dpl.data[c][i])) for c in ("agg", "L2", "L5")]
                 for i in keep]
         write_rows(f"{OUT}/{name}_dipole_trial{k}.txt", ["k", "t", "agg", "L2", "L5"], rows)

@@ -1,0 +1,106 @@
+//! Batch simulation: hnn-core's `BatchSimulate` (parameter grids, batches, `.npz` files)
+//! and a matrix form for simulation-based inference ([`matrix`]).
+//!
+//! Networks are built by the caller, on the caller's thread (a script's `set_params` runs
+//! there: the script engine is not `Send`); only the simulations of a batch run in
+//! parallel, one simulation per task, with rayon. Rows come back in input order and every
+//! row is bit-identical to a direct [`simulate_dipole`] of the same network, at any number
+//! of threads. Nothing per simulation outlives its batch unless the caller keeps it.
+
+pub mod features;
+pub mod grid;
+pub mod matrix;
+pub mod npy;
+pub mod npz;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::network::Network;
+use crate::sim::network::{SimConfig, SimOutput, simulate_dipole};
+
+/// The outcome of one row: its simulation, or why it has none (a failed `set_params` or a
+/// failed simulation), as a message.
+pub type RowResult = std::result::Result<SimOutput, String>;
+
+/// Runs batches of networks in parallel on a pool of `n_jobs` threads (built once).
+pub struct Runner {
+    pool: Option<rayon::ThreadPool>,
+}
+
+impl Runner {
+    /// A runner on `n_jobs` threads (`None`: rayon's global pool, one thread per core).
+    pub fn new(n_jobs: Option<usize>) -> Result<Self> {
+        let pool = match n_jobs {
+            Some(0) => return Err(Error::invalid("n_jobs", 0, "at least 1")),
+            Some(n) => Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .map_err(|e| {
+                        Error::invalid("n_jobs", n, format!("a thread pool could be built ({e})"))
+                    })?,
+            ),
+            None => None,
+        };
+        Ok(Runner { pool })
+    }
+
+    /// Run `f` inside the runner's pool.
+    pub fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        match &self.pool {
+            Some(p) => p.install(f),
+            None => f(),
+        }
+    }
+
+    /// Simulate every network (rows that failed to build stay failed), in input order.
+    /// `cfg.threads` and `cfg.progress` are ignored: the pool decides the threads.
+    pub fn simulate(
+        &self,
+        nets: &[std::result::Result<Network, String>],
+        cfg: &SimConfig,
+    ) -> Vec<RowResult> {
+        let mut cfg = cfg.clone();
+        cfg.threads = None;
+        cfg.progress = None;
+        self.install(|| {
+            nets.par_iter()
+                .with_max_len(1)
+                .map(|n| match n {
+                    Ok(net) => simulate_dipole(net, &cfg).map_err(|e| e.to_string()),
+                    Err(m) => Err(m.clone()),
+                })
+                .collect()
+        })
+    }
+}
+
+/// Check the simulation settings of a batch once, before any network is built.
+pub fn check_settings(cfg: &SimConfig) -> Result<()> {
+    if !(cfg.tstop.is_finite() && cfg.tstop > 0.0) {
+        return Err(Error::invalid(
+            "tstop",
+            cfg.tstop,
+            "a finite number > 0 [ms]",
+        ));
+    }
+    if !(cfg.dt.is_finite() && cfg.dt > 0.0) {
+        return Err(Error::invalid("dt", cfg.dt, "a finite number > 0 [ms]"));
+    }
+    if cfg.tstop / cfg.dt > 1e8 {
+        return Err(Error::invalid(
+            "tstop / dt",
+            cfg.tstop / cfg.dt,
+            "at most 1e8 steps",
+        ));
+    }
+    if cfg.n_trials < 1 || cfg.n_trials > 100_000 {
+        return Err(Error::invalid(
+            "n_trials",
+            cfg.n_trials,
+            "between 1 and 100000",
+        ));
+    }
+    Ok(())
+}
