@@ -10,7 +10,9 @@
 
 pub mod analysis;
 pub mod error;
+pub mod interrupt;
 pub mod io;
+pub mod limits;
 pub mod lower;
 pub mod mech;
 pub mod model;

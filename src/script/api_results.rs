@@ -41,6 +41,8 @@ fn simulate(net: &mut NetHandle, map: Map) -> RhaiResult<Array> {
             "record_ca",
             "postproc",
             "verbose",
+            "max_steps",
+            "max_events",
         ],
     )?;
     let mut cfg = SimConfig::new(num(kw.req("tstop")?, "tstop")?);
@@ -51,6 +53,17 @@ fn simulate(net: &mut NetHandle, map: Map) -> RhaiResult<Array> {
     cfg.record_vsec = record(kw.get("record_vsec"), "record_vsec")?;
     cfg.record_isec = record(kw.get("record_isec"), "record_isec")?;
     cfg.record_ca = record(kw.get("record_ca"), "record_ca")?;
+    for (key, slot) in [
+        ("max_steps", &mut cfg.max_steps),
+        ("max_events", &mut cfg.max_events),
+    ] {
+        if let Some(x) = kw.num(key)? {
+            if !(x >= 1.0) {
+                return err(format!("simulate_dipole: {key} = {x} must be at least 1"));
+            }
+            *slot = Some(x.min(u64::MAX as f64) as u64);
+        }
+    }
     if kw.get("postproc").is_some_and(|v| v.as_bool() == Ok(true)) {
         return err(
             "simulate_dipole: postproc is deprecated in hnn-core and not supported; call dpl.smooth(...) and dpl.scale(...)",

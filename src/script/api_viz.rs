@@ -113,12 +113,21 @@ fn dipoles(v: &Dynamic) -> RhaiResult<Vec<Dipole>> {
         return Ok(vec![h.0.borrow().clone()]);
     }
     if let Some(a) = v.read_lock::<Array>() {
+        if a.is_empty() {
+            return err("expected a Dipole or an array of Dipoles, got an empty array");
+        }
         return a
             .iter()
             .map(|x| {
                 x.read_lock::<DipoleHandle>()
                     .map(|h| h.0.borrow().clone())
-                    .ok_or_else(|| "expected Dipoles".to_string().into())
+                    .ok_or_else(|| {
+                        format!(
+                            "expected an array of Dipoles, got an element of type {}",
+                            x.type_name()
+                        )
+                        .into()
+                    })
             })
             .collect();
     }

@@ -195,8 +195,8 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "simulate_dipole",
-        "simulate_dipole(net, #{ tstop, dt: 0.025, n_trials: 1, record_vsec, record_isec, record_ca })",
-        "Run the network; returns an array of Dipoles (one per trial) and sets net.cell_response. record_*: false, \"soma\" or \"all\".",
+        "simulate_dipole(net, #{ tstop, dt: 0.025, n_trials: 1, record_vsec, record_isec, record_ca, max_steps: 2e7, max_events: 5e7 })",
+        "Run the network; returns an array of Dipoles (one per trial) and sets net.cell_response. record_*: false, \"soma\" or \"all\". A run of more than max_steps time steps or max_events drive events per trial, or needing more memory than the machine has, is refused before it starts. Ctrl-C stops a run at the next epoch.",
     ),
     f(
         "times",

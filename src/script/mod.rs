@@ -7,6 +7,7 @@ pub mod api_network;
 pub mod api_results;
 pub mod api_viz;
 pub mod diagnostics;
+pub mod guard;
 pub mod handles;
 pub mod help;
 pub mod kwargs;
@@ -97,6 +98,7 @@ pub fn build_engine() -> Engine {
         }
     });
     engine.on_print(|s| println!("{s}"));
+    guard::install(&mut engine);
     engine
 }
 
@@ -150,8 +152,7 @@ pub fn run_file(path: &Path, ctx: &ScriptContext) -> Result<(), String> {
         .map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
     let ast = compile_file(&engine, path)?;
     let mut scope = ctx.scope();
-    engine
-        .run_ast_with_scope(&mut scope, &ast)
+    guard::guarded(|| engine.run_ast_with_scope(&mut scope, &ast))
         .map_err(|e| diagnostics::runtime_error(&path.display().to_string(), &src, &e))
 }
 
@@ -163,8 +164,7 @@ pub fn run_code(code: &str, ctx: &ScriptContext) -> Result<(), String> {
         .compile(code)
         .map_err(|e| diagnostics::parse_error("<-e>", code, &e))?;
     let mut scope = ctx.scope();
-    engine
-        .run_ast_with_scope(&mut scope, &ast)
+    guard::guarded(|| engine.run_ast_with_scope(&mut scope, &ast))
         .map_err(|e| diagnostics::runtime_error("<-e>", code, &e))
 }
 

@@ -45,6 +45,11 @@ pub struct SimConfig {
     /// Called after every epoch of every trial with the number of steps just done and the
     /// total number of steps of all trials (for progress displays).
     pub progress: Option<Progress>,
+    /// Refuse runs of more time steps per trial than this (`None`: [`crate::limits::defaults`]).
+    pub max_steps: Option<u64>,
+    /// Refuse runs whose drives make more events per trial than this (`None`:
+    /// [`crate::limits::defaults`]).
+    pub max_events: Option<u64>,
 }
 
 /// A progress callback: `(steps_done_now, total_steps)`.
@@ -75,6 +80,8 @@ impl SimConfig {
             record_ca: RecordSections::None,
             threads: None,
             progress: None,
+            max_steps: None,
+            max_events: None,
         }
     }
 }
@@ -338,6 +345,17 @@ fn build_plan(net: &Network, cfg: &SimConfig) -> Result<Plan> {
     })
 }
 
+impl Plan {
+    /// The epoch when cells connect to cells, else 0 (one unbounded epoch).
+    fn epoch_if_connected(&self) -> usize {
+        if self.epoch == usize::MAX {
+            0
+        } else {
+            self.epoch
+        }
+    }
+}
+
 /// The running state of one group in one trial.
 struct GroupRun {
     group: CellGroup,
@@ -377,6 +395,45 @@ impl GroupRun {
     }
 }
 
+/// Refuse, before allocating anything, a run that needs more steps, drive events or memory
+/// than allowed.
+fn check_size(net: &Network, cfg: &SimConfig) -> Result<()> {
+    let (def_steps, def_events) = crate::limits::defaults();
+    let steps = cfg.tstop / cfg.dt;
+    crate::limits::check_count(
+        &format!(
+            "time steps per trial (tstop {} ms / dt {} ms)",
+            cfg.tstop, cfg.dt
+        ),
+        steps,
+        cfg.max_steps.unwrap_or(def_steps),
+        "#{ max_steps: n }",
+    )?;
+    let events = crate::network::events::expected_events(net, cfg.tstop);
+    crate::limits::check_count(
+        "expected drive events per trial",
+        events,
+        cfg.max_events.unwrap_or(def_events),
+        "#{ max_events: n }",
+    )?;
+    let rec = |r: RecordSections, per_cell: f64| match r {
+        RecordSections::None => 0.0,
+        RecordSections::Soma => 1.0,
+        RecordSections::All => per_cell,
+    };
+    let cells = net.n_cells() as f64;
+    let n_contacts: usize = net.rec_arrays.iter().map(|a| a.positions.len()).sum();
+    let per_step = 4.0
+        + cells
+            * (rec(cfg.record_vsec, 10.0) + rec(cfg.record_isec, 20.0) + rec(cfg.record_ca, 10.0))
+        + n_contacts as f64;
+    crate::limits::check_alloc(
+        "recorded samples of all trials",
+        (steps + 1.0) * per_step * cfg.n_trials as f64 + events * 3.0,
+        8,
+    )
+}
+
 /// Run a network (hnn-core's `simulate_dipole`).
 pub fn simulate_dipole(net: &Network, cfg: &SimConfig) -> Result<SimOutput> {
     if !(cfg.tstop.is_finite() && cfg.tstop > 0.0) {
@@ -395,6 +452,7 @@ pub fn simulate_dipole(net: &Network, cfg: &SimConfig) -> Result<SimOutput> {
     if let Some(0) = cfg.threads {
         return Err(Error::invalid("threads", 0, "at least 1"));
     }
+    check_size(net, cfg)?;
     let run = || -> Result<SimOutput> {
         let plan = build_plan(net, cfg)?;
         let tables = Tables::new(net.celsius);
@@ -457,6 +515,27 @@ pub fn simulate_dipole(net: &Network, cfg: &SimConfig) -> Result<SimOutput> {
             })?
             .install(run),
         None => run(),
+    }
+}
+
+/// Steps between stop checks when the network has no cell-to-cell connections.
+const INTERRUPT_CHUNK: usize = 2000;
+
+/// The solver's cell index within its group becomes the network gid.
+fn network_gid(e: Error, first_gid: usize) -> Error {
+    match e {
+        Error::NonFinite {
+            cell,
+            gid,
+            section,
+            t,
+        } => Error::NonFinite {
+            cell,
+            gid: first_gid + gid,
+            section,
+            t,
+        },
+        e => e,
     }
 }
 
@@ -572,14 +651,23 @@ fn run_trial(
     let mut lfp = vec![0.0; cap * plan.n_contacts];
     let mut done = 0;
     while done < nsteps {
-        let m = plan.epoch.min(nsteps - done);
-        runs.par_iter_mut().try_for_each(|r| -> Result<()> {
-            for _ in 0..m {
-                r.group.step(tables, &mut r.spikes)?;
-                r.record(false);
-            }
-            Ok(())
-        })?;
+        // without cell-to-cell connections there is one epoch; check for a stop every
+        // INTERRUPT_CHUNK steps anyway (no spikes to exchange, so results do not change)
+        let m = plan
+            .epoch
+            .min(INTERRUPT_CHUNK.max(plan.epoch_if_connected()))
+            .min(nsteps - done);
+        runs.par_iter_mut()
+            .zip(plan.groups.par_iter())
+            .try_for_each(|(r, spec)| -> Result<()> {
+                for _ in 0..m {
+                    r.group
+                        .step(tables, &mut r.spikes)
+                        .map_err(|e| network_gid(e, spec.first_gid))?;
+                    r.record(false);
+                }
+                Ok(())
+            })?;
         // extracellular potentials: groups added in a fixed order
         if plan.n_contacts > 0 {
             let nc = plan.n_contacts;
@@ -595,6 +683,7 @@ fn run_trial(
         if let Some(p) = &cfg.progress {
             (p.0)(m, nsteps * cfg.n_trials);
         }
+        crate::interrupt::check()?;
         let mut new: Vec<(f64, usize)> = Vec::new();
         for (spec, r) in plan.groups.iter().zip(&mut runs) {
             new.extend(r.spikes.drain(..).map(|(c, t)| (t, spec.first_gid + c)));

@@ -284,8 +284,39 @@ impl Figure {
 
     /// Write PNG or SVG according to the extension.
     pub fn save(&self, path: &Path) -> Result<()> {
+        self.check_size()?;
+        let tmp = crate::io::temp_path(path);
+        let r = self.save_to(&tmp, path);
+        match r {
+            Ok(()) => std::fs::rename(&tmp, path).map_err(|e| {
+                Error::invalid(
+                    format!("file '{}'", path.display()),
+                    e.to_string(),
+                    "a writable path",
+                )
+            }),
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(e)
+            }
+        }
+    }
+
+    /// Refuse figures of more than 10^8 pixels before allocating them.
+    fn check_size(&self) -> Result<()> {
+        let (w, h) = self.size;
+        crate::limits::check_count(
+            &format!("figure pixels ({w} x {h})"),
+            f64::from(w) * f64::from(h),
+            100_000_000,
+            "a smaller figsize",
+        )
+    }
+
+    /// Draw into `path` (the extension of `named` picks the format; messages name it).
+    fn save_to(&self, path: &Path, named: &Path) -> Result<()> {
         register_font();
-        match path
+        match named
             .extension()
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase())
@@ -296,7 +327,7 @@ impl Figure {
                 self.draw(&root)?;
                 root.present().map_err(|e| {
                     Error::invalid(
-                        format!("file '{}'", path.display()),
+                        format!("file '{}'", named.display()),
                         format!("{e:?}"),
                         "a writable PNG path",
                     )
@@ -307,14 +338,14 @@ impl Figure {
                 self.draw(&root)?;
                 root.present().map_err(|e| {
                     Error::invalid(
-                        format!("file '{}'", path.display()),
+                        format!("file '{}'", named.display()),
                         format!("{e:?}"),
                         "a writable SVG path",
                     )
                 })
             }
             _ => Err(Error::invalid(
-                format!("figure file '{}'", path.display()),
+                format!("figure file '{}'", named.display()),
                 "this extension",
                 "a .png or .svg file",
             )),
@@ -323,6 +354,7 @@ impl Figure {
 
     /// The figure's pixels as the PNG holds them: RGB, row by row, `size.0 × size.1`.
     pub fn render_rgb(&self) -> Result<Vec<u8>> {
+        self.check_size()?;
         register_font();
         let (w, h) = self.size;
         let mut buf = vec![0u8; 3 * w as usize * h as usize];
