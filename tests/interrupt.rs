@@ -80,7 +80,11 @@ fn ctrl_c_stops_a_simulation_and_keeps_the_prompt() {
     std::thread::sleep(Duration::from_millis(1500));
     let before = screen(&session);
     tmux(&["send-keys", "-t", &session, "C-c"]);
-    let latency = wait_for(&session, |s| prompt_back(s) && s.contains("interrupted"), Duration::from_secs(10));
+    let latency = wait_for(
+        &session,
+        |s| prompt_back(s) && s.contains("interrupted"),
+        Duration::from_secs(10),
+    );
     let after = screen(&session);
     send_line(&session, "print(`x = ${x}`); net");
     let kept = wait_for(
@@ -96,7 +100,10 @@ fn ctrl_c_stops_a_simulation_and_keeps_the_prompt() {
     );
     let latency = latency.unwrap_or_else(|| panic!("no prompt after Ctrl-C:\n{after}"));
     eprintln!("prompt back {latency:?} after Ctrl-C");
-    assert!(latency < Duration::from_secs(1), "took {latency:?}:\n{after}");
+    assert!(
+        latency < Duration::from_secs(1),
+        "took {latency:?}:\n{after}"
+    );
     assert!(kept.is_some(), "variables lost:\n{end}");
 }
 

@@ -409,21 +409,105 @@ fn connectivity(net: &mut NetHandle) -> Array {
         .collect()
 }
 
-fn external_drives(net: &mut NetHandle) -> Map {
+/// `net.external_drives`: hnn-core's dict per drive (type, location, n_drive_cells,
+/// cell_specific, seeds, dynamics, weights, delays, probability, target types), read-only.
+fn external_drives(net: &mut NetHandle) -> Dynamic {
+    let by_type = |v: &[(String, f64)]| -> Dynamic {
+        v.iter()
+            .map(|(k, x)| (k.as_str().into(), Dynamic::from(*x)))
+            .collect::<Map>()
+            .into()
+    };
+    let opt = |x: Option<f64>| x.map_or(Dynamic::UNIT, Dynamic::from);
     let mut out = Map::new();
     for d in &net.0.borrow().net.external_drives {
         let mut m = Map::new();
+        let mut dy = Map::new();
         let kind = match &d.dynamics {
-            DriveDynamics::Evoked { .. } => "evoked",
-            DriveDynamics::Poisson { .. } => "poisson",
-            DriveDynamics::Bursty { .. } => "bursty",
-            DriveDynamics::SpikeTrain { .. } => "spike_train",
+            DriveDynamics::Evoked {
+                mu,
+                sigma,
+                numspikes,
+            } => {
+                dy.insert("mu".into(), (*mu).into());
+                dy.insert("sigma".into(), (*sigma).into());
+                dy.insert("numspikes".into(), (*numspikes as i64).into());
+                "evoked"
+            }
+            DriveDynamics::Poisson {
+                tstart,
+                tstop,
+                rate_constant,
+            } => {
+                dy.insert("tstart".into(), (*tstart).into());
+                dy.insert("tstop".into(), opt(*tstop));
+                dy.insert(
+                    "rate_constant".into(),
+                    match rate_constant {
+                        RateConstant::Uniform(r) => (*r).into(),
+                        RateConstant::PerType(v) => by_type(v),
+                    },
+                );
+                "poisson"
+            }
+            DriveDynamics::Bursty {
+                tstart,
+                tstart_std,
+                tstop,
+                burst_rate,
+                burst_std,
+                numspikes,
+                spike_isi,
+            } => {
+                for (k, x) in [
+                    ("tstart", *tstart),
+                    ("tstart_std", *tstart_std),
+                    ("burst_rate", *burst_rate),
+                    ("burst_std", *burst_std),
+                    ("spike_isi", *spike_isi),
+                ] {
+                    dy.insert(k.into(), x.into());
+                }
+                dy.insert("tstop".into(), opt(*tstop));
+                dy.insert("n_drive_cells".into(), (d.n_drive_cells as i64).into());
+                dy.insert("numspikes".into(), (*numspikes as i64).into());
+                "bursty"
+            }
+            DriveDynamics::SpikeTrain { times, gids } => {
+                dy.insert(
+                    "spike_times".into(),
+                    times
+                        .iter()
+                        .map(|t| Dynamic::from(*t))
+                        .collect::<Array>()
+                        .into(),
+                );
+                dy.insert(
+                    "spike_gids".into(),
+                    gids.iter()
+                        .map(|g| Dynamic::from(*g as i64))
+                        .collect::<Array>()
+                        .into(),
+                );
+                "spike_train"
+            }
         };
         m.insert("type".into(), kind.into());
+        m.insert("dynamics".into(), dy.into());
         m.insert("location".into(), d.location.clone().into());
         m.insert("n_drive_cells".into(), (d.n_drive_cells as i64).into());
         m.insert("cell_specific".into(), d.cell_specific.into());
         m.insert("event_seed".into(), d.event_seed.into());
+        m.insert(
+            "conn_seed".into(),
+            d.conn_seed
+                .map_or(Dynamic::UNIT, |s| Dynamic::from(s as i64)),
+        );
+        m.insert("weights_ampa".into(), by_type(&d.weights_ampa));
+        m.insert("weights_nmda".into(), by_type(&d.weights_nmda));
+        m.insert("synaptic_delays".into(), by_type(&d.synaptic_delays));
+        m.insert("probability".into(), by_type(&d.probability));
+        m.insert("space_constant".into(), d.space_constant.into());
         m.insert(
             "target_types".into(),
             d.target_types
@@ -434,7 +518,7 @@ fn external_drives(net: &mut NetHandle) -> Map {
         );
         out.insert(d.name.as_str().into(), m.into());
     }
-    out
+    super::api_paths::frozen(out.into())
 }
 
 fn pick(net: &mut NetHandle, map: Map) -> RhaiResult<Array> {
@@ -523,13 +607,6 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("to_string", |p: &mut Params| {
         format!("<Params | {} parameters from {}>", p.values.len(), p.source)
-    });
-    engine.register_indexer_get(|p: &mut Params, key: &str| -> Dynamic {
-        match p.values.get(key) {
-            Some(crate::io::params::ParamValue::Num(x)) => (*x).into(),
-            Some(crate::io::params::ParamValue::Str(s)) => s.clone().into(),
-            None => Dynamic::UNIT,
-        }
     });
     engine.register_fn(
         "add_erp_drives_to_jones_model",
@@ -669,8 +746,9 @@ pub fn register(engine: &mut Engine) {
             .map(|(k, v)| (k.into(), v.into()))
             .collect()
     });
-    engine.register_get("gid_ranges", |net: &mut NetHandle| -> Map {
-        net.0
+    engine.register_get("gid_ranges", |net: &mut NetHandle| -> Dynamic {
+        let m: Map = net
+            .0
             .borrow()
             .net
             .gid_ranges
@@ -681,7 +759,8 @@ pub fn register(engine: &mut Engine) {
                     Dynamic::from(r.start as i64..r.end as i64),
                 )
             })
-            .collect()
+            .collect();
+        super::api_paths::frozen(m.into())
     });
     engine.register_get("connectivity", connectivity);
     engine.register_get("external_drives", external_drives);
@@ -698,6 +777,19 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("to_debug", |net: &mut NetHandle| {
         net.0.borrow().net.summary()
     });
+}
+
+/// `name(#{ ... })` for one of the preset models (hnn-core's positional call shapes go
+/// through here).
+pub(super) fn model_by_name(name: &str, m: Map) -> RhaiResult<NetHandle> {
+    let f: fn((usize, usize)) -> crate::Result<Network> = match name {
+        "jones_2009_model" => models::jones_2009_model,
+        "neymotin_2020_model" => models::neymotin_2020_model,
+        "law_2021_model" => models::law_2021_model,
+        "calcium_model" => models::calcium_model,
+        other => return err(format!("no model '{other}'")),
+    };
+    model(name, m, f)
 }
 
 fn read_config(path: &str, m: Map) -> RhaiResult<NetHandle> {

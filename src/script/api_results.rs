@@ -222,12 +222,15 @@ pub fn register(engine: &mut Engine) {
     });
 
     engine.register_get("times", |d: &mut DipoleHandle| floats(&d.0.borrow().times));
-    engine.register_get("data", |d: &mut DipoleHandle| -> Map {
-        d.0.borrow()
-            .data
-            .iter()
-            .map(|(k, v)| (k.as_str().into(), floats(v).into()))
-            .collect()
+    // a copy: read-only, so that `dpl.data["agg"][0] = x` is an error, not a silent no-op
+    engine.register_get("data", |d: &mut DipoleHandle| -> Dynamic {
+        let m: Map =
+            d.0.borrow()
+                .data
+                .iter()
+                .map(|(k, v)| (k.as_str().into(), floats(v).into()))
+                .collect();
+        super::api_paths::frozen(m.into())
     });
     engine.register_get("sfreq", |d: &mut DipoleHandle| d.0.borrow().sfreq());
     engine.register_get("nave", |d: &mut DipoleHandle| d.0.borrow().nave as i64);
@@ -428,16 +431,18 @@ pub fn register(engine: &mut Engine) {
             pick(&c.0)
                 .iter()
                 .map(|trial| {
-                    let m: Map = trial
-                        .iter()
-                        .map(|(gid, secs)| {
-                            let inner: Map = secs
-                                .iter()
-                                .map(|(s, v)| (s.as_str().into(), floats(v).into()))
-                                .collect();
-                            (gid.to_string().into(), inner.into())
-                        })
-                        .collect();
+                    let m = super::api_paths::GidMap(
+                        trial
+                            .iter()
+                            .map(|(gid, secs)| {
+                                let inner: Map = secs
+                                    .iter()
+                                    .map(|(s, v)| (s.as_str().into(), floats(v).into()))
+                                    .collect();
+                                (*gid as i64, super::api_paths::frozen(inner.into()))
+                            })
+                            .collect(),
+                    );
                     Dynamic::from(m)
                 })
                 .collect()

@@ -4,7 +4,9 @@
 pub mod api_cell;
 pub mod api_extracellular;
 pub mod api_network;
+pub mod api_paths;
 pub mod api_results;
+pub mod api_shapes;
 pub mod api_viz;
 pub mod diagnostics;
 pub mod guard;
@@ -90,6 +92,8 @@ pub fn build_engine() -> Engine {
     api_cell::register(&mut engine);
     api_viz::register(&mut engine);
     api_extracellular::register(&mut engine);
+    api_paths::register(&mut engine);
+    api_shapes::register(&mut engine);
     engine.register_fn("help", help::overview);
     engine.register_fn("help", |name: &str| -> String {
         match help::lookup(name) {
@@ -152,8 +156,13 @@ pub fn run_file(path: &Path, ctx: &ScriptContext) -> Result<(), String> {
         .map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
     let ast = compile_file(&engine, path)?;
     let mut scope = ctx.scope();
+    api_shapes::clear_pending();
     guard::guarded(|| engine.run_ast_with_scope(&mut scope, &ast))
-        .map_err(|e| diagnostics::runtime_error(&path.display().to_string(), &src, &e))
+        .map_err(|e| diagnostics::runtime_error(&path.display().to_string(), &src, &e))?;
+    for msg in api_shapes::write_pending() {
+        println!("{msg}");
+    }
+    Ok(())
 }
 
 /// Run code given on the command line (`hnn -e CODE`).
@@ -164,8 +173,13 @@ pub fn run_code(code: &str, ctx: &ScriptContext) -> Result<(), String> {
         .compile(code)
         .map_err(|e| diagnostics::parse_error("<-e>", code, &e))?;
     let mut scope = ctx.scope();
+    api_shapes::clear_pending();
     guard::guarded(|| engine.run_ast_with_scope(&mut scope, &ast))
-        .map_err(|e| diagnostics::runtime_error("<-e>", code, &e))
+        .map_err(|e| diagnostics::runtime_error("<-e>", code, &e))?;
+    for msg in api_shapes::write_pending() {
+        println!("{msg}");
+    }
+    Ok(())
 }
 
 /// Parse and resolve a file without running it (`hnn check`).
@@ -261,7 +275,8 @@ pub fn inline_mode(var: impl Fn(&str) -> Option<String>) -> Option<Inline> {
 /// At the prompt a figure value is written to `hnn_figure_<n>.png` in the working folder
 /// (its path is printed) and, where the terminal shows images ([`inline_mode`]: kitty or
 /// sixel), also shown inline.
-fn show_figure(f: &api_viz::FigHandle) -> String {
+pub(crate) fn show_figure(f: &api_viz::FigHandle) -> String {
+    api_shapes::written(f);
     let n = FIGURES.with(|c| {
         c.set(c.get() + 1);
         c.get()

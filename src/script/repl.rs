@@ -184,6 +184,7 @@ pub fn run(ctx: &ScriptContext) -> Result<(), String> {
                             }
                         }
                         ast_acc = ast_acc.merge(&ast.clone_functions_only());
+                        super::api_shapes::clear_pending();
                     }
                 }
             }

@@ -239,6 +239,19 @@ pub struct Panel {
     pub hide_ytick_labels: bool,
 }
 
+impl Panel {
+    /// Nothing drawn in it (no data, no text).
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+            && self.texts.is_empty()
+            && self.series3d.is_empty()
+            && self.heat.is_none()
+            && self.lines.is_empty()
+            && self.ticks.is_empty()
+            && self.bars.is_empty()
+    }
+}
+
 /// A figure: panels stacked vertically.
 #[derive(Debug, Clone)]
 pub struct Figure {
@@ -248,6 +261,9 @@ pub struct Figure {
     pub grid: (usize, usize),
     /// Size in pixels.
     pub size: (u32, u32),
+    /// Relative row heights (matplotlib's `gridspec_kw={'height_ratios': ...}`); empty:
+    /// equal rows.
+    pub height_ratios: Vec<f64>,
 }
 
 static FONT: Once = Once::new();
@@ -279,6 +295,7 @@ impl Figure {
             panels: vec![Panel::default(); rows * cols],
             grid: (rows, cols),
             size: (800 * cols as u32, 360 * rows as u32),
+            height_ratios: Vec::new(),
         }
     }
 
@@ -371,7 +388,25 @@ impl Figure {
         root: &DrawingArea<DB, plotters::coord::Shift>,
     ) -> Result<()> {
         root.fill(&WHITE).map_err(err)?;
-        let areas = root.split_evenly(self.grid);
+        let (rows, cols) = self.grid;
+        let areas = if self.height_ratios.len() == rows && rows > 1 {
+            let (w, h) = root.dim_in_pixel();
+            let total: f64 = self.height_ratios.iter().sum();
+            let mut acc = 0.0;
+            let ys: Vec<i32> = self.height_ratios[..rows - 1]
+                .iter()
+                .map(|r| {
+                    acc += r;
+                    (acc / total * f64::from(h)).round() as i32
+                })
+                .collect();
+            let xs: Vec<i32> = (1..cols)
+                .map(|c| (c as f64 / cols as f64 * f64::from(w)).round() as i32)
+                .collect();
+            root.split_by_breakpoints(xs, ys)
+        } else {
+            root.split_evenly(self.grid)
+        };
         for (p, area) in self.panels.iter().zip(&areas) {
             if p.series3d.is_empty() {
                 draw_panel(p, area)?;
