@@ -43,12 +43,13 @@ pub fn clear_pending() {
 }
 
 /// Write every figure made with `show: true` and never saved, as the prompt writes a figure
-/// value (`hnn_figure_<n>.png`); returns the messages naming the files.
-pub fn write_pending() -> Vec<String> {
+/// value (`hnn_figure_<n>.png`), into `dir` (the working folder when `None`); returns the
+/// messages naming the files.
+pub fn write_pending(dir: Option<&std::path::Path>) -> Vec<String> {
     let figs: Vec<FigHandle> = PENDING.with(|p| p.borrow_mut().drain(..).collect());
     figs.iter()
         .filter(|f| f.0.borrow().panels.iter().any(|p| !p.is_empty()))
-        .map(super::show_figure)
+        .map(|f| super::write_figure(f, dir))
         .collect()
 }
 

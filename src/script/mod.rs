@@ -14,11 +14,13 @@ pub mod handles;
 pub mod help;
 pub mod kwargs;
 pub mod progress;
+#[cfg(feature = "cli")]
 pub mod repl;
 
 use std::cell::Cell;
 use std::path::Path;
 
+pub use rhai;
 use rhai::{AST, Dynamic, Engine, Scope};
 
 thread_local! {
@@ -64,6 +66,15 @@ impl ScriptContext {
         };
         self.constants.push((name.to_string(), v));
         Ok(())
+    }
+
+    /// The folder of `-D OUT=...` (where `hnn run` writes figures that were shown, never
+    /// saved).
+    pub fn out_dir(&self) -> Option<std::path::PathBuf> {
+        self.constants
+            .iter()
+            .find(|(k, _)| k == "OUT")
+            .map(|(_, v)| std::path::PathBuf::from(v.to_string()))
     }
 
     /// A scope holding the constants and `ARGS`.
@@ -159,7 +170,7 @@ pub fn run_file(path: &Path, ctx: &ScriptContext) -> Result<(), String> {
     api_shapes::clear_pending();
     guard::guarded(|| engine.run_ast_with_scope(&mut scope, &ast))
         .map_err(|e| diagnostics::runtime_error(&path.display().to_string(), &src, &e))?;
-    for msg in api_shapes::write_pending() {
+    for msg in api_shapes::write_pending(ctx.out_dir().as_deref()) {
         println!("{msg}");
     }
     Ok(())
@@ -176,7 +187,7 @@ pub fn run_code(code: &str, ctx: &ScriptContext) -> Result<(), String> {
     api_shapes::clear_pending();
     guard::guarded(|| engine.run_ast_with_scope(&mut scope, &ast))
         .map_err(|e| diagnostics::runtime_error("<-e>", code, &e))?;
-    for msg in api_shapes::write_pending() {
+    for msg in api_shapes::write_pending(ctx.out_dir().as_deref()) {
         println!("{msg}");
     }
     Ok(())
@@ -276,16 +287,12 @@ pub fn inline_mode(var: impl Fn(&str) -> Option<String>) -> Option<Inline> {
 /// (its path is printed) and, where the terminal shows images ([`inline_mode`]: kitty or
 /// sixel), also shown inline.
 pub(crate) fn show_figure(f: &api_viz::FigHandle) -> String {
-    api_shapes::written(f);
-    let n = FIGURES.with(|c| {
-        c.set(c.get() + 1);
-        c.get()
-    });
-    let path = std::path::PathBuf::from(format!("hnn_figure_{n}.png"));
-    let fig = f.0.borrow();
-    if let Err(e) = fig.save(&path) {
-        return format!("<Figure (could not be written: {e})>");
+    let msg = write_figure(f, None);
+    if !msg.starts_with("figure written") {
+        return msg;
     }
+    let fig = f.0.borrow();
+    let path = std::path::PathBuf::from(msg.trim_start_matches("figure written to "));
     match inline_mode(|k| std::env::var(k).ok()) {
         Some(Inline::Kitty) => {
             if let Ok(bytes) = std::fs::read(&path) {
@@ -304,6 +311,22 @@ pub(crate) fn show_figure(f: &api_viz::FigHandle) -> String {
         None => {}
     }
     format!("figure written to {}", path.display())
+}
+
+/// Write a figure to `hnn_figure_<n>.png` (numbered in order through the session) in `dir`
+/// (the working folder when `None`); the message names the file.
+pub(crate) fn write_figure(f: &api_viz::FigHandle, dir: Option<&Path>) -> String {
+    api_shapes::written(f);
+    let n = FIGURES.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    let name = format!("hnn_figure_{n}.png");
+    let path = dir.map_or_else(|| std::path::PathBuf::from(&name), |d| d.join(&name));
+    match f.0.borrow().save(&path) {
+        Ok(()) => format!("figure written to {}", path.display()),
+        Err(e) => format!("<Figure (could not be written: {e})>"),
+    }
 }
 
 /// The kitty graphics protocol: a PNG sent in base64 chunks of 4096 bytes.
