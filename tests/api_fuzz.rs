@@ -261,8 +261,8 @@ impl Gen<'_> {
                 self.rng.pick(STRINGS).to_string()
             }
             "bool" => self.rng.pick(&["true", "false"]).to_string(),
-            "Map" | "&mut Map" => self.map(0),
-            "Array" | "&mut Array" => self.array(0),
+            "Map" | "&mut Map" | "map" | "&mut map" => self.map(0),
+            "Array" | "&mut Array" | "array" | "&mut array" => self.array(0),
             _ => self.any(0),
         }
     }
@@ -325,6 +325,8 @@ fn keywords_of<'a>(docs: impl Iterator<Item = &'a help::FnDoc>) -> Vec<String> {
 }
 
 fn fresh_scope(engine: &Engine, params: &str) -> Scope<'static> {
+    // a file of that name written by an earlier call would shadow the built-in set
+    let _ = std::fs::remove_file(params);
     let mut scope = Scope::new();
     scope.push_constant("PARAMS_FILE", params.to_string());
     scope.push_constant("NAN", f64::NAN);
@@ -353,10 +355,8 @@ fn every_function_survives_random_arguments() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(13);
-    let params = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scripts/gamma_L5weak_L2weak.json")
-        .display()
-        .to_string();
+    // one of the parameter sets built into hnn
+    let params = "gamma_L5weak_L2weak.json".to_string();
     let dir = std::env::temp_dir().join(format!("hnn_api_fuzz_{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     // files the fuzz writes land here (this file holds one test, so the cwd is its own)

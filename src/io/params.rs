@@ -334,9 +334,18 @@ impl Params {
                 Value::Bool(b) => ParamValue::Num(if b { 1.0 } else { 0.0 }),
                 Value::String(s) => ParamValue::Str(s),
                 other => {
+                    let text = other.to_string();
+                    let shown = if text.chars().count() > 60 {
+                        format!(
+                            "{}... (a network file? read it with read_network_configuration)",
+                            text.chars().take(60).collect::<String>()
+                        )
+                    } else {
+                        text
+                    };
                     return Err(Error::invalid(
                         format!("{source}: key '{k}'"),
-                        other.to_string(),
+                        shown,
                         "a number, bool or string",
                     ));
                 }

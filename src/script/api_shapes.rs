@@ -184,3 +184,178 @@ pub fn register(engine: &mut Engine) {
         super::show_figure(f)
     });
 }
+
+/// hnn-core 0.6.1's parameters of every public function and method, in order
+/// (`tests/reference/extract_signatures.py`).
+const HNN_CORE_SIGNATURES: &str =
+    include_str!("../../tests/fixtures/signatures/hnn_core_0.6.1.json");
+
+/// The script type of an hnn-core class whose methods we register.
+fn script_type(class: &str) -> Option<&'static str> {
+    Some(match class {
+        "Network" => "Network",
+        "Dipole" => "Dipole",
+        "CellResponse" => "CellResponse",
+        "Cell" => "Cell",
+        "ExtracellularArray" => "ExtracellularArray",
+        "Params" => "Params",
+        _ => return None,
+    })
+}
+
+/// The parameter types of a signature line of `gen_fn_signatures`.
+fn param_types(sig: &str) -> Vec<String> {
+    let head = sig.split(" -> ").next().unwrap_or(sig);
+    let inner = head
+        .split_once('(')
+        .and_then(|(_, r)| r.rsplit_once(')'))
+        .map_or("", |(a, _)| a);
+    let (mut out, mut cur, mut depth) = (Vec::new(), String::new(), 0);
+    for c in inner.chars() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur);
+    }
+    out.into_iter()
+        .map(|p| {
+            let p = p.trim();
+            p.split_once(": ").map_or(p, |(_, t)| t).to_string()
+        })
+        .collect()
+}
+
+/// hnn-core's optional parameters given positionally, generically: for every function and
+/// method whose keyword form we register (`f(recv, a, ..., #{ ... })`), calls with more
+/// positional arguments than that form move the extra ones into the map under hnn-core's
+/// parameter names, in hnn-core's order (`cr.mean_rates(0, 170, net.gid_ranges)`). Arities
+/// already registered are left alone.
+pub fn register_positional(engine: &mut Engine) {
+    let Ok(fixture) = serde_json::from_str::<serde_json::Value>(HNN_CORE_SIGNATURES) else {
+        return;
+    };
+    let ours = engine.gen_fn_signatures(false);
+    let Some(entries) = fixture["entries"].as_array() else {
+        return;
+    };
+    for e in entries {
+        let Some(name) = e["name"].as_str() else {
+            continue;
+        };
+        let recv = match e["class"].as_str() {
+            None => None,
+            Some(c) => match script_type(c) {
+                Some(t) => Some(t),
+                None => continue,
+            },
+        };
+        let params = e["params"].as_array().cloned().unwrap_or_default();
+        let kind = |p: &serde_json::Value| p["kind"].as_str().unwrap_or("").to_string();
+        let positional: Vec<String> = params
+            .iter()
+            .filter(|p| kind(p).starts_with("positional_o"))
+            .filter_map(|p| p["name"].as_str().map(String::from))
+            .collect();
+        let all_names: Vec<String> = params
+            .iter()
+            .filter_map(|p| p["name"].as_str().map(String::from))
+            .collect();
+        let mine: Vec<Vec<String>> = ours
+            .iter()
+            .filter(|s| s.split('(').next() == Some(name))
+            .map(|s| param_types(s))
+            .collect();
+        let method = recv.is_some();
+        let receiver_ok = |t: &[String]| {
+            recv.is_none_or(|r| {
+                t.first()
+                    .is_some_and(|a| a.trim_start_matches("&mut ") == r)
+            })
+        };
+        // our keyword form: the receiver, n positionals, then a map
+        let Some(base) = mine
+            .iter()
+            .filter(|t| receiver_ok(t) && t.last().is_some_and(|l| l.eq_ignore_ascii_case("map")))
+            .map(Vec::len)
+            .min()
+        else {
+            continue;
+        };
+        let n_ours = base - 1 - usize::from(method);
+        if positional.len() <= n_ours {
+            continue;
+        }
+        let taken: std::collections::BTreeSet<usize> = mine
+            .iter()
+            .filter(|t| t.iter().all(|x| x.ends_with("Dynamic")))
+            .map(Vec::len)
+            .collect();
+        let max = positional.len() + usize::from(method) + 1;
+        for arity in base + 1..=max {
+            if taken.contains(&arity) {
+                continue;
+            }
+            let (fname, positional, all_names) =
+                (name.to_string(), positional.clone(), all_names.clone());
+            engine.register_raw_fn(
+                name,
+                vec![std::any::TypeId::of::<Dynamic>(); arity],
+                move |ctx: rhai::NativeCallContext, args: &mut [&mut Dynamic]| -> RhaiResult<Dynamic> {
+                    let mut vals: Vec<Dynamic> = args.iter().map(|a| (**a).clone()).collect();
+                    let recv = if method { Some(vals.remove(0)) } else { None };
+                    let mut map = Map::new();
+                    if let Some(m) = vals.last().and_then(|v| v.read_lock::<Map>().map(|m| m.clone()))
+                    {
+                        if vals.len() > n_ours
+                            && m.keys().all(|k| all_names.iter().any(|n| n == k.as_str()))
+                        {
+                            map = m;
+                            vals.pop();
+                        }
+                    }
+                    if vals.len() > positional.len() {
+                        return err(format!(
+                            "{fname}: {} positional arguments given, hnn-core's {fname} takes {} ({})",
+                            vals.len(),
+                            positional.len(),
+                            positional.join(", ")
+                        ));
+                    }
+                    for (i, v) in vals.drain(n_ours.min(vals.len())..).enumerate() {
+                        let key = positional[n_ours + i].as_str();
+                        if map.insert(key.into(), v).is_some() {
+                            return err(format!(
+                                "{fname}: '{key}' given both positionally and by name"
+                            ));
+                        }
+                    }
+                    let mut call: Vec<Dynamic> = recv.into_iter().chain(vals).collect();
+                    call.push(map.into());
+                    let mut refs: Vec<&mut Dynamic> = call.iter_mut().collect();
+                    ctx.call_fn_raw(&fname, method, method, &mut refs)
+                },
+            );
+        }
+    }
+    // simulate_dipole(net, tstop): tstop is positional in hnn-core
+    engine.register_fn(
+        "simulate_dipole",
+        |ctx: rhai::NativeCallContext,
+         net: &mut NetHandle,
+         tstop: Dynamic|
+         -> RhaiResult<Dynamic> {
+            let mut m = Map::new();
+            m.insert("tstop".into(), tstop);
+            ctx.call_fn("simulate_dipole", (net.clone(), m))
+        },
+    );
+}

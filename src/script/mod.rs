@@ -105,6 +105,8 @@ pub fn build_engine() -> Engine {
     api_extracellular::register(&mut engine);
     api_paths::register(&mut engine);
     api_shapes::register(&mut engine);
+    // after every other registration: it reads the engine's signatures
+    api_shapes::register_positional(&mut engine);
     engine.register_fn("help", help::overview);
     engine.register_fn("help", |name: &str| -> String {
         match help::lookup(name) {
