@@ -404,6 +404,11 @@ pub fn register(engine: &mut Engine) {
     // Params: wildcard keys, keys(), len, assignment
     engine.register_indexer_get(params_get);
     engine.register_indexer_set(|p: &mut Params, key: &str, v: Dynamic| -> RhaiResult<()> {
+        // Rhai writes a chain's value back (`params["gbar_L*"].keys()` ends with
+        // `params["gbar_L*"] = <that Params>`): a selection changes nothing
+        if key.contains(['*', '?']) && v.is::<Params>() {
+            return Ok(());
+        }
         let val = if let Ok(s) = v.clone().into_string() {
             FileValue::Str(s)
         } else {
