@@ -5,7 +5,7 @@
 
 use hnn::prelude::*;
 
-fn main() -> hnn::Result<()> {
+fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     let mut net = jones_2009_model((5, 5))?;
     add_erp_drives_to_jones_model(&mut net, 0.0)?;
     let mut cfg = SimConfig::new(170.0);

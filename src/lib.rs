@@ -32,6 +32,8 @@
 //! Features: `cli` (default) builds the `hnn` command line and its prompt (clap,
 //! rustyline); without it the library, the Rhai engine and the plots build alone.
 #![warn(missing_docs)]
+// Units are written in brackets (`[ms]`, `[µS]`), as the architecture asks: not links.
+#![allow(rustdoc::broken_intra_doc_links)]
 // Index loops mirror the numerics they implement (several arrays per index).
 #![allow(clippy::needless_range_loop)]
 // `!(x > 0.0)` rejects NaN as well; that is the point of these checks.

@@ -25,7 +25,7 @@ pub fn set_defaults(max_steps: u64, max_events: u64) {
     MAX_EVENTS.store(max_events, Ordering::Relaxed);
 }
 
-/// Physical memory of the machine [bytes] (`/proc/meminfo`; 16 GiB when unknown).
+/// Physical memory of the machine, in bytes (`/proc/meminfo`; 16 GiB when unknown).
 pub fn total_memory() -> u64 {
     std::fs::read_to_string("/proc/meminfo")
         .ok()

@@ -405,7 +405,7 @@ fn every_function_survives_random_arguments() {
             }
         }
     }
-    slow.sort_by(|a, b| b.0.cmp(&a.0));
+    slow.sort_by_key(|s| std::cmp::Reverse(s.0));
     eprintln!(
         "api fuzz: {calls} calls over {} signatures (seed {seed}): {ok} ran, {errors} refused, {} panics; slowest: {:?}",
         sigs.len(),

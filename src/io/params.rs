@@ -230,8 +230,10 @@ impl Params {
     /// Read a `.param` or flat `.json` file (hnn-core's `read_params`).
     pub fn read(path: &Path) -> Result<Params> {
         let name = path.display().to_string();
-        if !path.exists() {
-            if let Some((n, text)) = BUILT_IN.iter().find(|(n, _)| *n == name) {
+        if !path.exists()
+            && let Some((n, text)) = BUILT_IN.iter().find(|(n, _)| *n == name)
+        {
+            {
                 let source = format!("{n} (built in)");
                 return if n.ends_with(".json") {
                     Params::from_json(text, &source)

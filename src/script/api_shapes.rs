@@ -314,13 +314,11 @@ pub fn register_positional(engine: &mut Engine) {
                     let recv = if method { Some(vals.remove(0)) } else { None };
                     let mut map = Map::new();
                     if let Some(m) = vals.last().and_then(|v| v.read_lock::<Map>().map(|m| m.clone()))
+                        && vals.len() > n_ours
+                        && m.keys().all(|k| all_names.iter().any(|n| n == k.as_str()))
                     {
-                        if vals.len() > n_ours
-                            && m.keys().all(|k| all_names.iter().any(|n| n == k.as_str()))
-                        {
-                            map = m;
-                            vals.pop();
-                        }
+                        map = m;
+                        vals.pop();
                     }
                     if vals.len() > positional.len() {
                         return err(format!(
