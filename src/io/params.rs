@@ -233,14 +233,12 @@ impl Params {
         if !path.exists()
             && let Some((n, text)) = BUILT_IN.iter().find(|(n, _)| *n == name)
         {
-            {
-                let source = format!("{n} (built in)");
-                return if n.ends_with(".json") {
-                    Params::from_json(text, &source)
-                } else {
-                    Params::from_param(text, &source)
-                };
-            }
+            let source = format!("{n} (built in)");
+            return if n.ends_with(".json") {
+                Params::from_json(text, &source)
+            } else {
+                Params::from_param(text, &source)
+            };
         }
         let bytes = std::fs::read(path).map_err(|e| {
             let known: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();

@@ -11,9 +11,11 @@ use std::collections::BTreeMap;
 use rhai::{Array, Dynamic, Engine, Map};
 
 use super::api_cell::CellHandle;
+use super::handles::NetHandle;
 use super::kwargs::{RhaiResult, err, num};
 use crate::io::params::{ParamValue as FileValue, Params};
 use crate::model::{ParamValue, Receptor, SynapseKinetics};
+use crate::network::drives::{DriveDynamics, RateConstant};
 
 /// A value and everything inside it made read-only (assigning into it is an error).
 pub fn frozen(v: Dynamic) -> Dynamic {
@@ -268,6 +270,118 @@ fn gid_index(m: &mut GidMap, gid: i64) -> RhaiResult<Dynamic> {
         )
         .into()
     })
+}
+
+/// `net.external_drives`: hnn-core's dict per drive (type, location, n_drive_cells,
+/// cell_specific, seeds, dynamics, weights, delays, probability, target types), read-only.
+pub(super) fn external_drives(net: &mut NetHandle) -> Dynamic {
+    let by_type = |v: &[(String, f64)]| -> Dynamic {
+        v.iter()
+            .map(|(k, x)| (k.as_str().into(), Dynamic::from(*x)))
+            .collect::<Map>()
+            .into()
+    };
+    let opt = |x: Option<f64>| x.map_or(Dynamic::UNIT, Dynamic::from);
+    let mut out = Map::new();
+    for d in &net.0.borrow().net.external_drives {
+        let mut m = Map::new();
+        let mut dy = Map::new();
+        let kind = match &d.dynamics {
+            DriveDynamics::Evoked {
+                mu,
+                sigma,
+                numspikes,
+            } => {
+                dy.insert("mu".into(), (*mu).into());
+                dy.insert("sigma".into(), (*sigma).into());
+                dy.insert("numspikes".into(), (*numspikes as i64).into());
+                "evoked"
+            }
+            DriveDynamics::Poisson {
+                tstart,
+                tstop,
+                rate_constant,
+            } => {
+                dy.insert("tstart".into(), (*tstart).into());
+                dy.insert("tstop".into(), opt(*tstop));
+                dy.insert(
+                    "rate_constant".into(),
+                    match rate_constant {
+                        RateConstant::Uniform(r) => (*r).into(),
+                        RateConstant::PerType(v) => by_type(v),
+                    },
+                );
+                "poisson"
+            }
+            DriveDynamics::Bursty {
+                tstart,
+                tstart_std,
+                tstop,
+                burst_rate,
+                burst_std,
+                numspikes,
+                spike_isi,
+            } => {
+                for (k, x) in [
+                    ("tstart", *tstart),
+                    ("tstart_std", *tstart_std),
+                    ("burst_rate", *burst_rate),
+                    ("burst_std", *burst_std),
+                    ("spike_isi", *spike_isi),
+                ] {
+                    dy.insert(k.into(), x.into());
+                }
+                dy.insert("tstop".into(), opt(*tstop));
+                dy.insert("n_drive_cells".into(), (d.n_drive_cells as i64).into());
+                dy.insert("numspikes".into(), (*numspikes as i64).into());
+                "bursty"
+            }
+            DriveDynamics::SpikeTrain { times, gids } => {
+                dy.insert(
+                    "spike_times".into(),
+                    times
+                        .iter()
+                        .map(|t| Dynamic::from(*t))
+                        .collect::<Array>()
+                        .into(),
+                );
+                dy.insert(
+                    "spike_gids".into(),
+                    gids.iter()
+                        .map(|g| Dynamic::from(*g as i64))
+                        .collect::<Array>()
+                        .into(),
+                );
+                "spike_train"
+            }
+        };
+        m.insert("type".into(), kind.into());
+        m.insert("dynamics".into(), dy.into());
+        m.insert("location".into(), d.location.clone().into());
+        m.insert("n_drive_cells".into(), (d.n_drive_cells as i64).into());
+        m.insert("cell_specific".into(), d.cell_specific.into());
+        m.insert("event_seed".into(), d.event_seed.into());
+        m.insert(
+            "conn_seed".into(),
+            d.conn_seed
+                .map_or(Dynamic::UNIT, |s| Dynamic::from(s as i64)),
+        );
+        m.insert("weights_ampa".into(), by_type(&d.weights_ampa));
+        m.insert("weights_nmda".into(), by_type(&d.weights_nmda));
+        m.insert("synaptic_delays".into(), by_type(&d.synaptic_delays));
+        m.insert("probability".into(), by_type(&d.probability));
+        m.insert("space_constant".into(), d.space_constant.into());
+        m.insert(
+            "target_types".into(),
+            d.target_types
+                .iter()
+                .map(|s| Dynamic::from(s.clone()))
+                .collect::<Array>()
+                .into(),
+        );
+        out.insert(d.name.as_str().into(), m.into());
+    }
+    frozen(out.into())
 }
 
 /// Register the object paths.
