@@ -439,7 +439,11 @@ pub fn register(engine: &mut Engine) {
                                     .iter()
                                     .map(|(s, v)| (s.as_str().into(), floats(v).into()))
                                     .collect();
-                                (*gid as i64, super::api_paths::frozen(inner.into()))
+                                // shared: indexing `vsec[gid]` hands out a reference, not a copy of the traces
+                                (
+                                    *gid as i64,
+                                    super::api_paths::frozen(inner.into()).into_shared(),
+                                )
                             })
                             .collect(),
                     );
