@@ -99,6 +99,19 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// A run was stopped by [`crate::interrupt::request`] (Ctrl-C).
+    #[error("interrupted")]
+    Interrupted,
+    /// A request that needs more memory, steps or events than allowed.
+    #[error("{what}: {need} is more than {limit}")]
+    TooLarge {
+        /// What would be allocated or run.
+        what: String,
+        /// How much the request needs.
+        need: String,
+        /// The limit (and how to raise it, when it can be raised).
+        limit: String,
+    },
 }
 
 /// Result alias used throughout the library.

@@ -82,11 +82,22 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let prompt = matches!(cli.command, Some(Command::Repl))
+        || (cli.command.is_none()
+            && cli.eval.is_none()
+            && cli.file.is_none()
+            && std::io::stdin().is_terminal());
+    hnn::interrupt::install_sigint_handler(!prompt);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");
-            ExitCode::FAILURE
+            if hnn::interrupt::is_requested() {
+                // Ctrl-C: the shell's convention, 128 + SIGINT
+                ExitCode::from(130)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

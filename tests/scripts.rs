@@ -56,11 +56,17 @@ fn joss_script_writes_hnn_core_files() {
     let first: Vec<&str> = spikes.lines().next().unwrap().split('\t').collect();
     assert_eq!(first.len(), 3);
     assert!(first[0].parse::<f64>().is_ok() && first[1].parse::<usize>().is_ok());
+    // hnn-core 0.6.1 with NEURON 8.2.7 writes 343 spikes for the paper's code
     assert_eq!(
         spikes.lines().count(),
-        612,
-        "the JOSS example gives hnn-core's 612 spikes"
+        343,
+        "the JOSS example gives hnn-core's 343 spikes"
     );
+    // the paper's three plots are shown, never saved: `hnn run` writes them into OUT
+    for n in 1..=3 {
+        let f = out.join(format!("hnn_figure_{n}.png"));
+        assert!(f.exists(), "{} missing", f.display());
+    }
 }
 
 #[test]

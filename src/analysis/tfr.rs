@@ -73,7 +73,19 @@ pub fn morlet_power(
     let mut planner = FftPlanner::new();
     let mut out = Vec::with_capacity(freqs.len());
     for (i, &f) in freqs.iter().enumerate() {
-        let w = morlet(sfreq, f, n_cycles[i.min(n_cycles.len() - 1)]);
+        let nc = n_cycles[i.min(n_cycles.len() - 1)];
+        // the wavelet spans 10 sigma_t: refuse before allocating one longer than the signal
+        let samples = 10.0 * nc / (2.0 * std::f64::consts::PI * f) * sfreq;
+        if !(f > 0.0 && f.is_finite() && samples.is_finite() && samples <= padded_len as f64) {
+            return Err(Error::invalid(
+                format!("wavelet at {f} Hz"),
+                format!("{samples:.3e} samples"),
+                format!(
+                    "a positive frequency whose wavelet fits the padded signal ({padded_len} samples): use fewer cycles or higher frequencies"
+                ),
+            ));
+        }
+        let w = morlet(sfreq, f, nc);
         if w.len() > padded_len {
             return Err(Error::invalid(
                 format!("wavelet at {f} Hz"),

@@ -40,7 +40,7 @@ fn file_err(path: &Path, got: impl std::fmt::Display, expected: &str) -> Error {
 }
 
 fn write_bytes(path: &Path, bytes: Vec<u8>) -> Result<()> {
-    std::fs::write(path, bytes).map_err(|e| file_err(path, e, "a writable path"))
+    super::write_atomic(path, bytes).map_err(|e| file_err(path, e, "a writable path"))
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>> {

@@ -11,6 +11,31 @@ use std::path::Path;
 use crate::error::Result;
 use crate::results::Dipole;
 
+/// A hidden sibling of `path` to write first (same extension, so format detection by
+/// extension still works).
+pub fn temp_path(path: &Path) -> std::path::PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.hnn-tmp{}{ext}", std::process::id()))
+}
+
+/// Write a file atomically: the bytes go to a hidden sibling which is then renamed, so an
+/// interrupted run never leaves a partial file behind.
+pub fn write_atomic(path: &Path, bytes: impl AsRef<[u8]>) -> std::io::Result<()> {
+    let tmp = temp_path(path);
+    let r = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if r.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    r
+}
+
 /// Write a dipole as hnn-core's `Dipole.write(path)`: HDF5 for `.hdf5` (or `.h5`), the
 /// text format otherwise.
 pub fn write_dipole(d: &Dipole, path: &Path) -> Result<()> {

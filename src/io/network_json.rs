@@ -655,7 +655,7 @@ fn read_connection(n: &Node) -> Result<Connection> {
 /// `hnn_core.read_network_configuration`).
 pub fn write_network_configuration(net: &Network, path: &Path) -> Result<()> {
     let text = network_configuration_json(net);
-    std::fs::write(path, text).map_err(|e| {
+    super::write_atomic(path, text).map_err(|e| {
         Error::invalid(
             format!("file '{}'", path.display()),
             e.to_string(),

@@ -13,6 +13,97 @@ use crate::error::{Error, Result};
 /// hnn-core 0.6.1's `param/default.json` (BSD-3-Clause, © the HNN-core developers).
 pub const HNN_CORE_DEFAULT_JSON: &str = include_str!("hnn_core_default.json");
 
+/// The parameter files shipped with hnn (`data/param/`, see its README for their licences):
+/// hnn-core's `param/*.json` and HNN's `.param` sets, readable by file name.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("Alpha.param", include_str!("../../data/param/Alpha.param")),
+    (
+        "AlphaAndBeta.param",
+        include_str!("../../data/param/AlphaAndBeta.param"),
+    ),
+    (
+        "AlphaAndBeta2.param",
+        include_str!("../../data/param/AlphaAndBeta2.param"),
+    ),
+    (
+        "AlphaAndBetaJitter0.param",
+        include_str!("../../data/param/AlphaAndBetaJitter0.param"),
+    ),
+    (
+        "AlphaAndBetaSpike.param",
+        include_str!("../../data/param/AlphaAndBetaSpike.param"),
+    ),
+    (
+        "AlphaAndMoreBeta.param",
+        include_str!("../../data/param/AlphaAndMoreBeta.param"),
+    ),
+    (
+        "ERPNo100Trials.param",
+        include_str!("../../data/param/ERPNo100Trials.param"),
+    ),
+    (
+        "ERPYes100Trials.param",
+        include_str!("../../data/param/ERPYes100Trials.param"),
+    ),
+    (
+        "ERPYesSupraT.param",
+        include_str!("../../data/param/ERPYesSupraT.param"),
+    ),
+    ("N20.json", include_str!("../../data/param/N20.json")),
+    (
+        "OnlyRhythmicDist.param",
+        include_str!("../../data/param/OnlyRhythmicDist.param"),
+    ),
+    (
+        "OnlyRhythmicProx.param",
+        include_str!("../../data/param/OnlyRhythmicProx.param"),
+    ),
+    (
+        "SRJ_2007_Fig5A_Super.param",
+        include_str!("../../data/param/SRJ_2007_Fig5A_Super.param"),
+    ),
+    (
+        "SRJ_2007_Fig5A_ThreshNonP.param",
+        include_str!("../../data/param/SRJ_2007_Fig5A_ThreshNonP.param"),
+    ),
+    (
+        "SRJ_2007_Fig6_ThreshP.param",
+        include_str!("../../data/param/SRJ_2007_Fig6_ThreshP.param"),
+    ),
+    (
+        "default.json",
+        include_str!("../../data/param/default.json"),
+    ),
+    (
+        "default.param",
+        include_str!("../../data/param/default.param"),
+    ),
+    (
+        "gamma_L5ping_L2ping.param",
+        include_str!("../../data/param/gamma_L5ping_L2ping.param"),
+    ),
+    (
+        "gamma_L5weak_L2weak.json",
+        include_str!("../../data/param/gamma_L5weak_L2weak.json"),
+    ),
+    (
+        "gamma_L5weak_L2weak.param",
+        include_str!("../../data/param/gamma_L5weak_L2weak.param"),
+    ),
+    (
+        "gamma_L5weak_L2weak_bursty.param",
+        include_str!("../../data/param/gamma_L5weak_L2weak_bursty.param"),
+    ),
+    (
+        "gamma_rhythmic_drive.param",
+        include_str!("../../data/param/gamma_rhythmic_drive.param"),
+    ),
+    (
+        "gamma_rhythmic_drive_more_noise.param",
+        include_str!("../../data/param/gamma_rhythmic_drive_more_noise.param"),
+    ),
+];
+
 /// One parameter value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ParamValue {
@@ -29,6 +120,48 @@ pub struct Params {
     pub values: BTreeMap<String, ParamValue>,
     /// Where it came from (for messages).
     pub source: String,
+}
+
+impl Params {
+    /// The keys matching hnn-core's wildcard pattern (`*` any run of characters, `?` one
+    /// character, as fnmatch), in sorted order.
+    pub fn matching(&self, pattern: &str) -> Params {
+        Params {
+            values: self
+                .values
+                .iter()
+                .filter(|(k, _)| wildcard(pattern, k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            source: format!("{}[{pattern}]", self.source),
+        }
+    }
+}
+
+/// fnmatch without character classes.
+fn wildcard(p: &str, s: &str) -> bool {
+    let (p, s): (Vec<char>, Vec<char>) = (p.chars().collect(), s.chars().collect());
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < s.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == s[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(st) = star {
+            i = st + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    while i < p.len() && p[i] == '*' {
+        i += 1;
+    }
+    i == p.len()
 }
 
 /// hnn-core's defaults of the keys hnn reads (`get_params_default`).
@@ -97,8 +230,26 @@ impl Params {
     /// Read a `.param` or flat `.json` file (hnn-core's `read_params`).
     pub fn read(path: &Path) -> Result<Params> {
         let name = path.display().to_string();
+        if !path.exists()
+            && let Some((n, text)) = BUILT_IN.iter().find(|(n, _)| *n == name)
+        {
+            let source = format!("{n} (built in)");
+            return if n.ends_with(".json") {
+                Params::from_json(text, &source)
+            } else {
+                Params::from_param(text, &source)
+            };
+        }
         let bytes = std::fs::read(path).map_err(|e| {
-            Error::invalid(format!("file '{name}'"), e.to_string(), "a readable file")
+            let known: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
+            Error::invalid(
+                format!("file '{name}'"),
+                e.to_string(),
+                format!(
+                    "a readable file, or one of the built-in sets: {}",
+                    known.join(", ")
+                ),
+            )
         })?;
         let text = String::from_utf8(bytes)
             .map_err(|_| Error::invalid(format!("file '{name}'"), "not UTF-8", "a text file"))?;
@@ -183,9 +334,18 @@ impl Params {
                 Value::Bool(b) => ParamValue::Num(if b { 1.0 } else { 0.0 }),
                 Value::String(s) => ParamValue::Str(s),
                 other => {
+                    let text = other.to_string();
+                    let shown = if text.chars().count() > 60 {
+                        format!(
+                            "{}... (a network file? read it with read_network_configuration)",
+                            text.chars().take(60).collect::<String>()
+                        )
+                    } else {
+                        text
+                    };
                     return Err(Error::invalid(
                         format!("{source}: key '{k}'"),
-                        other.to_string(),
+                        shown,
                         "a number, bool or string",
                     ));
                 }
@@ -229,6 +389,19 @@ impl Params {
             }
         }
         n
+    }
+}
+
+#[cfg(test)]
+mod wildcard_tests {
+    #[test]
+    fn wildcards_match_like_fnmatch() {
+        assert!(super::wildcard("gbar_L*", "gbar_L2Pyr_L2Basket"));
+        assert!(!super::wildcard("gbar_L*", "xgbar_L2"));
+        assert!(super::wildcard("*_ampa", "t_evprox_1_ampa"));
+        assert!(super::wildcard("a?c", "abc"));
+        let p = super::Params::read(std::path::Path::new("default.param")).unwrap();
+        assert!(p.matching("gbar_L*").values.len() >= 8);
     }
 }
 

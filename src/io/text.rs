@@ -26,7 +26,7 @@ pub fn write_dipole(d: &Dipole, path: &Path) -> Result<()> {
         }
         s.push('\n');
     }
-    std::fs::write(path, s).map_err(|e| io_err(path, e))
+    super::write_atomic(path, s).map_err(|e| io_err(path, e))
 }
 
 /// Read a dipole text file (hnn-core's `read_dipole`): 2 columns (time, agg) or 4 (time,
@@ -122,7 +122,7 @@ pub fn write_spikes(cr: &CellResponse, pattern: &str) -> Result<Vec<String>> {
         {
             let _ = writeln!(s, "{t:?}\t{g}\t{ty}");
         }
-        std::fs::write(&name, s).map_err(|e| io_err(Path::new(&name), e))?;
+        super::write_atomic(Path::new(&name), s).map_err(|e| io_err(Path::new(&name), e))?;
         files.push(name);
     }
     Ok(files)
@@ -156,7 +156,7 @@ pub fn write_extracellular(arr: &ExtracellularArray, pattern: &str) -> Result<Ve
             }
             s.push('\n');
         }
-        std::fs::write(&name, s).map_err(|e| io_err(Path::new(&name), e))?;
+        super::write_atomic(Path::new(&name), s).map_err(|e| io_err(Path::new(&name), e))?;
         files.push(name);
     }
     Ok(files)

@@ -45,6 +45,46 @@ pub fn instantiate_drives(net: &Network, tstop: f64, trial: usize) -> Result<Vec
         .collect()
 }
 
+/// The number of events the drives of `net` make in one trial (an upper estimate, known
+/// before any is drawn): numspikes per evoked drive cell, rate × duration per Poisson drive
+/// cell, bursts × numspikes per bursty drive cell, the given times of spike trains.
+pub fn expected_events(net: &Network, tstop: f64) -> f64 {
+    net.external_drives
+        .iter()
+        .map(|d| {
+            let cells = net.gid_range(&d.name).map_or(0, |r| r.len()) as f64;
+            let per_cell = match &d.dynamics {
+                DriveDynamics::Evoked { numspikes, .. } => *numspikes as f64,
+                DriveDynamics::Poisson {
+                    tstart,
+                    tstop: end,
+                    rate_constant,
+                } => {
+                    let rate = match rate_constant {
+                        RateConstant::Uniform(r) => *r,
+                        RateConstant::PerType(v) => v.iter().map(|(_, r)| *r).fold(0.0, f64::max),
+                    };
+                    let dur = end.unwrap_or(tstop).min(tstop) - tstart;
+                    rate * dur.max(0.0) / 1000.0
+                }
+                DriveDynamics::Bursty {
+                    tstart,
+                    tstart_std,
+                    tstop: end,
+                    burst_rate,
+                    numspikes,
+                    ..
+                } => {
+                    let dur = end.unwrap_or(tstop) - tstart + 6.0 * tstart_std;
+                    (dur.max(0.0) * burst_rate / 1000.0 + 1.0) * *numspikes as f64
+                }
+                DriveDynamics::SpikeTrain { times, .. } => return times.len() as f64,
+            };
+            cells * per_cell
+        })
+        .sum()
+}
+
 fn target_type_of(net: &Network, drive: &Drive, gid: usize) -> Option<String> {
     net.connectivity
         .iter()

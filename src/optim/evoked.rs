@@ -533,6 +533,7 @@ pub fn optimize_evoked(
                     (r.name.clone(), v)
                 })
                 .collect();
+            crate::interrupt::check()?;
             let t0 = Instant::now();
             let trial_net = rebuild(&net, &drives, &values, &chunk.inputs, compat)?;
             let mut dpls = simulate_dipole(&trial_net, &cfg)?.dipoles;

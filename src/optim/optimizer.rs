@@ -317,6 +317,8 @@ impl<E: Evaluator> Runner<'_, E> {
 
     /// Evaluate several parameter vectors: build serially, simulate in parallel, score.
     fn evaluate(&mut self, xs: &[Vec<f64>]) -> std::result::Result<Vec<f64>, E::Error> {
+        // Ctrl-C stops a fit between evaluations (and simulations at their next epoch)
+        crate::interrupt::check()?;
         let start = Instant::now();
         let mut nets = Vec::with_capacity(xs.len());
         for x in xs {

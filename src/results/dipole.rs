@@ -111,6 +111,17 @@ impl Dipole {
                 "a window of at least one sample [ms]",
             ));
         }
+        if m > self.times.len() as f64 {
+            return Err(Error::invalid(
+                "window_len",
+                window_len,
+                format!(
+                    "a window no longer than the dipole ({m:.0} samples asked, {} in the dipole, {} ms)",
+                    self.times.len(),
+                    self.times.len() as f64 * 1e3 / self.sfreq()
+                ),
+            ));
+        }
         let m = m as usize;
         let w = hamming(m);
         for (_, v) in &mut self.data {

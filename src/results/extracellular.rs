@@ -99,6 +99,16 @@ impl ExtracellularArray {
                 "a window of at least one sample [ms]",
             ));
         }
+        if m > self.times.len() as f64 {
+            return Err(Error::invalid(
+                "window_len",
+                window_len,
+                format!(
+                    "a window no longer than the recording ({m:.0} samples asked, {} recorded)",
+                    self.times.len()
+                ),
+            ));
+        }
         let w = hamming(m as usize);
         for trial in &mut self.voltages {
             for v in trial.iter_mut() {

@@ -15,12 +15,34 @@ pub struct CellHandle {
 }
 
 impl CellHandle {
+    /// The cell type's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// hnn-core's `cell_metadata` dict.
+    pub fn metadata(&self) -> RhaiResult<Map> {
+        let st = self.net.0.borrow();
+        let ct = st
+            .net
+            .cell_type(&self.name)
+            .ok_or_else(|| format!("no cell type '{}'", self.name))?;
+        let m = &ct.metadata;
+        let mut out = Map::new();
+        out.insert("morpho_type".into(), m.morpho_type.clone().into());
+        out.insert("electro_type".into(), m.electro_type.clone().into());
+        out.insert("layer".into(), m.layer.clone().into());
+        out.insert("measure_dipole".into(), m.measure_dipole.into());
+        Ok(out)
+    }
+
     /// A copy of the template.
     pub fn template(&self) -> RhaiResult<CellTemplate> {
         self.with(|t| t.clone())
     }
 
-    fn with<T>(&self, f: impl FnOnce(&CellTemplate) -> T) -> RhaiResult<T> {
+    /// Read the template.
+    pub(super) fn with<T>(&self, f: impl FnOnce(&CellTemplate) -> T) -> RhaiResult<T> {
         let st = self.net.0.borrow();
         let ct = st
             .net
@@ -29,7 +51,11 @@ impl CellHandle {
         Ok(f(&ct.template))
     }
 
-    fn with_mut<T>(&self, f: impl FnOnce(&mut CellTemplate) -> crate::Result<T>) -> RhaiResult<T> {
+    /// Change the template in the network.
+    pub(super) fn with_mut<T>(
+        &self,
+        f: impl FnOnce(&mut CellTemplate) -> crate::Result<T>,
+    ) -> RhaiResult<T> {
         let mut st = self.net.0.borrow_mut();
         let ct = st
             .net
@@ -37,79 +63,6 @@ impl CellHandle {
             .ok_or_else(|| format!("no cell type '{}'", self.name))?;
         lib(f(&mut ct.template))
     }
-}
-
-fn value_of(v: &ParamValue) -> Dynamic {
-    match v {
-        ParamValue::Const(x) => (*x).into(),
-        ParamValue::Profile(p) => format!("{p:?}").into(),
-        ParamValue::Segments(v) => v
-            .iter()
-            .map(|x| Dynamic::from(*x))
-            .collect::<rhai::Array>()
-            .into(),
-    }
-}
-
-fn sections(c: &mut CellHandle) -> RhaiResult<Map> {
-    c.with(|t| {
-        t.sections
-            .iter()
-            .map(|(name, s)| {
-                let mut m = Map::new();
-                m.insert("L".into(), s.L.into());
-                m.insert("diam".into(), s.diam.into());
-                m.insert("Ra".into(), s.Ra.into());
-                m.insert("cm".into(), s.cm.into());
-                m.insert("v0".into(), s.v0.into());
-                m.insert("nseg".into(), (s.nseg as i64).into());
-                let mechs: Map = s
-                    .mechs
-                    .iter()
-                    .map(|(mn, ps)| {
-                        (
-                            mn.as_str().into(),
-                            ps.iter()
-                                .map(|(k, v)| (k.as_str().into(), value_of(v)))
-                                .collect::<Map>()
-                                .into(),
-                        )
-                    })
-                    .collect();
-                m.insert("mechs".into(), mechs.into());
-                m.insert(
-                    "syns".into(),
-                    s.syns
-                        .iter()
-                        .map(|r| Dynamic::from(r.name().to_string()))
-                        .collect::<Array>()
-                        .into(),
-                );
-                let ends: Array = s
-                    .end_pts
-                    .iter()
-                    .map(|p| Dynamic::from(p.iter().map(|x| Dynamic::from(*x)).collect::<Array>()))
-                    .collect();
-                m.insert("end_pts".into(), ends.into());
-                (name.as_str().into(), m.into())
-            })
-            .collect()
-    })
-}
-
-fn synapses(c: &mut CellHandle) -> RhaiResult<Map> {
-    c.with(|t| {
-        t.synapses
-            .iter()
-            .map(|(r, k)| {
-                let mut m = Map::new();
-                m.insert("e".into(), k.e.into());
-                m.insert("tau1".into(), k.tau1.into());
-                m.insert("tau2".into(), k.tau2.into());
-                (r.name().into(), m.into())
-            })
-            .collect()
-    })
 }
 
 /// Register cell access.
@@ -132,25 +85,15 @@ pub fn register(engine: &mut Engine) {
     });
     // hnn-core's net.cell_types[name]['cell_object'] and ['cell_metadata']
     engine.register_get("cell_object", |c: &mut CellHandle| c.clone());
-    engine.register_get("cell_metadata", |c: &mut CellHandle| -> RhaiResult<Map> {
-        let st = c.net.0.borrow();
-        let ct = st
-            .net
-            .cell_type(&c.name)
-            .ok_or_else(|| format!("no cell type '{}'", c.name))?;
-        let m = &ct.metadata;
-        let mut out = Map::new();
-        out.insert("morpho_type".into(), m.morpho_type.clone().into());
-        out.insert("electro_type".into(), m.electro_type.clone().into());
-        out.insert("layer".into(), m.layer.clone().into());
-        out.insert("measure_dipole".into(), m.measure_dipole.into());
-        Ok(out)
-    });
+    engine.register_get(
+        "cell_metadata",
+        |c: &mut CellHandle| -> RhaiResult<Dynamic> {
+            Ok(super::api_paths::frozen(c.metadata()?.into()))
+        },
+    );
     engine.register_get("name", |c: &mut CellHandle| -> RhaiResult<String> {
         c.with(|t| t.name.clone())
     });
-    engine.register_get("sections", sections);
-    engine.register_get("synapses", synapses);
     engine.register_get("sect_loc", |c: &mut CellHandle| -> RhaiResult<Map> {
         c.with(|t| {
             t.sect_loc

@@ -394,34 +394,6 @@ fn connectivity(net: &mut NetHandle) -> Array {
     super::api_connection::connectivity(net)
 }
 
-fn external_drives(net: &mut NetHandle) -> Map {
-    let mut out = Map::new();
-    for d in &net.0.borrow().net.external_drives {
-        let mut m = Map::new();
-        let kind = match &d.dynamics {
-            DriveDynamics::Evoked { .. } => "evoked",
-            DriveDynamics::Poisson { .. } => "poisson",
-            DriveDynamics::Bursty { .. } => "bursty",
-            DriveDynamics::SpikeTrain { .. } => "spike_train",
-        };
-        m.insert("type".into(), kind.into());
-        m.insert("location".into(), d.location.clone().into());
-        m.insert("n_drive_cells".into(), (d.n_drive_cells as i64).into());
-        m.insert("cell_specific".into(), d.cell_specific.into());
-        m.insert("event_seed".into(), d.event_seed.into());
-        m.insert(
-            "target_types".into(),
-            d.target_types
-                .iter()
-                .map(|s| Dynamic::from(s.clone()))
-                .collect::<Array>()
-                .into(),
-        );
-        out.insert(d.name.as_str().into(), m.into());
-    }
-    out
-}
-
 fn pick(net: &mut NetHandle, map: Map) -> RhaiResult<Array> {
     let kw = Kw::new(
         "pick_connection",
@@ -508,13 +480,6 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("to_string", |p: &mut Params| {
         format!("<Params | {} parameters from {}>", p.values.len(), p.source)
-    });
-    engine.register_indexer_get(|p: &mut Params, key: &str| -> Dynamic {
-        match p.values.get(key) {
-            Some(crate::io::params::ParamValue::Num(x)) => (*x).into(),
-            Some(crate::io::params::ParamValue::Str(s)) => s.clone().into(),
-            None => Dynamic::UNIT,
-        }
     });
     engine.register_fn(
         "add_erp_drives_to_jones_model",
@@ -654,8 +619,9 @@ pub fn register(engine: &mut Engine) {
             .map(|(k, v)| (k.into(), v.into()))
             .collect()
     });
-    engine.register_get("gid_ranges", |net: &mut NetHandle| -> Map {
-        net.0
+    engine.register_get("gid_ranges", |net: &mut NetHandle| -> Dynamic {
+        let m: Map = net
+            .0
             .borrow()
             .net
             .gid_ranges
@@ -666,10 +632,11 @@ pub fn register(engine: &mut Engine) {
                     Dynamic::from(r.start as i64..r.end as i64),
                 )
             })
-            .collect()
+            .collect();
+        super::api_paths::frozen(m.into())
     });
     engine.register_get("connectivity", connectivity);
-    engine.register_get("external_drives", external_drives);
+    engine.register_get("external_drives", super::api_paths::external_drives);
     engine.register_fn("gid_to_type", |net: &mut NetHandle, gid: i64| -> Dynamic {
         net.0
             .borrow()
@@ -683,6 +650,19 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("to_debug", |net: &mut NetHandle| {
         net.0.borrow().net.summary()
     });
+}
+
+/// `name(#{ ... })` for one of the preset models (hnn-core's positional call shapes go
+/// through here).
+pub(super) fn model_by_name(name: &str, m: Map) -> RhaiResult<NetHandle> {
+    let f: fn((usize, usize)) -> crate::Result<Network> = match name {
+        "jones_2009_model" => models::jones_2009_model,
+        "neymotin_2020_model" => models::neymotin_2020_model,
+        "law_2021_model" => models::law_2021_model,
+        "calcium_model" => models::calcium_model,
+        other => return err(format!("no model '{other}'")),
+    };
+    model(name, m, f)
 }
 
 fn read_config(path: &str, m: Map) -> RhaiResult<NetHandle> {

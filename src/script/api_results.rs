@@ -41,6 +41,8 @@ fn simulate(net: &mut NetHandle, map: Map) -> RhaiResult<Array> {
             "record_ca",
             "postproc",
             "verbose",
+            "max_steps",
+            "max_events",
         ],
     )?;
     let mut cfg = SimConfig::new(num(kw.req("tstop")?, "tstop")?);
@@ -51,6 +53,17 @@ fn simulate(net: &mut NetHandle, map: Map) -> RhaiResult<Array> {
     cfg.record_vsec = record(kw.get("record_vsec"), "record_vsec")?;
     cfg.record_isec = record(kw.get("record_isec"), "record_isec")?;
     cfg.record_ca = record(kw.get("record_ca"), "record_ca")?;
+    for (key, slot) in [
+        ("max_steps", &mut cfg.max_steps),
+        ("max_events", &mut cfg.max_events),
+    ] {
+        if let Some(x) = kw.num(key)? {
+            if !(x >= 1.0) {
+                return err(format!("simulate_dipole: {key} = {x} must be at least 1"));
+            }
+            *slot = Some(x.min(u64::MAX as f64) as u64);
+        }
+    }
     if kw.get("postproc").is_some_and(|v| v.as_bool() == Ok(true)) {
         return err(
             "simulate_dipole: postproc is deprecated in hnn-core and not supported; call dpl.smooth(...) and dpl.scale(...)",
@@ -209,12 +222,15 @@ pub fn register(engine: &mut Engine) {
     });
 
     engine.register_get("times", |d: &mut DipoleHandle| floats(&d.0.borrow().times));
-    engine.register_get("data", |d: &mut DipoleHandle| -> Map {
-        d.0.borrow()
-            .data
-            .iter()
-            .map(|(k, v)| (k.as_str().into(), floats(v).into()))
-            .collect()
+    // a copy: read-only, so that `dpl.data["agg"][0] = x` is an error, not a silent no-op
+    engine.register_get("data", |d: &mut DipoleHandle| -> Dynamic {
+        let m: Map =
+            d.0.borrow()
+                .data
+                .iter()
+                .map(|(k, v)| (k.as_str().into(), floats(v).into()))
+                .collect();
+        super::api_paths::frozen(m.into())
     });
     engine.register_get("sfreq", |d: &mut DipoleHandle| d.0.borrow().sfreq());
     engine.register_get("nave", |d: &mut DipoleHandle| d.0.borrow().nave as i64);
@@ -415,16 +431,22 @@ pub fn register(engine: &mut Engine) {
             pick(&c.0)
                 .iter()
                 .map(|trial| {
-                    let m: Map = trial
-                        .iter()
-                        .map(|(gid, secs)| {
-                            let inner: Map = secs
-                                .iter()
-                                .map(|(s, v)| (s.as_str().into(), floats(v).into()))
-                                .collect();
-                            (gid.to_string().into(), inner.into())
-                        })
-                        .collect();
+                    let m = super::api_paths::GidMap(
+                        trial
+                            .iter()
+                            .map(|(gid, secs)| {
+                                let inner: Map = secs
+                                    .iter()
+                                    .map(|(s, v)| (s.as_str().into(), floats(v).into()))
+                                    .collect();
+                                // shared: indexing `vsec[gid]` hands out a reference, not a copy of the traces
+                                (
+                                    *gid as i64,
+                                    super::api_paths::frozen(inner.into()).into_shared(),
+                                )
+                            })
+                            .collect(),
+                    );
                     Dynamic::from(m)
                 })
                 .collect()

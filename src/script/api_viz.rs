@@ -113,12 +113,21 @@ fn dipoles(v: &Dynamic) -> RhaiResult<Vec<Dipole>> {
         return Ok(vec![h.0.borrow().clone()]);
     }
     if let Some(a) = v.read_lock::<Array>() {
+        if a.is_empty() {
+            return err("expected a Dipole or an array of Dipoles, got an empty array");
+        }
         return a
             .iter()
             .map(|x| {
                 x.read_lock::<DipoleHandle>()
                     .map(|h| h.0.borrow().clone())
-                    .ok_or_else(|| "expected Dipoles".to_string().into())
+                    .ok_or_else(|| {
+                        format!(
+                            "expected an array of Dipoles, got an element of type {}",
+                            x.type_name()
+                        )
+                        .into()
+                    })
             })
             .collect();
     }
@@ -283,7 +292,7 @@ fn hist(c: &mut CellResponseHandle, m: Map) -> RhaiResult<FigHandle> {
     )
 }
 
-fn psd(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
+pub(super) fn psd(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
     let kw = Kw::new(
         "plot_psd",
         m,
@@ -303,7 +312,7 @@ fn psd(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
     place(f, kw.get("ax"))
 }
 
-fn tfr(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
+pub(super) fn tfr(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
     let kw = Kw::new(
         "plot_tfr_morlet",
         m,
@@ -311,15 +320,7 @@ fn tfr(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
             "freqs", "n_cycles", "tmin", "tmax", "layer", "show", "ax", "colorbar",
         ],
     )?;
-    let freqs: Vec<f64> = kw
-        .req("freqs")?
-        .read_lock::<Array>()
-        .map(|a| {
-            a.iter()
-                .map(|x| num(x, "freqs"))
-                .collect::<RhaiResult<Vec<_>>>()
-        })
-        .unwrap_or_else(|| err("plot_tfr_morlet: freqs must be an array of frequencies [Hz]"))?;
+    let freqs = super::kwargs::numbers(kw.req("freqs")?, "plot_tfr_morlet: freqs")?;
     let layer = kw.string("layer")?.unwrap_or_else(|| "agg".into());
     let n_cycles: Vec<f64> = match kw.get("n_cycles") {
         None => vec![7.0],
@@ -354,7 +355,17 @@ fn new_figure(m: Map) -> RhaiResult<FigHandle> {
     let kw = Kw::new(
         "figure",
         m,
-        &["nrows", "ncols", "figsize", "sharex", "sharey"],
+        &[
+            "nrows",
+            "ncols",
+            "figsize",
+            "sharex",
+            "sharey",
+            "constrained_layout",
+            "layout",
+            "gridspec_kw",
+            "height_ratios",
+        ],
     )?;
     let rows = kw
         .get("nrows")
@@ -370,6 +381,32 @@ fn new_figure(m: Map) -> RhaiResult<FigHandle> {
         return err("figure: nrows and ncols must be from 1 to 10");
     }
     let mut f = Figure::grid(rows, cols);
+    // panels are always laid out without overlap (matplotlib's constrained layout)
+    let _ = (kw.get("constrained_layout"), kw.get("layout"));
+    let ratios = match (kw.get("height_ratios"), kw.get("gridspec_kw")) {
+        (Some(r), _) => Some(r.clone()),
+        (None, Some(g)) => {
+            let g = g.read_lock::<Map>().map(|m| m.clone()).ok_or_else(|| {
+                "figure: gridspec_kw must be a map, e.g. #{ height_ratios: [1, 2] }".to_string()
+            })?;
+            if let Some(k) = g.keys().find(|k| k.as_str() != "height_ratios") {
+                return err(format!(
+                    "figure: gridspec_kw key '{k}' is not supported (supported: height_ratios)"
+                ));
+            }
+            g.get("height_ratios").cloned()
+        }
+        (None, None) => None,
+    };
+    if let Some(r) = ratios {
+        let r = super::kwargs::numbers(&r, "height_ratios")?;
+        if r.len() != rows || r.iter().any(|x| !(x.is_finite() && *x > 0.0)) {
+            return err(format!(
+                "figure: height_ratios needs {rows} positive numbers (one per row), got {r:?}"
+            ));
+        }
+        f.height_ratios = r;
+    }
     if let Some(fs) = kw.get("figsize") {
         let a = fs
             .read_lock::<Array>()
@@ -436,6 +473,7 @@ pub fn register(engine: &mut Engine) {
         "save",
         |f: &mut FigHandle, path: &str| -> RhaiResult<String> {
             lib(f.0.borrow().save(std::path::Path::new(path)))?;
+            super::api_shapes::written(f);
             Ok(path.to_string())
         },
     );
@@ -599,8 +637,10 @@ pub fn register(engine: &mut Engine) {
 }
 
 /// A figure as a script value.
-fn fig(f: Figure) -> RhaiResult<FigHandle> {
-    Ok(FigHandle(Rc::new(RefCell::new(f))))
+pub(super) fn fig(f: Figure) -> RhaiResult<FigHandle> {
+    let h = FigHandle(Rc::new(RefCell::new(f)));
+    super::api_shapes::made(&h);
+    Ok(h)
 }
 
 fn cell_connectivity(net: &mut NetHandle, idx: Dynamic, m: Map) -> RhaiResult<FigHandle> {

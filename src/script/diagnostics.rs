@@ -50,9 +50,49 @@ pub fn runtime_error(file: &str, src: &str, e: &EvalAltResult) -> String {
     } else {
         cur.position()
     };
+    let msg = format!("{msg}{}", hint(cur));
     let mut out = snippet(file, src, pos, &msg);
     for c in chain {
         out.push_str(&format!("\n  note: {c}"));
     }
     out
+}
+
+/// What to write instead: the accepted call forms of a name from the help table, or the
+/// closest known names.
+fn hint(e: &EvalAltResult) -> String {
+    let name = match e {
+        EvalAltResult::ErrorFunctionNotFound(sig, _) => {
+            sig.split([' ', '(']).next().unwrap_or("").to_string()
+        }
+        EvalAltResult::ErrorPropertyNotFound(p, _) => p.clone(),
+        EvalAltResult::ErrorAssignmentToConstant(..) => {
+            return "\n  note: this value is a read-only copy (drive parameters, dipole data, \
+                    cell metadata, gid ranges); change the network with its methods \
+                    (help() lists them)"
+                .into();
+        }
+        _ => return String::new(),
+    };
+    let name = name.trim_start_matches("get$").trim_start_matches("set$");
+    let forms: Vec<&str> = super::help::API
+        .iter()
+        .filter(|d| d.name == name)
+        .map(|d| d.signature)
+        .collect();
+    if !forms.is_empty() {
+        return format!("\n  accepted: {}", forms.join("\n            "));
+    }
+    let mut close: Vec<(usize, &str)> = super::help::API
+        .iter()
+        .map(|d| (super::kwargs::edit_distance(d.name, name), d.name))
+        .filter(|(d, n)| *d <= 3.max(name.len() / 3) || n.contains(name) && name.len() > 3)
+        .collect();
+    close.sort();
+    close.dedup_by(|a, b| a.1 == b.1);
+    if close.is_empty() {
+        return String::new();
+    }
+    let names: Vec<&str> = close.iter().take(4).map(|(_, n)| *n).collect();
+    format!("\n  did you mean: {}?", names.join(", "))
 }

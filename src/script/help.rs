@@ -23,7 +23,7 @@ const fn f(name: &'static str, signature: &'static str, doc: &'static str) -> Fn
 pub const API: &[FnDoc] = &[
     f(
         "jones_2009_model",
-        "jones_2009_model(#{ mesh_shape: [10, 10], params: \"file.param\" or read_params(...), add_drives_from_params: false })",
+        "jones_2009_model(params, add_drives_from_params, legacy_mode, mesh_shape) — each optional, positionally or in #{ params: \"file.param\" or read_params(...), add_drives_from_params: false, legacy_mode: false, mesh_shape: [10, 10] }",
         "The Jones et al. 2009 / Neymotin et al. 2020 network: 35 + 100 L2 and 35 + 100 L5 cells, all-to-all connectivity, no drives (unless add_drives_from_params). params: a legacy .param or .json parameter file.",
     ),
     f(
@@ -280,8 +280,8 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "simulate_dipole",
-        "simulate_dipole(net, #{ tstop, dt: 0.025, n_trials: 1, record_vsec, record_isec, record_ca })",
-        "Run the network; returns an array of Dipoles (one per trial) and sets net.cell_response. record_*: false, \"soma\" or \"all\".",
+        "simulate_dipole(net, #{ tstop, dt: 0.025, n_trials: 1, record_vsec, record_isec, record_ca, max_steps: 2e7, max_events: 5e7 })",
+        "Run the network; returns an array of Dipoles (one per trial) and sets net.cell_response. record_*: false, \"soma\" or \"all\". A run of more than max_steps time steps or max_events drive events per trial, or needing more memory than the machine has, is refused before it starts. Ctrl-C stops a run at the next epoch.",
     ),
     f(
         "BatchSimulate",
@@ -397,7 +397,7 @@ pub const API: &[FnDoc] = &[
     f(
         "read_params",
         "read_params(path)",
-        "Read a legacy HNN .param or hnn-core .json parameter file; p[\"key\"] reads one value.",
+        "Read a legacy HNN .param or hnn-core .json parameter file; p[\"key\"] reads one value, p[\"gbar_L*\"] the matching ones (a Params), p.keys() lists them. hnn-core's and HNN's shipped sets are built in by name: read_params(\"default.param\"), read_params(\"gamma_L5weak_L2weak.json\").",
     ),
     f(
         "gid_to_type",
@@ -422,12 +422,75 @@ pub const API: &[FnDoc] = &[
     f(
         "sections",
         "cell.sections",
-        "Map section name → #{ L, diam, cm, Ra, nseg, mechs, syns, end_pts }.",
+        "Map section name → Section (L, diam, cm, Ra, v0, nseg, mechs, syns, end_pts). Assigning writes through to the network, as in hnn-core: cell.sections[\"apical_1\"].L = 700.",
+    ),
+    f(
+        "L",
+        "sec.L / sec.L = 700",
+        "Section length [µm]; assigning changes the network's template (modify_section).",
+    ),
+    f(
+        "diam",
+        "sec.diam / sec.diam = 2",
+        "Section diameter [µm]; settable.",
+    ),
+    f("Ra", "sec.Ra", "Axial resistivity [Ω·cm]; settable."),
+    f("cm", "sec.cm", "Membrane capacitance [µF/cm²]; settable."),
+    f("v0", "sec.v0", "Initial voltage [mV]; settable."),
+    f(
+        "nseg",
+        "sec.nseg",
+        "Number of segments (read-only: set by L and d_lambda).",
+    ),
+    f(
+        "syns",
+        "sec.syns",
+        "Receptor names of the section's synapses (read-only).",
+    ),
+    f(
+        "end_pts",
+        "sec.end_pts",
+        "The section's end points [[x, y, z], [x, y, z]] [µm] (read-only).",
+    ),
+    f(
+        "mechs",
+        "sec.mechs[mech][param] / sec.mechs[mech][param] = x",
+        "Mechanisms of a section; assigning a parameter writes through (set_mech_param).",
     ),
     f(
         "synapses",
         "cell.synapses",
-        "Map receptor → #{ e, tau1, tau2 } (ampa, nmda, gabaa, gabab).",
+        "Map receptor → Synapse (ampa, nmda, gabaa, gabab); cell.synapses[\"gabab\"][\"tau1\"] = 45.0 writes through to the network.",
+    ),
+    f(
+        "e",
+        "syn.e / syn[\"e\"]",
+        "Synaptic reversal potential [mV]; settable.",
+    ),
+    f(
+        "tau1",
+        "syn.tau1 / syn[\"tau1\"]",
+        "Exp2Syn rise time constant [ms]; settable.",
+    ),
+    f(
+        "tau2",
+        "syn.tau2 / syn[\"tau2\"]",
+        "Exp2Syn decay time constant [ms]; settable.",
+    ),
+    f(
+        "keys",
+        "params.keys() / vsec[0].keys() / sec.mechs[m].keys()",
+        "The keys of a Params set (params[\"gbar_L*\"] selects by wildcard, as hnn-core), of a per-trial gid dict, or of a mechanism's parameters.",
+    ),
+    f(
+        "values",
+        "vsec[0].values()",
+        "The traces of a per-trial gid dict.",
+    ),
+    f(
+        "contains",
+        "vsec[0].contains(gid)",
+        "Whether a gid was recorded.",
     ),
     f(
         "sect_loc",
@@ -567,8 +630,18 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "figure",
-        "figure(#{ nrows: 1, ncols: 1, figsize: [w, h], sharex, sharey })",
-        "A grid of axes; pass fig.axes[i] as ax: to any plot function.",
+        "figure(#{ nrows: 1, ncols: 1, figsize: [w, h], sharex, sharey, constrained_layout, gridspec_kw: #{ height_ratios: [1, 2] } })",
+        "A grid of axes; pass fig.axes[i] as ax: to any plot function. Panels never overlap (constrained_layout is accepted and always on).",
+    ),
+    f(
+        "tight_layout",
+        "fig.tight_layout()",
+        "Accepted for matplotlib's call; returns the figure (panels never overlap).",
+    ),
+    f(
+        "show",
+        "fig.show()",
+        "Write the figure to hnn_figure_<n>.png (and draw it inline where the terminal can). Plots made with show: true (the default) that a script never saves are written so by hnn run at the end, into -D OUT when given.",
     ),
     f(
         "axes",

@@ -60,6 +60,33 @@ pub fn boolean(v: &Dynamic, what: &str) -> RhaiResult<bool> {
         .or_else(|t| err(format!("{what}: expected true or false, got {t}")))
 }
 
+/// A list of numbers: an array, a Rhai range (`20..100`, `1..=5`) or one number.
+pub fn numbers(v: &Dynamic, what: &str) -> RhaiResult<Vec<f64>> {
+    if let Some(a) = v.read_lock::<rhai::Array>() {
+        return a.iter().map(|x| num(x, what)).collect();
+    }
+    let r = if let Some(r) = v.read_lock::<std::ops::Range<i64>>() {
+        Some(r.clone())
+    } else {
+        v.read_lock::<std::ops::RangeInclusive<i64>>()
+            .map(|r| *r.start()..r.end().saturating_add(1))
+    };
+    if let Some(r) = r {
+        let n = r.end.saturating_sub(r.start);
+        if n > 10_000_000 {
+            return err(format!("{what}: a range of {n} numbers is too long"));
+        }
+        return Ok(r.map(|x| x as f64).collect());
+    }
+    if v.is_int() || v.is_float() {
+        return Ok(vec![num(v, what)?]);
+    }
+    err(format!(
+        "{what}: expected an array of numbers or a range, got {}",
+        v.type_name()
+    ))
+}
+
 /// A map of cell type → number (`#{ L2_pyramidal: 0.01 }`).
 pub fn by_type(v: &Dynamic, what: &str) -> RhaiResult<Vec<(String, f64)>> {
     let Some(m) = v.read_lock::<Map>() else {
@@ -95,6 +122,16 @@ pub struct Kw {
 impl Kw {
     /// Wrap `map` for `func`, whose keywords are `valid`.
     pub fn new(func: &str, map: Map, valid: &[&'static str]) -> RhaiResult<Kw> {
+        // every plot takes `show` (hnn-core's default true: `hnn run` writes figures that
+        // are never saved)
+        let mut valid = valid.to_vec();
+        if func.starts_with("plot") && !valid.contains(&"show") {
+            valid.push("show");
+        }
+        if valid.contains(&"show") {
+            super::api_shapes::note_show(&map);
+        }
+        let valid = &valid[..];
         for k in map.keys() {
             if !valid.contains(&k.as_str()) {
                 let hint = valid
@@ -160,7 +197,8 @@ impl Kw {
     }
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance (for 'did you mean' hints).
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -7,19 +7,24 @@ pub mod api_connection;
 pub mod api_extracellular;
 pub mod api_network;
 pub mod api_optim;
+pub mod api_paths;
 pub mod api_results;
 pub mod api_sbi;
+pub mod api_shapes;
 pub mod api_viz;
 pub mod diagnostics;
+pub mod guard;
 pub mod handles;
 pub mod help;
 pub mod kwargs;
 pub mod progress;
+#[cfg(feature = "cli")]
 pub mod repl;
 
 use std::cell::Cell;
 use std::path::Path;
 
+pub use rhai;
 use rhai::{AST, Dynamic, Engine, Scope};
 
 thread_local! {
@@ -67,6 +72,15 @@ impl ScriptContext {
         Ok(())
     }
 
+    /// The folder of `-D OUT=...` (where `hnn run` writes figures that were shown, never
+    /// saved).
+    pub fn out_dir(&self) -> Option<std::path::PathBuf> {
+        self.constants
+            .iter()
+            .find(|(k, _)| k == "OUT")
+            .map(|(_, v)| std::path::PathBuf::from(v.to_string()))
+    }
+
     /// A scope holding the constants and `ARGS`.
     pub fn scope(&self) -> Scope<'static> {
         let mut s = Scope::new();
@@ -96,6 +110,10 @@ pub fn build_engine() -> Engine {
     api_optim::register(&mut engine);
     api_batch::register(&mut engine);
     api_connection::register(&mut engine);
+    api_paths::register(&mut engine);
+    api_shapes::register(&mut engine);
+    // after every other registration: it reads the engine's signatures
+    api_shapes::register_positional(&mut engine);
     engine.register_fn("help", help::overview);
     engine.register_fn("help", |name: &str| -> String {
         match help::lookup(name) {
@@ -104,6 +122,7 @@ pub fn build_engine() -> Engine {
         }
     });
     engine.on_print(|s| println!("{s}"));
+    guard::install(&mut engine);
     engine
 }
 
@@ -157,9 +176,13 @@ pub fn run_file(path: &Path, ctx: &ScriptContext) -> Result<(), String> {
         .map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
     let ast = compile_file(&engine, path)?;
     let mut scope = ctx.scope();
-    engine
-        .run_ast_with_scope(&mut scope, &ast)
-        .map_err(|e| diagnostics::runtime_error(&path.display().to_string(), &src, &e))
+    api_shapes::clear_pending();
+    guard::guarded(|| engine.run_ast_with_scope(&mut scope, &ast))
+        .map_err(|e| diagnostics::runtime_error(&path.display().to_string(), &src, &e))?;
+    for msg in api_shapes::write_pending(ctx.out_dir().as_deref()) {
+        println!("{msg}");
+    }
+    Ok(())
 }
 
 /// Run code given on the command line (`hnn -e CODE`).
@@ -170,9 +193,13 @@ pub fn run_code(code: &str, ctx: &ScriptContext) -> Result<(), String> {
         .compile(code)
         .map_err(|e| diagnostics::parse_error("<-e>", code, &e))?;
     let mut scope = ctx.scope();
-    engine
-        .run_ast_with_scope(&mut scope, &ast)
-        .map_err(|e| diagnostics::runtime_error("<-e>", code, &e))
+    api_shapes::clear_pending();
+    guard::guarded(|| engine.run_ast_with_scope(&mut scope, &ast))
+        .map_err(|e| diagnostics::runtime_error("<-e>", code, &e))?;
+    for msg in api_shapes::write_pending(ctx.out_dir().as_deref()) {
+        println!("{msg}");
+    }
+    Ok(())
 }
 
 /// Parse and resolve a file without running it (`hnn check`).
@@ -268,16 +295,13 @@ pub fn inline_mode(var: impl Fn(&str) -> Option<String>) -> Option<Inline> {
 /// At the prompt a figure value is written to `hnn_figure_<n>.png` in the working folder
 /// (its path is printed) and, where the terminal shows images ([`inline_mode`]: kitty or
 /// sixel), also shown inline.
-fn show_figure(f: &api_viz::FigHandle) -> String {
-    let n = FIGURES.with(|c| {
-        c.set(c.get() + 1);
-        c.get()
-    });
-    let path = std::path::PathBuf::from(format!("hnn_figure_{n}.png"));
-    let fig = f.0.borrow();
-    if let Err(e) = fig.save(&path) {
-        return format!("<Figure (could not be written: {e})>");
+pub(crate) fn show_figure(f: &api_viz::FigHandle) -> String {
+    let msg = write_figure(f, None);
+    if !msg.starts_with("figure written") {
+        return msg;
     }
+    let fig = f.0.borrow();
+    let path = std::path::PathBuf::from(msg.trim_start_matches("figure written to "));
     match inline_mode(|k| std::env::var(k).ok()) {
         Some(Inline::Kitty) => {
             if let Ok(bytes) = std::fs::read(&path) {
@@ -296,6 +320,22 @@ fn show_figure(f: &api_viz::FigHandle) -> String {
         None => {}
     }
     format!("figure written to {}", path.display())
+}
+
+/// Write a figure to `hnn_figure_<n>.png` (numbered in order through the session) in `dir`
+/// (the working folder when `None`); the message names the file.
+pub(crate) fn write_figure(f: &api_viz::FigHandle, dir: Option<&Path>) -> String {
+    api_shapes::written(f);
+    let n = FIGURES.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    let name = format!("hnn_figure_{n}.png");
+    let path = dir.map_or_else(|| std::path::PathBuf::from(&name), |d| d.join(&name));
+    match f.0.borrow().save(&path) {
+        Ok(()) => format!("figure written to {}", path.display()),
+        Err(e) => format!("<Figure (could not be written: {e})>"),
+    }
 }
 
 /// The kitty graphics protocol: a PNG sent in base64 chunks of 4096 bytes.

@@ -170,7 +170,11 @@ pub fn run(ctx: &ScriptContext) -> Result<(), String> {
                     Ok(ast) => {
                         // keep functions defined earlier
                         let merged = ast_acc.merge(&ast);
-                        match engine.eval_ast_with_scope::<Dynamic>(&mut scope, &merged) {
+                        crate::interrupt::clear();
+                        let r = super::guard::guarded(|| {
+                            engine.eval_ast_with_scope::<Dynamic>(&mut scope, &merged)
+                        });
+                        match r {
                             Ok(v) if !v.is_unit() && !code.ends_with(';') => {
                                 println!("{}", super::show(&v))
                             }
@@ -180,6 +184,7 @@ pub fn run(ctx: &ScriptContext) -> Result<(), String> {
                             }
                         }
                         ast_acc = ast_acc.merge(&ast.clone_functions_only());
+                        super::api_shapes::clear_pending();
                     }
                 }
             }

@@ -154,6 +154,12 @@ pub fn simulate_cell(template: &CellTemplate, p: &CellProtocol) -> Result<CellTr
             "a finite number [mV]",
         ));
     }
+    crate::limits::check_count(
+        &format!("time steps (tstop {} ms / dt {} ms)", p.tstop, p.dt),
+        p.tstop / p.dt,
+        crate::limits::defaults().0,
+        "hnn::limits::set_defaults",
+    )?;
     let cell = Arc::new(lower(template)?);
     let tables = Tables::new(p.celsius);
     let mut g = CellGroup::new(cell.clone(), 1, p.dt, &tables, p.threshold)?;
@@ -310,9 +316,12 @@ pub fn simulate_cell(template: &CellTemplate, p: &CellProtocol) -> Result<CellTr
         }
     };
     record(&g, true, &mut trace);
-    for _ in 0..nsteps {
+    for k in 0..nsteps {
         g.step(&tables, &mut spikes)?;
         record(&g, false, &mut trace);
+        if k % 1000 == 999 {
+            crate::interrupt::check()?;
+        }
     }
     trace.spikes = spikes.into_iter().map(|(_, t)| t).collect();
     Ok(trace)

@@ -48,6 +48,11 @@ pub struct SimConfig {
     /// Called after every epoch of every trial with the number of steps just done and the
     /// total number of steps of all trials (for progress displays).
     pub progress: Option<Progress>,
+    /// Refuse runs of more time steps per trial than this (`None`: [`crate::limits::defaults`]).
+    pub max_steps: Option<u64>,
+    /// Refuse runs whose drives make more events per trial than this (`None`:
+    /// [`crate::limits::defaults`]).
+    pub max_events: Option<u64>,
 }
 
 /// A progress callback: `(steps_done_now, total_steps)`.
@@ -78,6 +83,8 @@ impl SimConfig {
             record_ca: RecordSections::None,
             threads: None,
             progress: None,
+            max_steps: None,
+            max_events: None,
         }
     }
 }
@@ -356,6 +363,17 @@ fn build_plan(net: &Network, cfg: &SimConfig) -> Result<Plan> {
     })
 }
 
+impl Plan {
+    /// The epoch when cells connect to cells, else 0 (one unbounded epoch).
+    fn epoch_if_connected(&self) -> usize {
+        if self.epoch == usize::MAX {
+            0
+        } else {
+            self.epoch
+        }
+    }
+}
+
 /// The running state of one group in one trial.
 struct GroupRun {
     group: CellGroup,
@@ -395,6 +413,45 @@ impl GroupRun {
     }
 }
 
+/// Refuse, before allocating anything, a run that needs more steps, drive events or memory
+/// than allowed.
+fn check_size(net: &Network, cfg: &SimConfig) -> Result<()> {
+    let (def_steps, def_events) = crate::limits::defaults();
+    let steps = cfg.tstop / cfg.dt;
+    crate::limits::check_count(
+        &format!(
+            "time steps per trial (tstop {} ms / dt {} ms)",
+            cfg.tstop, cfg.dt
+        ),
+        steps,
+        cfg.max_steps.unwrap_or(def_steps),
+        "#{ max_steps: n }",
+    )?;
+    let events = crate::network::events::expected_events(net, cfg.tstop);
+    crate::limits::check_count(
+        "expected drive events per trial",
+        events,
+        cfg.max_events.unwrap_or(def_events),
+        "#{ max_events: n }",
+    )?;
+    let rec = |r: RecordSections, per_cell: f64| match r {
+        RecordSections::None => 0.0,
+        RecordSections::Soma => 1.0,
+        RecordSections::All => per_cell,
+    };
+    let cells = net.n_cells() as f64;
+    let n_contacts: usize = net.rec_arrays.iter().map(|a| a.positions.len()).sum();
+    let per_step = 4.0
+        + cells
+            * (rec(cfg.record_vsec, 10.0) + rec(cfg.record_isec, 20.0) + rec(cfg.record_ca, 10.0))
+        + n_contacts as f64;
+    crate::limits::check_alloc(
+        "recorded samples of all trials",
+        (steps + 1.0) * per_step * cfg.n_trials as f64 + events * 3.0,
+        8,
+    )
+}
+
 /// Run a network (hnn-core's `simulate_dipole`).
 pub fn simulate_dipole(net: &Network, cfg: &SimConfig) -> Result<SimOutput> {
     if !(cfg.tstop.is_finite() && cfg.tstop > 0.0) {
@@ -413,6 +470,7 @@ pub fn simulate_dipole(net: &Network, cfg: &SimConfig) -> Result<SimOutput> {
     if let Some(0) = cfg.threads {
         return Err(Error::invalid("threads", 0, "at least 1"));
     }
+    check_size(net, cfg)?;
     let run = || -> Result<SimOutput> {
         let plan = build_plan(net, cfg)?;
         let tables = Tables::new(net.celsius);
@@ -495,6 +553,27 @@ fn exchange(plan: &Plan, runs: &mut [GroupRun]) -> Vec<(f64, usize)> {
         }
     }
     new
+}
+
+/// Steps between stop checks when the network has no cell-to-cell connections.
+const INTERRUPT_CHUNK: usize = 2000;
+
+/// The solver's cell index within its group becomes the network gid.
+fn network_gid(e: Error, first_gid: usize) -> Error {
+    match e {
+        Error::NonFinite {
+            cell,
+            gid,
+            section,
+            t,
+        } => Error::NonFinite {
+            cell,
+            gid: first_gid + gid,
+            section,
+            t,
+        },
+        e => e,
+    }
 }
 
 struct TrialOut {
@@ -610,26 +689,42 @@ fn run_trial(
     let mut done = 0;
     let lock_step = plan.epoch == 0;
     while done < nsteps {
-        let m = plan.epoch.clamp(1, nsteps - done);
+        // without cell-to-cell connections there is one epoch; check for a stop every
+        // INTERRUPT_CHUNK steps anyway (no spikes to exchange, so results do not change)
+        let m = if lock_step {
+            1
+        } else {
+            plan.epoch
+                .min(INTERRUPT_CHUNK.max(plan.epoch_if_connected()))
+                .min(nsteps - done)
+        };
         if lock_step {
             // detection everywhere, the new events queued, then the rest of the step
             runs.par_iter_mut()
                 .for_each(|r| r.group.detect_spikes(&mut r.spikes));
             let new = exchange(plan, &mut runs);
             spikes.extend(new);
-            runs.par_iter_mut().try_for_each(|r| -> Result<()> {
-                r.group.advance(tables)?;
-                r.record(false);
-                Ok(())
-            })?;
-        } else {
-            runs.par_iter_mut().try_for_each(|r| -> Result<()> {
-                for _ in 0..m {
-                    r.group.step(tables, &mut r.spikes)?;
+            runs.par_iter_mut()
+                .zip(plan.groups.par_iter())
+                .try_for_each(|(r, spec)| -> Result<()> {
+                    r.group
+                        .advance(tables)
+                        .map_err(|e| network_gid(e, spec.first_gid))?;
                     r.record(false);
-                }
-                Ok(())
-            })?;
+                    Ok(())
+                })?;
+        } else {
+            runs.par_iter_mut()
+                .zip(plan.groups.par_iter())
+                .try_for_each(|(r, spec)| -> Result<()> {
+                    for _ in 0..m {
+                        r.group
+                            .step(tables, &mut r.spikes)
+                            .map_err(|e| network_gid(e, spec.first_gid))?;
+                        r.record(false);
+                    }
+                    Ok(())
+                })?;
         }
         // extracellular potentials: groups added in a fixed order
         if plan.n_contacts > 0 {
@@ -645,6 +740,9 @@ fn run_trial(
         done += m;
         if let Some(p) = &cfg.progress {
             (p.0)(m, nsteps * cfg.n_trials);
+        }
+        if !lock_step || done % INTERRUPT_CHUNK == 0 {
+            crate::interrupt::check()?;
         }
         if !lock_step {
             let new = exchange(plan, &mut runs);

@@ -239,6 +239,19 @@ pub struct Panel {
     pub hide_ytick_labels: bool,
 }
 
+impl Panel {
+    /// Nothing drawn in it (no data, no text).
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+            && self.texts.is_empty()
+            && self.series3d.is_empty()
+            && self.heat.is_none()
+            && self.lines.is_empty()
+            && self.ticks.is_empty()
+            && self.bars.is_empty()
+    }
+}
+
 /// A figure: panels stacked vertically.
 #[derive(Debug, Clone)]
 pub struct Figure {
@@ -248,6 +261,9 @@ pub struct Figure {
     pub grid: (usize, usize),
     /// Size in pixels.
     pub size: (u32, u32),
+    /// Relative row heights (matplotlib's `gridspec_kw={'height_ratios': ...}`); empty:
+    /// equal rows.
+    pub height_ratios: Vec<f64>,
 }
 
 static FONT: Once = Once::new();
@@ -279,13 +295,45 @@ impl Figure {
             panels: vec![Panel::default(); rows * cols],
             grid: (rows, cols),
             size: (800 * cols as u32, 360 * rows as u32),
+            height_ratios: Vec::new(),
         }
     }
 
     /// Write PNG or SVG according to the extension.
     pub fn save(&self, path: &Path) -> Result<()> {
+        self.check_size()?;
+        let tmp = crate::io::temp_path(path);
+        let r = self.save_to(&tmp, path);
+        match r {
+            Ok(()) => std::fs::rename(&tmp, path).map_err(|e| {
+                Error::invalid(
+                    format!("file '{}'", path.display()),
+                    e.to_string(),
+                    "a writable path",
+                )
+            }),
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(e)
+            }
+        }
+    }
+
+    /// Refuse figures of more than 10^8 pixels before allocating them.
+    fn check_size(&self) -> Result<()> {
+        let (w, h) = self.size;
+        crate::limits::check_count(
+            &format!("figure pixels ({w} x {h})"),
+            f64::from(w) * f64::from(h),
+            100_000_000,
+            "a smaller figsize",
+        )
+    }
+
+    /// Draw into `path` (the extension of `named` picks the format; messages name it).
+    fn save_to(&self, path: &Path, named: &Path) -> Result<()> {
         register_font();
-        match path
+        match named
             .extension()
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase())
@@ -296,7 +344,7 @@ impl Figure {
                 self.draw(&root)?;
                 root.present().map_err(|e| {
                     Error::invalid(
-                        format!("file '{}'", path.display()),
+                        format!("file '{}'", named.display()),
                         format!("{e:?}"),
                         "a writable PNG path",
                     )
@@ -307,14 +355,14 @@ impl Figure {
                 self.draw(&root)?;
                 root.present().map_err(|e| {
                     Error::invalid(
-                        format!("file '{}'", path.display()),
+                        format!("file '{}'", named.display()),
                         format!("{e:?}"),
                         "a writable SVG path",
                     )
                 })
             }
             _ => Err(Error::invalid(
-                format!("figure file '{}'", path.display()),
+                format!("figure file '{}'", named.display()),
                 "this extension",
                 "a .png or .svg file",
             )),
@@ -323,6 +371,7 @@ impl Figure {
 
     /// The figure's pixels as the PNG holds them: RGB, row by row, `size.0 × size.1`.
     pub fn render_rgb(&self) -> Result<Vec<u8>> {
+        self.check_size()?;
         register_font();
         let (w, h) = self.size;
         let mut buf = vec![0u8; 3 * w as usize * h as usize];
@@ -339,7 +388,25 @@ impl Figure {
         root: &DrawingArea<DB, plotters::coord::Shift>,
     ) -> Result<()> {
         root.fill(&WHITE).map_err(err)?;
-        let areas = root.split_evenly(self.grid);
+        let (rows, cols) = self.grid;
+        let areas = if self.height_ratios.len() == rows && rows > 1 {
+            let (w, h) = root.dim_in_pixel();
+            let total: f64 = self.height_ratios.iter().sum();
+            let mut acc = 0.0;
+            let ys: Vec<i32> = self.height_ratios[..rows - 1]
+                .iter()
+                .map(|r| {
+                    acc += r;
+                    (acc / total * f64::from(h)).round() as i32
+                })
+                .collect();
+            let xs: Vec<i32> = (1..cols)
+                .map(|c| (c as f64 / cols as f64 * f64::from(w)).round() as i32)
+                .collect();
+            root.split_by_breakpoints(xs, ys)
+        } else {
+            root.split_evenly(self.grid)
+        };
         for (p, area) in self.panels.iter().zip(&areas) {
             if p.series3d.is_empty() {
                 draw_panel(p, area)?;

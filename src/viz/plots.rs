@@ -108,7 +108,7 @@ pub fn plot_dipole(
 const CELL_TYPES: [&str; 4] = ["L2_basket", "L2_pyramidal", "L5_basket", "L5_pyramidal"];
 
 /// Spike raster of one trial (hnn-core's `plot_spikes_raster`): one row per gid, one colour
-/// per cell type (matplotlib's default cycle), legend "<type> Spikes", title "Raster Plot";
+/// per cell type (matplotlib's default cycle), legend "`<type> Spikes`", title "Raster Plot";
 /// as in hnn-core, gid `g` is drawn at y = −g (the first cells on top) and the y axis has no
 /// tick labels.
 pub fn plot_spikes_raster(cr: &CellResponse, trial: usize) -> Result<Figure> {
