@@ -92,3 +92,48 @@ fn rmse_and_correlation_match_hnn_core() {
     close("resampled[2]", d1[2], 0.00175787340593111);
     close("resampled sum", d1.iter().sum(), 0.2280796761496692);
 }
+
+/// hnn-core's `maximize_psd` on the reference's closed-form rhythm (§1.4.4): 300 ms of
+/// sin(2π·10t) + 0.5 sin(2π·20t) + 0.2 sin(2π·47t), scaled by 3000 and smoothed by 20 ms,
+/// bands (9, 11) and (19, 21) with weights [1, 2] and then 0.5 for both.
+#[test]
+fn maximize_psd_matches_hnn_core() {
+    use hnn::analysis::objective::relative_bandpower;
+    let tstop = 300.0;
+    let n = ((tstop * (1.0 + 1e-11)) / 0.025 + 1e-9).floor() as usize;
+    let times: Vec<f64> = (0..=n).map(|k| 0.025 * k as f64).collect();
+    let two_pi = 2.0 * std::f64::consts::PI;
+    let agg: Vec<f64> = times
+        .iter()
+        .map(|t| {
+            let s = t / 1000.0;
+            (two_pi * 10.0 * s).sin()
+                + 0.5 * (two_pi * 20.0 * s).sin()
+                + 0.2 * (two_pi * 47.0 * s).sin()
+        })
+        .collect();
+    let half: Vec<f64> = agg.iter().map(|x| x / 2.0).collect();
+    let mut d = Dipole {
+        times,
+        data: vec![
+            ("agg".into(), agg),
+            ("L2".into(), half.clone()),
+            ("L5".into(), half),
+        ],
+        nave: 1,
+        scale_applied: 1.0,
+    };
+    d.scale(3000.0).unwrap();
+    d.smooth(20.0).unwrap();
+    let bands = [(9.0, 11.0), (19.0, 21.0)];
+    close(
+        "psd [1, 2]",
+        relative_bandpower(&d, &bands, &[1.0, 2.0]).unwrap(),
+        -0.8531128823277898,
+    );
+    close(
+        "psd 0.5",
+        relative_bandpower(&d, &bands, &[0.5, 0.5]).unwrap(),
+        -0.36421307139296577,
+    );
+}

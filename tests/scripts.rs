@@ -23,13 +23,21 @@ fn every_script_runs() {
             s.file_stem().unwrap().to_string_lossy()
         ));
         std::fs::create_dir_all(&out).unwrap();
-        let r = hnn()
-            .arg("run")
+        // the fitting tutorials run with a smaller budget (their full size is documented)
+        let small: &[&str] = match s.file_stem().unwrap().to_str().unwrap() {
+            "optimize_evoked" => &["MAX_ITER=2", "N_TRIALS=1", "MESH=3"],
+            "optimize_rhythmic" => &["MAX_ITER=2", "MESH=3", "TSTOP=100"],
+            _ => &[],
+        };
+        let mut cmd = hnn();
+        cmd.arg("run")
             .arg(&s)
             .arg("-D")
-            .arg(format!("OUT={}", out.display()))
-            .output()
-            .unwrap();
+            .arg(format!("OUT={}", out.display()));
+        for d in small {
+            cmd.arg("-D").arg(d);
+        }
+        let r = cmd.output().unwrap();
         let stderr = String::from_utf8_lossy(&r.stderr);
         assert!(r.status.success(), "{} failed:\n{stderr}", s.display());
         let files: Vec<_> = std::fs::read_dir(&out).unwrap().collect();

@@ -345,6 +345,16 @@ pub struct EvokedOutcome {
     pub final_rmse: f64,
 }
 
+/// One evaluation of a step, kept to choose the step's result.
+struct StepEval {
+    /// Weighted RMSE (what COBYLA minimised).
+    obj: f64,
+    /// RMSE over [0, tstop].
+    full: f64,
+    net: Network,
+    values: Vec<(String, f64)>,
+}
+
 /// The network with the given drives re-added with new values (the others kept).
 fn rebuild(
     net: &Network,
@@ -508,7 +518,7 @@ pub fn optimize_evoked(
             })
             .collect();
         let nr = chunk.ranges.len();
-        let mut step_evals: Vec<(f64, f64, Network, Vec<(String, f64)>, Dipole)> = Vec::new();
+        let mut step_evals: Vec<StepEval> = Vec::new();
         let mut calcfc = |x: &[f64]| -> Result<(f64, Vec<f64>)> {
             let mut c = Vec::with_capacity(2 * nr);
             for i in 0..nr {
@@ -562,7 +572,12 @@ pub fn optimize_evoked(
             let full = rmse(&avg, target, 0.0, tstop, None)?;
             best_seen = best_seen.min(full);
             progress(history.len(), planned, best_seen);
-            step_evals.push((obj, full, trial_net, values, avg));
+            step_evals.push(StepEval {
+                obj,
+                full,
+                net: trial_net,
+                values,
+            });
             Ok((obj, c))
         };
         let cs = CobylaSettings {
@@ -578,17 +593,17 @@ pub fn optimize_evoked(
         } else {
             let mut b = 0;
             for (i, e) in step_evals.iter().enumerate() {
-                if e.0 < step_evals[b].0 {
+                if e.obj < step_evals[b].obj {
                     b = i;
                 }
             }
             b
         };
-        let (_, full, trial_net, values, _) = step_evals.swap_remove(pick);
-        if full <= best_rmse {
-            best_rmse = full;
-            net = trial_net;
-            for (n, v) in values {
+        let chosen = step_evals.swap_remove(pick);
+        if chosen.full <= best_rmse {
+            best_rmse = chosen.full;
+            net = chosen.net;
+            for (n, v) in chosen.values {
                 if let Some(e) = current.iter_mut().find(|(k, _)| *k == n) {
                     e.1 = v;
                 }

@@ -517,18 +517,17 @@ fn evoked(
         which_drives: None,
         compat: compat_of(kw.get("compat"))?,
     };
-    if let Some(v) = kw.get("which_drives") {
-        if v.is_string() && string(v, "which_drives")? == "all" {
-        } else {
-            let a = v.read_lock::<Array>().ok_or(
-                "optimize_evoked: which_drives: expected \"all\" or a list of drive names",
-            )?;
-            s.which_drives = Some(
-                a.iter()
-                    .map(|x| string(x, "optimize_evoked: which_drives"))
-                    .collect::<RhaiResult<_>>()?,
-            );
-        }
+    if let Some(v) = kw.get("which_drives")
+        && !(v.is_string() && string(v, "which_drives")? == "all")
+    {
+        let a = v
+            .read_lock::<Array>()
+            .ok_or("optimize_evoked: which_drives: expected \"all\" or a list of drive names")?;
+        s.which_drives = Some(
+            a.iter()
+                .map(|x| string(x, "optimize_evoked: which_drives"))
+                .collect::<RhaiResult<_>>()?,
+        );
     }
     for (what, v) in [
         ("timing_range_multiplier", s.timing_range_multiplier),

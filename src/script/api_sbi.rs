@@ -324,7 +324,7 @@ fn ax_plot(ax: &mut super::api_viz::AxHandle, x: Array, y: Array, opts: Map) -> 
         None => (31, 119, 180),
         Some(c) => crate::viz::parse_color(&c).ok_or_else(|| {
             format!(
-                "ax.plot: color: unknown colour '{c}' (use k, r, g, b, C0..C9, a name or #rrggbb)"
+                "ax.plot: color: unknown colour '{c}' (use k, r, g, b, C0..C9, tab:blue…, a name or #rrggbb)"
             )
         })?,
     };

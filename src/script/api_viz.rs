@@ -66,8 +66,10 @@ fn color(kw: &Kw) -> RhaiResult<Option<Rgb>> {
     match kw.string("color")? {
         None => Ok(None),
         Some(c) => parse_color(&c).map(Some).ok_or_else(|| {
-            format!("color: unknown colour '{c}' (use k, r, g, b, C0..C9, a name or #rrggbb)")
-                .into()
+            format!(
+                "color: unknown colour '{c}' (use k, r, g, b, C0..C9, tab:blue…, a name or #rrggbb)"
+            )
+            .into()
         }),
     }
 }
@@ -234,7 +236,10 @@ fn spike_groups(v: &Dynamic) -> RhaiResult<Vec<(String, Vec<String>)>> {
 
 fn named_color(c: &str) -> RhaiResult<Rgb> {
     parse_color(c).ok_or_else(|| {
-        format!("color: unknown colour '{c}' (use k, r, g, b, C0..C9, a name or #rrggbb)").into()
+        format!(
+            "color: unknown colour '{c}' (use k, r, g, b, C0..C9, tab:blue…, a name or #rrggbb)"
+        )
+        .into()
     })
 }
 

@@ -284,6 +284,26 @@ pub const API: &[FnDoc] = &[
         "Run the network; returns an array of Dipoles (one per trial) and sets net.cell_response. record_*: false, \"soma\" or \"all\". A run of more than max_steps time steps or max_events drive events per trial, or needing more memory than the machine has, is refused before it starts. Ctrl-C stops a run at the next epoch.",
     ),
     f(
+        "Optimizer",
+        "Optimizer(net, #{ tstop, constraints: #{ name: [lo, hi] }, set_params: Fn(\"set_params\"), initial_params, solver: \"bayesian\" | \"cobyla\" | \"cma\", obj_fun: \"dipole_rmse\" | \"dipole_corr\" | \"maximize_psd\" | |dpl, kwargs| ..., max_iter: 200, compat })",
+        "hnn-core's optimiser. set_params(net, params) edits a fresh copy of net for every evaluation; parameters are bound by name. compat: \"hnn-core-0.6.1\" reproduces 0.6.1's bugs (docs/optimization.md). Also Optimizer(net, tstop, constraints, set_params, #{ ... }).",
+    ),
+    f(
+        "fit",
+        "optim.fit(#{ target, n_trials: 1, scale_factor, smooth_window_len, f_bands, relative_bandpower, popsize: 16, sigma0: 0.25, seed: 123, tolfun: 0.01, dt: 0.025, compat })",
+        "Run the fit; then optim.net_, optim.obj_ (running best per iteration), optim.opt_params_ and optim.history (every evaluation: params, obj, seconds). Trials and CMA candidates run in parallel; the result does not depend on the thread count. Ctrl-C stops it between evaluations.",
+    ),
+    f(
+        "plot_convergence",
+        "optim.plot_convergence(#{ ax, show })",
+        "The running best objective against the number of calls (hnn-core's convergence plot).",
+    ),
+    f(
+        "optimize_evoked",
+        "optimize_evoked(net, tstop, n_trials, target_dpl, initial_dpl, #{ maxiter: 50, timing_range_multiplier: 3.0, sigma_range_multiplier: 50.0, synweight_range_multiplier: 500.0, decay_multiplier: 1.6, scale_factor: 1.0, smooth_window_len, dt: 0.025, which_drives: \"all\", return_rmse: false, compat })",
+        "hnn-core's legacy chunked COBYLA fit of the evoked drives; returns the fitted network (or [net, rmse per evaluation] with return_rmse). initial_dpl may also be given in the map.",
+    ),
+    f(
         "BatchSimulate",
         "BatchSimulate(#{ set_params, net: jones_2009_model(), tstop: 170, dt: 0.025, n_trials: 1, save_folder: \"./sim_results\", batch_size: 100, overwrite: true, save_outputs: false, save_dpl: true, save_spiking: false, save_lfp: false, save_voltages: false, save_currents: false, save_calcium: false, record_vsec: false, record_isec: false, clear_cache: false, summary_func })",
         "hnn-core's batch simulator. set_params(net, params) (hnn-core dev's argument order) edits a fresh copy of net for each simulation; summary_func(results) is called once per batch.",

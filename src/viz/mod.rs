@@ -110,7 +110,8 @@ impl Panel {
     }
 }
 
-/// A colour by name: matplotlib's single letters and `C0`..`C9`, a few names, or `#rrggbb`.
+/// A colour by name: matplotlib's single letters, `C0`..`C9` and `tab:blue`…, a few names,
+/// or `#rrggbb`.
 pub fn parse_color(s: &str) -> Option<Rgb> {
     let named = [
         ("k", (0, 0, 0)),
@@ -134,6 +135,16 @@ pub fn parse_color(s: &str) -> Option<Rgb> {
     }
     if let Some(d) = s.strip_prefix('C').and_then(|d| d.parse::<usize>().ok()) {
         return TAB10.get(d).copied();
+    }
+    // matplotlib's Tableau names, the same ten colours as C0..C9
+    let tab = [
+        "blue", "orange", "green", "red", "purple", "brown", "pink", "gray", "olive", "cyan",
+    ];
+    if let Some(i) = s.strip_prefix("tab:").and_then(|n| {
+        tab.iter()
+            .position(|t| *t == n || (n == "grey" && *t == "gray"))
+    }) {
+        return TAB10.get(i).copied();
     }
     let h = s.strip_prefix('#')?;
     if h.len() != 6 {
