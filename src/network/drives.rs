@@ -123,6 +123,26 @@ pub struct DriveOptions {
     pub conn_seed: Option<u64>,
 }
 
+impl Drive {
+    /// The options that add this drive again as it is (weights, delays and probabilities
+    /// per target type, seeds).
+    pub fn options(&self) -> DriveOptions {
+        let keyed = |v: &ByType| v.iter().map(|(k, x)| (Some(k.clone()), *x)).collect();
+        DriveOptions {
+            location: self.location.clone(),
+            n_drive_cells: (!self.cell_specific).then_some(self.n_drive_cells),
+            cell_specific: self.cell_specific,
+            weights_ampa: self.weights_ampa.clone(),
+            weights_nmda: self.weights_nmda.clone(),
+            synaptic_delays: keyed(&self.synaptic_delays),
+            probability: keyed(&self.probability),
+            space_constant: self.space_constant,
+            event_seed: self.event_seed,
+            conn_seed: self.conn_seed,
+        }
+    }
+}
+
 impl DriveOptions {
     /// hnn-core's defaults for an evoked drive (cell-specific, space constant 3).
     pub fn evoked(location: &str) -> Self {

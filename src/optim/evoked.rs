@@ -377,27 +377,7 @@ fn rebuild(
             .iter()
             .find(|p| p.name == d.name && chunk.contains(&p.name))
         else {
-            let o = DriveOptions {
-                location: d.location.clone(),
-                n_drive_cells: (!d.cell_specific).then_some(d.n_drive_cells),
-                cell_specific: d.cell_specific,
-                weights_ampa: d.weights_ampa.clone(),
-                weights_nmda: d.weights_nmda.clone(),
-                synaptic_delays: d
-                    .synaptic_delays
-                    .iter()
-                    .map(|(k, v)| (Some(k.clone()), *v))
-                    .collect(),
-                probability: d
-                    .probability
-                    .iter()
-                    .map(|(k, v)| (Some(k.clone()), *v))
-                    .collect(),
-                space_constant: d.space_constant,
-                event_seed: d.event_seed,
-                conn_seed: d.conn_seed,
-            };
-            out.add_drive(&d.name, d.dynamics.clone(), &o)?;
+            out.add_drive(&d.name, d.dynamics.clone(), &d.options())?;
             continue;
         };
         let mut o = p.options.clone();
