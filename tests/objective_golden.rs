@@ -99,7 +99,7 @@ fn rmse_and_correlation_match_hnn_core() {
 #[test]
 fn maximize_psd_matches_hnn_core() {
     use hnn::analysis::objective::relative_bandpower;
-    let tstop = 300.0;
+    let tstop: f64 = 300.0;
     let n = ((tstop * (1.0 + 1e-11)) / 0.025 + 1e-9).floor() as usize;
     let times: Vec<f64> = (0..=n).map(|k| 0.025 * k as f64).collect();
     let two_pi = 2.0 * std::f64::consts::PI;

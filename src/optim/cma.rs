@@ -23,6 +23,9 @@ pub struct CmaSettings {
     pub seed: u32,
 }
 
+/// Evaluates a whole generation: one objective value per candidate.
+pub type Generation<'a, E> = dyn FnMut(&[Vec<f64>]) -> Result<Vec<f64>, E> + 'a;
+
 /// Mirror `x` into [lo, hi] (periodically, so any real maps inside).
 fn mirror(x: f64, lo: f64, hi: f64) -> f64 {
     let w = hi - lo;
@@ -85,7 +88,7 @@ pub(crate) fn symmetric_eigen(a: &[Vec<f64>]) -> (Vec<f64>, Vec<Vec<f64>>) {
 /// Minimise with CMA-ES. `f` evaluates a whole generation (mirrored into the box) and
 /// returns one value per candidate. Returns the best point evaluated.
 pub fn cma_es<E>(
-    f: &mut dyn FnMut(&[Vec<f64>]) -> Result<Vec<f64>, E>,
+    f: &mut Generation<'_, E>,
     x0: &[f64],
     stds: &[f64],
     lo: &[f64],

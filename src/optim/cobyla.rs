@@ -60,6 +60,9 @@ pub struct CobylaOut {
     pub stop: CobylaStop,
 }
 
+/// The objective and constraint values at a point (`c ≤ 0` satisfied).
+pub type CalcFc<'a, E> = dyn FnMut(&[f64]) -> Result<(f64, Vec<f64>), E> + 'a;
+
 /// One evaluation as the solver stores it.
 struct Eval {
     x: Vec<f64>,
@@ -77,7 +80,7 @@ fn cviolation(c: &[f64]) -> f64 {
 /// number of constraint values. The first call is at `x0`; an `Err` from `calcfc` stops the
 /// run and is returned.
 pub fn cobyla<E>(
-    calcfc: &mut dyn FnMut(&[f64]) -> Result<(f64, Vec<f64>), E>,
+    calcfc: &mut CalcFc<'_, E>,
     x0: &[f64],
     settings: &CobylaSettings,
 ) -> Result<CobylaOut, E> {

@@ -179,13 +179,12 @@ fn drive_params(net: &Network, names: &[String]) -> Result<Vec<DriveParams>> {
     Ok(out)
 }
 
+/// A drive as the schedule sees it: name, mu, sigma and its weights (`ampa_<target>`, …).
+pub type DriveSpec = (String, f64, f64, Vec<(String, f64)>);
+
 /// hnn-core's schedule: per-drive ranges and weights, merged into chunks, plus a final
 /// chunk over everything when there is more than one.
-pub fn schedule(
-    drives: &[(String, f64, f64, Vec<(String, f64)>)],
-    tstop: f64,
-    s: &EvokedSettings,
-) -> Vec<Chunk> {
+pub fn schedule(drives: &[DriveSpec], tstop: f64, s: &EvokedSettings) -> Vec<Chunk> {
     struct Ev {
         name: String,
         mean: f64,

@@ -228,7 +228,7 @@ pub fn check_params(params: &[Param], x0: &[f64], settings: &FitSettings) -> Res
         ));
     }
     for p in params {
-        if !(p.lo.is_finite() && p.hi.is_finite()) || !(p.lo < p.hi) {
+        if !(p.lo.is_finite() && p.hi.is_finite() && p.lo < p.hi) {
             return Err(Error::invalid(
                 format!("constraints['{}']", p.name),
                 format!("[{}, {}]", p.lo, p.hi),

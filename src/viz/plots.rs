@@ -609,6 +609,34 @@ pub fn plot_drive_strength(
     Ok(fig)
 }
 
+/// hnn-core's `Optimizer.plot_convergence`: the running best objective against the call
+/// number, a black line titled "Convergence".
+pub fn plot_convergence(obj: &[f64]) -> Result<Figure> {
+    if obj.is_empty() {
+        return Err(Error::invalid(
+            "obj_",
+            "empty",
+            "the objective values of a fit",
+        ));
+    }
+    let mut fig = Figure::new(1);
+    let panel = &mut fig.panels[0];
+    let lo = obj.iter().cloned().fold(f64::INFINITY, f64::min);
+    let hi = obj.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    panel.lines.push(Line {
+        x: (1..=obj.len()).map(|i| i as f64).collect(),
+        y: obj.to_vec(),
+        color: (0, 0, 0),
+        width: 2,
+        label: None,
+    });
+    panel.ylim = Some((lo - 0.01, hi + 0.01));
+    panel.title = "Convergence".into();
+    panel.xlabel = "Number of calls".into();
+    panel.ylabel = "Objective value".into();
+    Ok(fig)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -639,32 +667,4 @@ mod tests {
         assert!(l.x.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(fig.panels[0].xlim, Some((3.0, 41.0)));
     }
-}
-
-/// hnn-core's `Optimizer.plot_convergence`: the running best objective against the call
-/// number, a black line titled "Convergence".
-pub fn plot_convergence(obj: &[f64]) -> Result<Figure> {
-    if obj.is_empty() {
-        return Err(Error::invalid(
-            "obj_",
-            "empty",
-            "the objective values of a fit",
-        ));
-    }
-    let mut fig = Figure::new(1);
-    let panel = &mut fig.panels[0];
-    let lo = obj.iter().cloned().fold(f64::INFINITY, f64::min);
-    let hi = obj.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    panel.lines.push(Line {
-        x: (1..=obj.len()).map(|i| i as f64).collect(),
-        y: obj.to_vec(),
-        color: (0, 0, 0),
-        width: 2,
-        label: None,
-    });
-    panel.ylim = Some((lo - 0.01, hi + 0.01));
-    panel.title = "Convergence".into();
-    panel.xlabel = "Number of calls".into();
-    panel.ylabel = "Objective value".into();
-    Ok(fig)
 }
