@@ -294,6 +294,56 @@ pub const API: &[FnDoc] = &[
         "Run the fit; then optim.net_, optim.obj_ (running best per iteration), optim.opt_params_ and optim.history (every evaluation: params, obj, seconds). Trials and CMA candidates run in parallel; the result does not depend on the thread count. Ctrl-C stops it between evaluations.",
     ),
     f(
+        "net_",
+        "optim.net_",
+        "After fit: a copy of the initial network with set_params applied at opt_params_ (not simulated); () before.",
+    ),
+    f(
+        "obj_",
+        "optim.obj_",
+        "After fit: the running best objective, max_iter values (per generation for CMA).",
+    ),
+    f(
+        "opt_params_",
+        "optim.opt_params_",
+        "After fit: the best parameters, in the order of optim.constraints (names sorted).",
+    ),
+    f(
+        "history",
+        "optim.history",
+        "Every evaluation of the last fit: #{ params, obj, seconds }.",
+    ),
+    f(
+        "constraints",
+        "optim.constraints",
+        "Map name -> [lo, hi] given to Optimizer.",
+    ),
+    f(
+        "initial_params",
+        "optim.initial_params",
+        "Map name -> start value (the midpoints when not given).",
+    ),
+    f(
+        "solver",
+        "optim.solver",
+        "\"bayesian\", \"cobyla\" or \"cma\".",
+    ),
+    f(
+        "obj_fun",
+        "optim.obj_fun",
+        "The objective's name, or the script function.",
+    ),
+    f(
+        "max_iter",
+        "optim.max_iter",
+        "The iteration budget given to Optimizer.",
+    ),
+    f(
+        "tstop",
+        "optim.tstop",
+        "The simulated duration [ms] (also the end of the RMSE window).",
+    ),
+    f(
         "plot_convergence",
         "optim.plot_convergence(#{ ax, show })",
         "The running best objective against the number of calls (hnn-core's convergence plot).",
