@@ -18,7 +18,6 @@ use crate::batch::npz::{
 use crate::batch::{Runner, check_settings};
 use crate::network::Network;
 use crate::results::Dipole;
-use crate::sim::RecordSections;
 use crate::sim::network::SimConfig;
 
 /// Most simulations one `run` or `simulate_batch` accepts (θ and the grid's index rows are
@@ -55,20 +54,6 @@ pub(super) fn fn_ptr(v: &Dynamic, what: &str) -> RhaiResult<FnPtr> {
         "{what}: expected a function (Fn(\"name\") or a closure |net, params| ...), got {}",
         v.type_name()
     ))
-}
-
-fn record(v: Option<&Dynamic>, what: &str) -> RhaiResult<RecordSections> {
-    match v {
-        None => Ok(RecordSections::None),
-        Some(v) if v.as_bool() == Ok(false) => Ok(RecordSections::None),
-        Some(v) => match string(v, what)?.as_str() {
-            "soma" => Ok(RecordSections::Soma),
-            "all" => Ok(RecordSections::All),
-            s => err(format!(
-                "{what}: '{s}' is invalid (expected 'all', 'soma' or false)"
-            )),
-        },
-    }
 }
 
 fn batch_simulate(map: Map) -> RhaiResult<BatchHandle> {
@@ -116,8 +101,10 @@ fn batch_simulate(map: Map) -> RhaiResult<BatchHandle> {
     if let Some(v) = kw.get("n_trials") {
         cfg.n_trials = uint(v, "BatchSimulate: n_trials")?;
     }
-    cfg.record_vsec = record(kw.get("record_vsec"), "BatchSimulate: record_vsec")?;
-    cfg.record_isec = record(kw.get("record_isec"), "BatchSimulate: record_isec")?;
+    cfg.record_vsec =
+        super::api_results::record(kw.get("record_vsec"), "BatchSimulate: record_vsec")?;
+    cfg.record_isec =
+        super::api_results::record(kw.get("record_isec"), "BatchSimulate: record_isec")?;
     if kw.flag_or("postproc", false)? {
         return err(
             "BatchSimulate: postproc is deprecated in hnn-core and not supported; smooth and scale in summary_func",

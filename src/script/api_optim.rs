@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
 
+use super::api_batch::fn_ptr;
 use super::api_viz::{FigHandle, place};
 use super::handles::{DipoleHandle, NetHandle};
 use super::kwargs::{Kw, RhaiResult, err, lib, num, string, uint};
@@ -73,16 +74,6 @@ fn pair(v: &Dynamic, what: &str) -> RhaiResult<(f64, f64)> {
         return err(format!("{what}: expected [lo, hi], got {} values", a.len()));
     }
     Ok((num(&a[0], what)?, num(&a[1], what)?))
-}
-
-fn fn_ptr(v: &Dynamic, what: &str) -> RhaiResult<FnPtr> {
-    v.clone().try_cast::<FnPtr>().ok_or_else(|| {
-        format!(
-            "{what}: expected a function (Fn(\"name\") or a closure |net, params| ...), got {}",
-            v.type_name()
-        )
-        .into()
-    })
 }
 
 fn new_optimizer(net: &mut NetHandle, map: Map) -> RhaiResult<OptimHandle> {

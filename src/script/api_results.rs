@@ -14,7 +14,7 @@ use crate::results::dipole::average_dipoles;
 use crate::sim::RecordSections;
 use crate::sim::network::{SimConfig, simulate_dipole};
 
-fn record(v: Option<&Dynamic>, what: &str) -> RhaiResult<RecordSections> {
+pub(super) fn record(v: Option<&Dynamic>, what: &str) -> RhaiResult<RecordSections> {
     match v {
         None => Ok(RecordSections::None),
         Some(v) if v.as_bool() == Ok(false) => Ok(RecordSections::None),
