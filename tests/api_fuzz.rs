@@ -75,8 +75,10 @@ fn split_params(s: &str) -> Vec<String> {
 }
 
 fn signatures(engine: &Engine) -> Vec<Sig> {
-    engine
-        .gen_fn_signatures(false)
+    // the engine lists its functions in hash order: sort them so that a seed replays
+    let mut texts = engine.gen_fn_signatures(false);
+    texts.sort();
+    texts
         .into_iter()
         .filter_map(|text| {
             let open = text.find('(')?;

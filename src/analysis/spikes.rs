@@ -95,6 +95,12 @@ pub fn spikes_hist(
     if bins == 0 {
         return Err(Error::invalid("bins", bins, "at least 1"));
     }
+    crate::limits::check_count(
+        "histogram bins",
+        bins as f64,
+        crate::limits::defaults().0,
+        "fewer bins",
+    )?;
     let n_trials = cr.spike_times.len();
     let all: Vec<usize> = (0..n_trials).collect();
     let trials = trials.unwrap_or(&all);

@@ -423,6 +423,13 @@ pub fn optimize_evoked(
     if !(s.dt.is_finite() && s.dt > 0.0) {
         return Err(Error::invalid("dt", s.dt, "a finite number > 0 [ms]"));
     }
+    // the RMSE weights hold one value per time step: refuse before allocating them
+    crate::limits::check_count(
+        &format!("time steps per trial (tstop {tstop} ms / dt {} ms)", s.dt),
+        tstop / s.dt,
+        crate::limits::defaults().0,
+        "hnn::limits::set_defaults",
+    )?;
     let compat = s.compat == Compat::HnnCore061;
     let evoked: Vec<String> = net
         .external_drives
@@ -463,6 +470,20 @@ pub fn optimize_evoked(
         .map(|d| (d.name.clone(), d.mu, d.sigma, d.weights.clone()))
         .collect();
     let chunks = schedule(&spec, tstop, s);
+    if let Some(r) = chunks
+        .iter()
+        .flat_map(|c| &c.ranges)
+        .find(|r| !(r.lo <= r.hi))
+    {
+        return Err(Error::invalid(
+            "tstop",
+            tstop,
+            format!(
+                "a run long enough for {}'s range [{}, {}] (choose drives within tstop with which_drives)",
+                r.name, r.lo, r.hi
+            ),
+        ));
+    }
     let initial_rmse = rmse(initial_dpl, target, 0.0, tstop, None)?;
     let mut best_rmse = initial_rmse;
     let mut net = net.clone();

@@ -430,6 +430,37 @@ impl Figure {
 }
 
 fn bounds(p: &Panel) -> ((f64, f64), (f64, f64)) {
+    let ((x0, x1), (y0, y1)) = raw_bounds(p);
+    (drawable(x0, x1), drawable(y0, y1))
+}
+
+/// An axis range the tick placement can work with: finite, increasing, at most 1e300 wide
+/// and wide enough that its ticks are distinct numbers (a range of 1e20 ± 1 would otherwise
+/// never finish placing ticks).
+fn drawable(a: f64, b: f64) -> (f64, f64) {
+    const BIG: f64 = 1e300;
+    let (a, b) = match (a.is_finite(), b.is_finite()) {
+        (true, true) => (a.min(b), a.max(b)),
+        (true, false) => (a, a + 1.0),
+        (false, true) => (b - 1.0, b),
+        (false, false) => (0.0, 1.0),
+    };
+    let (a, b) = (a.clamp(-BIG, BIG), b.clamp(-BIG, BIG));
+    let scale = a.abs().max(b.abs());
+    let min_span = (scale * 1e-9).max(1e-300);
+    if b - a < min_span {
+        let mid = a / 2.0 + b / 2.0;
+        let half = if scale * 1e-9 > 1e-300 {
+            scale * 1e-6
+        } else {
+            1.0
+        };
+        return (mid - half, mid + half);
+    }
+    (a, b)
+}
+
+fn raw_bounds(p: &Panel) -> ((f64, f64), (f64, f64)) {
     let mut xs: Vec<f64> = Vec::new();
     let mut ys: Vec<f64> = Vec::new();
     for l in &p.lines {
