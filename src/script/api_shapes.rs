@@ -33,7 +33,7 @@ pub(super) fn made(f: &FigHandle) {
 }
 
 /// `f` was written (saved or shown): no longer pending.
-pub(super) fn written(f: &FigHandle) {
+pub(crate) fn written(f: &FigHandle) {
     PENDING.with(|p| p.borrow_mut().retain(|x| !std::rc::Rc::ptr_eq(&x.0, &f.0)));
 }
 
@@ -42,13 +42,21 @@ pub fn clear_pending() {
     PENDING.with(|p| p.borrow_mut().clear());
 }
 
+/// Take the figures made with `show: true`, never saved and not empty (a front end shows
+/// them).
+pub fn take_pending() -> Vec<FigHandle> {
+    let figs: Vec<FigHandle> = PENDING.with(|p| p.borrow_mut().drain(..).collect());
+    figs.into_iter()
+        .filter(|f| f.0.borrow().panels.iter().any(|p| !p.is_empty()))
+        .collect()
+}
+
 /// Write every figure made with `show: true` and never saved, as the prompt writes a figure
 /// value (`hnn_figure_<n>.png`), into `dir` (the working folder when `None`); returns the
 /// messages naming the files.
 pub fn write_pending(dir: Option<&std::path::Path>) -> Vec<String> {
-    let figs: Vec<FigHandle> = PENDING.with(|p| p.borrow_mut().drain(..).collect());
-    figs.iter()
-        .filter(|f| f.0.borrow().panels.iter().any(|p| !p.is_empty()))
+    take_pending()
+        .iter()
         .map(|f| super::write_figure(f, dir))
         .collect()
 }

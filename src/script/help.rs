@@ -759,6 +759,48 @@ pub fn lookup(name: &str) -> Option<&'static FnDoc> {
     API.iter().find(|d| d.name == name)
 }
 
+/// Names offered by completion (the prompt, the kernel): functions, methods, properties and
+/// keyword names.
+pub fn completion_words() -> Vec<String> {
+    let mut w: Vec<String> = API.iter().map(|d| d.name.to_string()).collect();
+    for d in API {
+        // keyword names from the signature's map literal
+        if let Some(i) = d.signature.find("#{") {
+            for k in d.signature[i + 2..].split([',', '}', ' ', ':']) {
+                let k = k.trim();
+                if !k.is_empty()
+                    && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && !k.chars().all(|c| c.is_ascii_digit())
+                {
+                    w.push(k.to_string());
+                }
+            }
+        }
+    }
+    for extra in [
+        "let",
+        "print",
+        "for",
+        "while",
+        "if",
+        "else",
+        "true",
+        "false",
+        "L2_basket",
+        "L2_pyramidal",
+        "L5_basket",
+        "L5_pyramidal",
+        "proximal",
+        "distal",
+        "soma",
+    ] {
+        w.push(extra.to_string());
+    }
+    w.sort();
+    w.dedup();
+    w
+}
+
 /// `help()`: every name with its one-line description.
 pub fn overview() -> String {
     let mut s = String::from(

@@ -20,6 +20,7 @@ pub mod kwargs;
 pub mod progress;
 #[cfg(feature = "cli")]
 pub mod repl;
+pub mod session;
 
 use std::cell::Cell;
 use std::path::Path;

@@ -14,47 +14,6 @@ use rustyline::{Context, Editor, Helper};
 
 use super::{ScriptContext, build_engine, diagnostics, help};
 
-/// Names offered by tab completion: functions, methods, properties and keyword names.
-fn words() -> Vec<String> {
-    let mut w: Vec<String> = help::API.iter().map(|d| d.name.to_string()).collect();
-    for d in help::API {
-        // keyword names from the signature's map literal
-        if let Some(i) = d.signature.find("#{") {
-            for k in d.signature[i + 2..].split([',', '}', ' ', ':']) {
-                let k = k.trim();
-                if !k.is_empty()
-                    && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                    && !k.chars().all(|c| c.is_ascii_digit())
-                {
-                    w.push(k.to_string());
-                }
-            }
-        }
-    }
-    for extra in [
-        "let",
-        "print",
-        "for",
-        "while",
-        "if",
-        "else",
-        "true",
-        "false",
-        "L2_basket",
-        "L2_pyramidal",
-        "L5_basket",
-        "L5_pyramidal",
-        "proximal",
-        "distal",
-        "soma",
-    ] {
-        w.push(extra.to_string());
-    }
-    w.sort();
-    w.dedup();
-    w
-}
-
 struct ReplHelper {
     words: Vec<String>,
     engine: Engine,
@@ -104,23 +63,12 @@ impl Highlighter for ReplHelper {
 
 impl Validator for ReplHelper {
     fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        let input = ctx.input();
-        match self.engine.compile(input) {
-            Err(e)
-                if matches!(e.err_type(), rhai::ParseErrorType::UnexpectedEOF)
-                    || input.trim_end().ends_with('\\') =>
-            {
-                Ok(ValidationResult::Incomplete)
-            }
-            Err(e)
-                if format!("{}", e.err_type()).contains("Expecting '}'")
-                    || format!("{}", e.err_type()).contains("Expecting ')'")
-                    || format!("{}", e.err_type()).contains("Expecting ']'") =>
-            {
-                Ok(ValidationResult::Incomplete)
-            }
-            _ => Ok(ValidationResult::Valid(None)),
-        }
+        Ok(
+            match super::session::completeness(&self.engine, ctx.input()) {
+                super::session::Completeness::Incomplete => ValidationResult::Incomplete,
+                _ => ValidationResult::Valid(None),
+            },
+        )
     }
 }
 
@@ -139,7 +87,7 @@ pub fn run(ctx: &ScriptContext) -> Result<(), String> {
     let mut engine = build_engine();
     super::install_resolver(&mut engine, None)?;
     let helper = ReplHelper {
-        words: words(),
+        words: help::completion_words(),
         engine: build_engine(),
     };
     let mut rl: Editor<ReplHelper, rustyline::history::DefaultHistory> =

@@ -394,6 +394,31 @@ impl Figure {
         Ok(buf)
     }
 
+    /// The figure as PNG file bytes (what [`Figure::save`] writes to a `.png`).
+    pub fn png_bytes(&self) -> Result<Vec<u8>> {
+        use image::ImageEncoder;
+        let rgb = self.render_rgb()?;
+        let (w, h) = self.size;
+        let mut out = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut out)
+            .write_image(&rgb, w, h, image::ColorType::Rgb8)
+            .map_err(err)?;
+        Ok(out)
+    }
+
+    /// The figure as an SVG document (what [`Figure::save`] writes to a `.svg`).
+    pub fn svg_string(&self) -> Result<String> {
+        self.check_size()?;
+        register_font();
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, self.size).into_drawing_area();
+            self.draw(&root)?;
+            root.present().map_err(err)?;
+        }
+        Ok(out)
+    }
+
     fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
