@@ -29,8 +29,10 @@
 //! assert_eq!(n, 9);
 //! ```
 //!
-//! Features: `cli` (default) builds the `hnn` command line and its prompt (clap,
-//! rustyline); without it the library, the Rhai engine and the plots build alone.
+//! Features (both default): `cli` builds the `hnn` command line and its prompt (clap,
+//! rustyline); `plots` draws figures to PNG and SVG (plotters). With
+//! `default-features = false` the library and the Rhai engine build alone, figures are
+//! still described, and drawing one answers with an error that names the feature.
 #![warn(missing_docs)]
 // Units are written in brackets (`[ms]`, `[µS]`), as the architecture asks: not links.
 #![allow(rustdoc::broken_intra_doc_links)]
@@ -58,6 +60,9 @@ pub mod solver;
 pub mod viz;
 
 pub use error::{Error, Result};
+/// The array crate of array-shaped results ([`results::ExtracellularArray::to_array`],
+/// [`analysis::rows_to_array`]), re-exported so embedders use the same version.
+pub use ndarray;
 
 /// The names an embedder needs most, in one import: `use hnn::prelude::*;`.
 pub mod prelude {

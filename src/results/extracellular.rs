@@ -48,6 +48,34 @@ impl ExtracellularArray {
         self.voltages.len()
     }
 
+    /// The recordings as one array, trial × contact × sample [µV] (hnn-core's
+    /// `get_data()` shape).
+    ///
+    /// ```
+    /// use hnn::prelude::*;
+    /// let mut net = jones_2009_model((3, 3))?;
+    /// add_erp_drives_to_jones_model(&mut net, 0.0)?;
+    /// let positions = vec![[0.0, 0.0, 0.0], [0.0, 0.0, 500.0]];
+    /// let method = hnn::network::electrodes::Method::parse("psa")?;
+    /// let shank = hnn::network::electrodes::ElectrodeArray::new("shank", positions, 0.3, method, 0.5)?;
+    /// net.add_electrode_array(shank)?;
+    /// let out = simulate_dipole(&net, &SimConfig::new(5.0))?;
+    /// let lfp = out.rec_arrays[0].to_array();
+    /// assert_eq!(lfp.shape(), &[1, 2, 201]);
+    /// # Ok::<(), hnn::Error>(())
+    /// ```
+    pub fn to_array(&self) -> ndarray::Array3<f64> {
+        let (nt, nc) = (self.voltages.len(), self.n_contacts());
+        let ns = self.times.len();
+        ndarray::Array3::from_shape_fn((nt, nc, ns), |(t, c, k)| {
+            self.voltages[t]
+                .get(c)
+                .and_then(|v| v.get(k))
+                .copied()
+                .unwrap_or(f64::NAN)
+        })
+    }
+
     /// Sampling rate [Hz] from the median sample interval (hnn-core's `sfreq`); `None`
     /// without samples, an error when the intervals vary by more than 1 µs.
     pub fn sfreq(&self) -> Result<Option<f64>> {

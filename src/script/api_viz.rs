@@ -13,7 +13,7 @@ use super::kwargs::{Kw, RhaiResult, err, lib, num, string, uint};
 use crate::analysis::decimate::decimate_plot_data;
 use crate::results::Dipole;
 use crate::viz::plots;
-use crate::viz::{Figure, Panel, Rgb, parse_color};
+use crate::viz::{Figure, LegendEntry, Panel, Rgb, parse_color};
 
 /// A figure in scripts (shared: axes handles draw into it).
 #[derive(Debug, Clone)]
@@ -524,6 +524,52 @@ pub fn register(engine: &mut Engine) {
             for (l, lab) in p.lines.iter_mut().zip(labels) {
                 l.label = Some(lab);
             }
+            Ok(a.clone())
+        },
+    );
+    engine.register_type_with_name::<LegendEntry>("Line2D");
+    // matplotlib's Line2D, as hnn-core's tutorials build legend handles:
+    // Line2D([0], [0], #{ color: "tab:blue", lw: 1.0 })
+    engine.register_fn(
+        "Line2D",
+        |_x: Dynamic, _y: Dynamic, m: Map| -> RhaiResult<LegendEntry> {
+            let kw = Kw::new("Line2D", m, &["color", "lw", "linewidth", "label"])?;
+            let width = kw.num("lw")?.or(kw.num("linewidth")?).unwrap_or(1.0);
+            if !(width.is_finite() && (0.0..=100.0).contains(&width)) {
+                return err(format!("Line2D: lw {width} is not a width from 0 to 100"));
+            }
+            Ok(LegendEntry {
+                color: color(&kw)?.unwrap_or((31, 119, 180)),
+                width: (width.round() as u32).max(1),
+                label: kw.string("label")?.unwrap_or_default(),
+            })
+        },
+    );
+    engine.register_fn(
+        "legend",
+        |a: &mut AxHandle, handles: Array, labels: Array| -> RhaiResult<AxHandle> {
+            if handles.len() != labels.len() {
+                return err(format!(
+                    "legend: {} handles for {} labels",
+                    handles.len(),
+                    labels.len()
+                ));
+            }
+            let entries = handles
+                .iter()
+                .zip(&labels)
+                .map(|(h, l)| {
+                    let mut e = h.clone().try_cast::<LegendEntry>().ok_or_else(|| {
+                        format!(
+                            "legend: a handle is a {}, expected a Line2D(xdata, ydata, #{{ color }})",
+                            h.type_name()
+                        )
+                    })?;
+                    e.label = string(l, "legend labels")?;
+                    Ok(e)
+                })
+                .collect::<RhaiResult<Vec<_>>>()?;
+            a.fig.0.borrow_mut().panels[a.index].legend_entries = Some(entries);
             Ok(a.clone())
         },
     );

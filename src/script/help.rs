@@ -733,8 +733,13 @@ pub const API: &[FnDoc] = &[
     f("set_ylim", "ax.set_ylim(lo, hi)", "y-axis limits."),
     f(
         "legend",
-        "ax.legend([labels])",
-        "Label the axes' lines in the order they were drawn (matplotlib's ax.legend(labels)); returns the axes.",
+        "ax.legend([labels]) | ax.legend([handles], [labels])",
+        "Label the axes' lines in the order they were drawn (matplotlib's ax.legend(labels)), or show one entry per Line2D handle instead (ax.legend(handles, labels)); returns the axes.",
+    ),
+    f(
+        "Line2D",
+        "Line2D(xdata, ydata, #{ color, lw, label })",
+        "A line style for a legend handle (matplotlib.lines.Line2D, as hnn-core's tutorials build legends).",
     ),
     f(
         "set_size",
