@@ -308,7 +308,7 @@ impl CellGroup {
             half_ktf: ions::half_ktf(tables.celsius),
             syn,
             iclamps: Vec::new(),
-            events: EventQueue::default(),
+            events: EventQueue::new(dt),
             armed: vec![false; n_cells],
             dipole: if cell.dipole.is_empty() {
                 Vec::new()
