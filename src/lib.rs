@@ -30,7 +30,8 @@
 //! ```
 //!
 //! Features: `cli` (default) builds the `hnn` command line and its prompt (clap,
-//! rustyline); without it the library, the Rhai engine and the plots build alone.
+//! rustyline); `kernel` (default) adds the Jupyter kernel ([`kernel`], `hnn kernel`);
+//! without them the library, the Rhai engine and the plots build alone.
 #![warn(missing_docs)]
 // Units are written in brackets (`[ms]`, `[µS]`), as the architecture asks: not links.
 #![allow(rustdoc::broken_intra_doc_links)]
@@ -44,6 +45,8 @@ pub mod batch;
 pub mod error;
 pub mod interrupt;
 pub mod io;
+#[cfg(feature = "kernel")]
+pub mod kernel;
 pub mod limits;
 pub mod lower;
 pub mod mech;
