@@ -35,6 +35,8 @@ struct State {
     text: String,
     /// What the run is: "simulated 170 ms" or "fit".
     done: String,
+    /// Whether the last event said the work was all done (a simulation at 100 %).
+    complete: bool,
 }
 
 impl ProgressDisplay {
@@ -82,6 +84,7 @@ impl ProgressDisplay {
             ProgressEvent::Simulation { fraction, tstop } => {
                 st.text = format!("simulating {tstop} ms {}", bar(fraction));
                 st.done = format!("simulated {tstop} ms");
+                st.complete = fraction >= 1.0;
             }
             ProgressEvent::Fit {
                 done,
@@ -93,11 +96,16 @@ impl ProgressDisplay {
                     bar(done as f64 / planned.max(1) as f64)
                 );
                 st.done = format!("fit: {done} evaluations, best {best:.4},");
+                st.complete = true;
             }
             ProgressEvent::Finished => {
                 if st.id.is_some() {
                     let secs = now.duration_since(started).as_secs_f64();
-                    st.text = format!("{} in {secs:.1} s", st.done);
+                    st.text = if st.complete && !crate::interrupt::is_requested() {
+                        format!("{} in {secs:.1} s", st.done)
+                    } else {
+                        format!("{} (stopped after {secs:.1} s)", st.text)
+                    };
                     self.send(&mut st, now);
                 }
                 *st = State::default();
@@ -166,6 +174,7 @@ mod tests {
             k += 1;
             std::thread::sleep(Duration::from_millis(10));
         }
+        p.event(sim(1.0));
         p.event(ProgressEvent::Finished);
         let mut msgs = Vec::new();
         while let Ok(f) = rx.try_recv() {
@@ -183,5 +192,19 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(last.starts_with("simulated 170 ms in 1."), "{last}");
+        // a run that ends before 100 % says it stopped
+        let t0 = Instant::now();
+        while t0.elapsed() < Duration::from_millis(300) {
+            p.event(sim(0.25));
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        p.event(ProgressEvent::Finished);
+        let mut last = None;
+        while let Ok(f) = rx.try_recv() {
+            last = Some(decode(f, &signer).unwrap());
+        }
+        let text = last.unwrap().content["data"]["text/plain"].clone();
+        let text = text.as_str().unwrap();
+        assert!(text.contains(" 25%") && text.contains("(stopped after 0.3 s)"), "{text}");
     }
 }

@@ -79,15 +79,13 @@ impl Kernel {
         let sink = self.progress.clone();
         crate::script::progress::set_sink(Some(Arc::new(move |ev| sink.event(ev))));
         while let Ok(msg) = requests.recv() {
-            let failed = self.handle(&msg);
-            if failed && msg.content["stop_on_error"].as_bool().unwrap_or(true) {
-                // as ipykernel does: executions queued behind a failed one are not run
-                while let Ok(next) = requests.try_recv() {
-                    if next.msg_type() == "execute_request" {
-                        self.abort(&next);
-                    } else {
-                        self.handle(&next);
-                    }
+            // as ipykernel does: executions queued behind a failed one are not run (those
+            // that came before its reply was sent)
+            for queued in self.handle(&msg, &requests) {
+                if queued.msg_type() == "execute_request" {
+                    self.abort(&queued);
+                } else {
+                    self.handle(&queued, &requests);
                 }
             }
         }
@@ -98,8 +96,9 @@ impl Kernel {
         *self.parent.lock().unwrap_or_else(|e| e.into_inner()) = h.cloned();
     }
 
-    /// Handle one shell request; true when it was an execution that failed.
-    pub fn handle(&mut self, msg: &Message) -> bool {
+    /// Handle one shell request. When it was an execution that failed (and stops on
+    /// errors), the requests that were queued behind it are returned, not handled.
+    pub fn handle(&mut self, msg: &Message, requests: &Receiver<Message>) -> Vec<Message> {
         let reply_type = match msg.msg_type() {
             "execute_request" => "execute_reply",
             "complete_request" => "complete_reply",
@@ -117,20 +116,22 @@ impl Kernel {
                         json!({ "comm_id": id, "data": {} }),
                     );
                 }
-                return false;
+                return Vec::new();
             }
-            "comm_msg" | "comm_close" => return false,
+            "comm_msg" | "comm_close" => return Vec::new(),
             other => {
                 eprintln!("[hnn kernel] ignored shell message of type '{other}'");
-                return false;
+                return Vec::new();
             }
         };
         self.out.status(Some(&msg.header), "busy");
-        let mut failed = false;
+        let mut queued = Vec::new();
         let content = match msg.msg_type() {
             "execute_request" => {
                 let (c, ok) = self.execute(msg);
-                failed = !ok;
+                if !ok && msg.content["stop_on_error"].as_bool().unwrap_or(true) {
+                    queued = requests.try_iter().collect();
+                }
                 c
             }
             "complete_request" => self.complete(&msg.content),
@@ -142,7 +143,7 @@ impl Kernel {
         };
         self.out.reply(Channel::Shell, msg, reply_type, content);
         self.out.status(Some(&msg.header), "idle");
-        failed
+        queued
     }
 
     fn abort(&mut self, msg: &Message) {
@@ -304,8 +305,9 @@ mod tests {
     fn cursors_count_characters() {
         let code = "let µ = jon";
         assert_eq!(cursor_byte(code, &json!(11)), code.len());
-        assert_eq!(cursor_byte(code, &json!(5)), 5);
-        assert_eq!(cursor_byte(code, &json!(6)), 7);
+        // µ is two bytes: the characters after it are one byte further
+        assert_eq!(cursor_byte(code, &json!(4)), 4);
+        assert_eq!(cursor_byte(code, &json!(5)), 6);
         assert_eq!(cursor_byte(code, &json!(99)), code.len());
         assert_eq!(cursor_byte(code, &Value::Null), code.len());
     }

@@ -138,7 +138,8 @@ impl Session {
     }
 
     /// Completions of the word that ends at byte `cursor`: (start byte of the word, the
-    /// candidates). Candidates are the API's names and keywords and the session's variables.
+    /// candidates). Candidates are the API's names and keywords, the session's variables and
+    /// the functions its inputs defined.
     pub fn complete(&self, code: &str, cursor: usize) -> (usize, Vec<String>) {
         let cursor = floor_char_boundary(code, cursor);
         let start = word_start(code, cursor);
@@ -151,6 +152,7 @@ impl Session {
             .iter()
             .map(String::as_str)
             .chain(self.scope.iter_raw().map(|(name, _, _)| name))
+            .chain(self.functions.iter_functions().map(|f| f.name))
             .filter(|w| w.starts_with(prefix))
             .map(str::to_string)
             .collect();
@@ -335,6 +337,11 @@ mod tests {
         assert_eq!(start, 8);
         assert_eq!(c, vec!["jones_2009_model".to_string()]);
         assert_eq!(s.complete("my_ne", 5).1, vec!["my_network".to_string()]);
+        s.execute("fn my_function(a) { a }").unwrap();
+        assert_eq!(
+            s.complete("my_f", 4).1,
+            vec!["my_function".to_string()]
+        );
         assert!(
             s.inspect("simulate_dipole(net)", 3)
                 .unwrap()
