@@ -178,6 +178,13 @@ impl Kernel {
                 json!({ "code": code, "execution_count": self.count }),
             );
         }
+        if matches!(code.trim(), "exit" | "quit" | "exit()" | "quit()") {
+            // as at the prompt: the front end is asked to close (jupyter console does)
+            let ask_exit = json!([{ "source": "ask_exit", "keepkernel": false }]);
+            let mut ok = ok_reply(self.count);
+            ok["payload"] = ask_exit;
+            return (ok, true);
+        }
         self.set_parent(Some(&msg.header));
         let r = self.session.execute(code);
         self.progress.close();
@@ -196,15 +203,7 @@ impl Kernel {
                             .publish(Some(&msg.header), "execute_result", content);
                     }
                 }
-                (
-                    json!({
-                        "status": "ok",
-                        "execution_count": self.count,
-                        "payload": [],
-                        "user_expressions": {},
-                    }),
-                    true,
-                )
+                (ok_reply(self.count), true)
             }
             Err(text) => {
                 let ename = if text.lines().next().unwrap_or("").contains("syntax error") {
@@ -268,6 +267,10 @@ impl Kernel {
             Completeness::Invalid => json!({ "status": "invalid" }),
         }
     }
+}
+
+fn ok_reply(count: u64) -> Value {
+    json!({ "status": "ok", "execution_count": count, "payload": [], "user_expressions": {} })
 }
 
 /// The byte offset of a cursor given in code points (the protocol counts characters);

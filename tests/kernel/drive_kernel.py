@@ -76,7 +76,10 @@ def check_basics(kc):
     # functions persist
     run(kc, "fn twice(v) { 2 * v }")
     assert text_result(kc, "twice(x)") == "80"
-    log("execute, print, execution_count, kernel_info: ok")
+    # `exit` asks the front end to close, as at the prompt
+    reply, _ = run(kc, "exit")
+    assert reply["payload"] == [{"source": "ask_exit", "keepkernel": False}], reply
+    log("execute, print, execution_count, kernel_info, exit: ok")
 
 
 def check_figures(kc):
