@@ -107,8 +107,9 @@ def check_errors(kc):
     assert "nope" in err[0]["content"]["evalue"] and ":2:" in tb and "^" in tb, err[0]["content"]
     reply, msgs = run(kc, "let = ;")
     assert reply["status"] == "error" and reply["ename"] == "SyntaxError", reply
-    # stop_on_error: an execution queued behind a failing one is aborted
-    first = kc.execute("let c = nope();")
+    # stop_on_error: an execution queued behind a failing one is aborted (the failing one
+    # runs a while first, so that the second has arrived, as with "run all cells")
+    first = kc.execute("let c = 0; for i in 0..2000000 { c += 1; } nope();")
     second = kc.execute("let d = 1;")
     r1, _ = collect(kc, first)
     r2, _ = collect(kc, second)
