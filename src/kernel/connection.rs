@@ -39,8 +39,7 @@ impl ConnectionInfo {
     pub fn read(path: &Path) -> Result<ConnectionInfo, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read connection file {}: {e}", path.display()))?;
-        ConnectionInfo::parse(&text)
-            .map_err(|e| format!("connection file {}: {e}", path.display()))
+        ConnectionInfo::parse(&text).map_err(|e| format!("connection file {}: {e}", path.display()))
     }
 
     /// Parse and check the JSON of a connection file.

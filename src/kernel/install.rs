@@ -20,7 +20,11 @@ pub enum Target {
 
 /// The folder `target` puts the kernelspec in (`…/kernels/hnn`).
 pub fn kernel_dir(target: &Target) -> Result<PathBuf, String> {
-    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     let data = match target {
         Target::Prefix(p) => p.join("share").join("jupyter"),
         Target::User => {

@@ -54,7 +54,11 @@ impl ProgressDisplay {
     }
 
     fn send(&self, st: &mut State, now: Instant) {
-        let parent = self.parent.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let parent = self
+            .parent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         let (msg_type, id) = match &st.id {
             Some(id) => ("update_display_data", id.clone()),
             None => {
@@ -180,7 +184,11 @@ mod tests {
         while let Ok(f) = rx.try_recv() {
             msgs.push(decode(f, &signer).unwrap());
         }
-        assert!(msgs.len() >= 4 && msgs.len() <= 7, "{} messages", msgs.len());
+        assert!(
+            msgs.len() >= 4 && msgs.len() <= 7,
+            "{} messages",
+            msgs.len()
+        );
         assert_eq!(msgs[0].msg_type(), "display_data");
         let id = &msgs[0].content["transient"]["display_id"];
         for m in &msgs[1..] {
@@ -205,6 +213,9 @@ mod tests {
         }
         let text = last.unwrap().content["data"]["text/plain"].clone();
         let text = text.as_str().unwrap();
-        assert!(text.contains(" 25%") && text.contains("(stopped after 0.3 s)"), "{text}");
+        assert!(
+            text.contains(" 25%") && text.contains("(stopped after 0.3 s)"),
+            "{text}"
+        );
     }
 }

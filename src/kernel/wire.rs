@@ -194,8 +194,8 @@ pub fn decode(frames: Vec<Vec<u8>>, signer: &Signer) -> Result<Message, WireErro
     let parse = |b: &[u8], what: &str| -> Result<Value, WireError> {
         serde_json::from_slice(b).map_err(|e| WireError::Json(format!("{what}: {e}")))
     };
-    let header: Header = serde_json::from_slice(&rest[1])
-        .map_err(|e| WireError::Json(format!("header: {e}")))?;
+    let header: Header =
+        serde_json::from_slice(&rest[1]).map_err(|e| WireError::Json(format!("header: {e}")))?;
     Ok(Message {
         identities,
         header,
@@ -233,7 +233,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(s: &[u8]) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);

@@ -338,10 +338,7 @@ mod tests {
         assert_eq!(c, vec!["jones_2009_model".to_string()]);
         assert_eq!(s.complete("my_ne", 5).1, vec!["my_network".to_string()]);
         s.execute("fn my_function(a) { a }").unwrap();
-        assert_eq!(
-            s.complete("my_f", 4).1,
-            vec!["my_function".to_string()]
-        );
+        assert_eq!(s.complete("my_f", 4).1, vec!["my_function".to_string()]);
         assert!(
             s.inspect("simulate_dipole(net)", 3)
                 .unwrap()
