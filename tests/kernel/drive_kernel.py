@@ -203,10 +203,20 @@ def check_refusals(kc):
     # garbage frames do not kill the kernel
     kc.shell_channel.socket.send_multipart([b"garbage"])
     kc.shell_channel.socket.send_multipart([b"<IDS|MSG>", b"", b"{", b"{}", b"{}", b"{}"])
+    # signed but odd requests get an answer or are ignored; none stops the kernel
+    sock = kc.shell_channel.socket
+    kc.session.send(sock, "no_such_request", {})
+    kc.session.send(sock, "complete_request", {"code": "jon", "cursor_pos": -5})
+    kc.session.send(sock, "inspect_request", b"[1, 2]")
+    kc.session.send(sock, "execute_request", {"code": 42})
+    replies = [kc.get_shell_msg(timeout=TIMEOUT)["content"] for _ in range(3)]
+    assert replies[0]["matches"] == ["jones_2009_model"], replies[0]
+    assert replies[1]["found"] is False, replies[1]
+    assert replies[2]["status"] == "error" and replies[2]["ename"] == "MessageError", replies[2]
     time.sleep(0.3)
     assert text_result(kc, "is_def_var(\"hacked\")") == "false"
     assert kc.hb_channel.is_beating()
-    log("bad signature refused, malformed frames skipped, heartbeat: ok")
+    log("bad signature refused, malformed frames skipped, odd requests answered, heartbeat: ok")
 
 
 def check_restart(km, kc):
