@@ -257,11 +257,18 @@ def main():
         lat_msg, lat_sig = check_interrupts(kc, km)
         check_refusals(kc)
         took = check_restart(km, kc)
+        # shutdown: a reply on control, then the process ends by itself
         t0 = time.time()
-        km.shutdown_kernel(now=False)
+        kc.shutdown(restart=False)
+        rep = kc.control_channel.get_msg(timeout=TIMEOUT)
+        while rep["msg_type"] != "shutdown_reply":
+            rep = kc.control_channel.get_msg(timeout=TIMEOUT)
+        assert rep["content"] == {"status": "ok", "restart": False}, rep["content"]
+        while km.is_alive() and time.time() - t0 < 4.5:
+            time.sleep(0.02)
         down = time.time() - t0
-        assert down < 4.5, f"shutdown took {down:.1f} s"
-        assert not km.is_alive()
+        assert not km.is_alive(), f"the kernel still runs {down:.1f} s after shutdown"
+        km.cleanup_resources()
     finally:
         kc.stop_channels()
         if km.has_kernel and km.is_alive():
