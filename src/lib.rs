@@ -29,10 +29,11 @@
 //! assert_eq!(n, 9);
 //! ```
 //!
-//! Features (both default): `cli` builds the `hnn` command line and its prompt (clap,
-//! rustyline); `plots` draws figures to PNG and SVG (plotters). With
-//! `default-features = false` the library and the Rhai engine build alone, figures are
-//! still described, and drawing one answers with an error that names the feature.
+//! Features (all default): `cli` builds the `hnn` command line and its prompt (clap,
+//! rustyline); `plots` draws figures to PNG and SVG (plotters); `kernel` adds the Jupyter
+//! kernel ([`kernel`], `hnn kernel`). With `default-features = false` the library and the
+//! Rhai engine build alone, figures are still described, and drawing one answers with an
+//! error that names the feature.
 #![warn(missing_docs)]
 // Units are written in brackets (`[ms]`, `[µS]`), as the architecture asks: not links.
 #![allow(rustdoc::broken_intra_doc_links)]
@@ -46,6 +47,8 @@ pub mod batch;
 pub mod error;
 pub mod interrupt;
 pub mod io;
+#[cfg(feature = "kernel")]
+pub mod kernel;
 pub mod limits;
 pub mod lower;
 pub mod mech;

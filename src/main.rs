@@ -52,6 +52,15 @@ enum Command {
     },
     /// Start the interactive prompt.
     Repl,
+    /// Run as a Jupyter kernel (Jupyter starts it), or install the kernelspec.
+    #[cfg(feature = "kernel")]
+    Kernel {
+        /// The connection file Jupyter wrote.
+        #[arg(long, value_name = "FILE")]
+        connection_file: Option<PathBuf>,
+        #[command(subcommand)]
+        action: Option<KernelAction>,
+    },
     /// Simulate one cell template with a somatic current clamp and optional synaptic input.
     Cell {
         /// Template name (L2_pyramidal, L5_pyramidal, L2_basket, L5_basket, L5_pyramidal_calcium, ...).
@@ -80,9 +89,25 @@ enum Command {
     },
 }
 
+#[cfg(feature = "kernel")]
+#[derive(Subcommand)]
+enum KernelAction {
+    /// Write the kernelspec `hnn` ("hnn (Rhai)") that starts this binary.
+    Install {
+        /// Into the user's Jupyter data folder (the default).
+        #[arg(long, conflicts_with = "prefix")]
+        user: bool,
+        /// Into DIR/share/jupyter (a virtual environment, conda prefix, /usr/local).
+        #[arg(long, value_name = "DIR")]
+        prefix: Option<PathBuf>,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // the prompt and the kernel never die of Ctrl-C: it stops the running statement
     let prompt = matches!(cli.command, Some(Command::Repl))
+        || is_kernel(&cli.command)
         || (cli.command.is_none()
             && cli.eval.is_none()
             && cli.file.is_none()
@@ -122,6 +147,11 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Some(Command::Repl) => script::repl::run(&ctx),
+        #[cfg(feature = "kernel")]
+        Some(Command::Kernel {
+            connection_file,
+            action,
+        }) => kernel(connection_file, action, &ctx),
         Some(Command::Cell {
             template,
             tstop,
@@ -147,6 +177,42 @@ fn run(cli: Cli) -> Result<(), String> {
                 script::run_code(&code, &ctx)
             }
         }
+    }
+}
+
+#[cfg(feature = "kernel")]
+fn is_kernel(c: &Option<Command>) -> bool {
+    matches!(c, Some(Command::Kernel { .. }))
+}
+
+#[cfg(not(feature = "kernel"))]
+fn is_kernel(_: &Option<Command>) -> bool {
+    false
+}
+
+#[cfg(feature = "kernel")]
+fn kernel(
+    connection_file: Option<PathBuf>,
+    action: Option<KernelAction>,
+    ctx: &ScriptContext,
+) -> Result<(), String> {
+    use hnn::kernel::install::{Target, install};
+    match (action, connection_file) {
+        (Some(KernelAction::Install { prefix, .. }), _) => {
+            let target = prefix.map_or(Target::User, Target::Prefix);
+            let exe = std::env::current_exe()
+                .and_then(|p| p.canonicalize())
+                .map_err(|e| format!("error: cannot find this program's path: {e}"))?;
+            let dir = install(&target, &exe).map_err(|e| format!("error: {e}"))?;
+            println!("installed kernelspec hnn in {}", dir.display());
+            Ok(())
+        }
+        (None, Some(file)) => hnn::kernel::run(&file, ctx).map_err(|e| format!("error: {e}")),
+        (None, None) => Err(
+            "error: hnn kernel needs --connection-file FILE (Jupyter starts it so once \
+             `hnn kernel install` has written the kernelspec)"
+                .into(),
+        ),
     }
 }
 

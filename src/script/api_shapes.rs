@@ -37,6 +37,16 @@ pub(crate) fn written(f: &FigHandle) {
     PENDING.with(|p| p.borrow_mut().retain(|x| !std::rc::Rc::ptr_eq(&x.0, &f.0)));
 }
 
+/// `f.show()` in a front end's session: shown with the input's output (once).
+pub(crate) fn show_with_input(f: &mut FigHandle) {
+    PENDING.with(|p| {
+        let mut p = p.borrow_mut();
+        if !p.iter().any(|x| std::rc::Rc::ptr_eq(&x.0, &f.0)) {
+            p.push(f.clone());
+        }
+    });
+}
+
 /// Forget pending figures (a new run starts).
 pub fn clear_pending() {
     PENDING.with(|p| p.borrow_mut().clear());

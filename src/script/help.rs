@@ -711,7 +711,7 @@ pub const API: &[FnDoc] = &[
     f(
         "show",
         "fig.show()",
-        "Write the figure to hnn_figure_<n>.png (and draw it inline where the terminal can). Plots made with show: true (the default) that a script never saves are written so by hnn run at the end, into -D OUT when given.",
+        "Write the figure to hnn_figure_<n>.png (and draw it inline where the terminal can); in a notebook (hnn kernel), show it with the cell's output. Plots made with show: true (the default) that a script never saves are written so by hnn run at the end, into -D OUT when given.",
     ),
     f(
         "axes",

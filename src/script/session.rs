@@ -2,7 +2,8 @@
 //! kernel, the browser GUI): one engine and one scope kept across inputs, as at the prompt.
 //! An input's value comes back as a [`Display`] (a figure as PNG and SVG, anything else as
 //! the prompt's summary text), `print` goes to the session's output callback, and figures
-//! made with `show: true` and never saved come back with the input that made them.
+//! made with `show: true` and never saved, or shown with `fig.show()`, come back with the
+//! input that made them.
 //!
 //! The engine is single-threaded: a server keeps its session on one thread and sends it
 //! code. A long statement stops when [`crate::interrupt::request`] is called from anywhere.
@@ -51,7 +52,8 @@ pub enum Display {
 pub struct Executed {
     /// The input's value, unless it is `()` or the input ends with `;` (as at the prompt).
     pub value: Option<Display>,
-    /// Figures made with `show: true` by this input and not saved.
+    /// Figures made with `show: true` by this input and not saved (nor its value), and
+    /// figures shown with `fig.show()`.
     pub figures: Vec<Display>,
 }
 
@@ -85,6 +87,8 @@ impl Session {
         let o = out.clone();
         engine.on_print(move |s| (o.borrow_mut())(s));
         engine.on_debug(move |s, _, _| (out.borrow_mut())(s));
+        // `fig.show()` shows the figure with the input's output instead of writing a file
+        engine.register_fn("show", |f: &mut FigHandle| api_shapes::show_with_input(f));
         Ok(Session {
             engine,
             scope: ctx.scope(),
@@ -111,16 +115,20 @@ impl Session {
                 .eval_ast_with_scope::<Dynamic>(&mut self.scope, &merged)
         });
         self.functions = self.functions.merge(&ast.clone_functions_only());
+        let shown = |v: &Dynamic| !v.is_unit() && !code.trim_end().ends_with(';');
+        // a figure that is the value is shown once, as the value
+        if let Ok(v) = &r
+            && shown(v)
+            && let Some(f) = v.read_lock::<FigHandle>()
+        {
+            api_shapes::written(&f);
+        }
         let figures: Vec<Display> = api_shapes::take_pending()
             .iter()
             .map(figure_display)
             .collect();
         let v = r.map_err(|e| diagnostics::runtime_error(&file, code, &e))?;
-        let value = if v.is_unit() || code.trim_end().ends_with(';') {
-            None
-        } else {
-            Some(display(&v))
-        };
+        let value = shown(&v).then(|| display(&v));
         Ok(Executed { value, figures })
     }
 
@@ -130,7 +138,8 @@ impl Session {
     }
 
     /// Completions of the word that ends at byte `cursor`: (start byte of the word, the
-    /// candidates). Candidates are the API's names and keywords and the session's variables.
+    /// candidates). Candidates are the API's names and keywords, the session's variables and
+    /// the functions its inputs defined.
     pub fn complete(&self, code: &str, cursor: usize) -> (usize, Vec<String>) {
         let cursor = floor_char_boundary(code, cursor);
         let start = word_start(code, cursor);
@@ -143,6 +152,7 @@ impl Session {
             .iter()
             .map(String::as_str)
             .chain(self.scope.iter_raw().map(|(name, _, _)| name))
+            .chain(self.functions.iter_functions().map(|f| f.name))
             .filter(|w| w.starts_with(prefix))
             .map(str::to_string)
             .collect();
@@ -299,6 +309,27 @@ mod tests {
     }
 
     #[test]
+    fn a_figure_is_shown_once_and_show_shows_it_with_the_input() {
+        let (mut s, _) = session();
+        s.execute("let net = jones_2009_model(#{ mesh_shape: [3, 3] });")
+            .unwrap();
+        // the value of the input: not also among the pending figures
+        let r = s.execute("plot_cells(net)").unwrap();
+        assert!(matches!(r.value, Some(Display::Figure(_))), "{r:?}");
+        assert!(r.figures.is_empty(), "{} figures", r.figures.len());
+        // `;` drops the value: the figure made with show: true comes back instead
+        let r = s.execute("plot_cells(net);").unwrap();
+        assert_eq!((r.value.is_none(), r.figures.len()), (true, 1));
+        // show() on a figure that was not to be shown, and twice: once
+        let r = s
+            .execute("let f = plot_cells(net, #{ show: false }); f.show(); f.show();")
+            .unwrap();
+        assert_eq!(r.figures.len(), 1);
+        assert!(matches!(r.figures[0], Display::Figure(_)));
+        assert!(s.execute("1;").unwrap().figures.is_empty());
+    }
+
+    #[test]
     fn completion_inspection_and_completeness() {
         let (mut s, _) = session();
         s.execute("let my_network = 1;").unwrap();
@@ -306,6 +337,8 @@ mod tests {
         assert_eq!(start, 8);
         assert_eq!(c, vec!["jones_2009_model".to_string()]);
         assert_eq!(s.complete("my_ne", 5).1, vec!["my_network".to_string()]);
+        s.execute("fn my_function(a) { a }").unwrap();
+        assert_eq!(s.complete("my_f", 4).1, vec!["my_function".to_string()]);
         assert!(
             s.inspect("simulate_dipole(net)", 3)
                 .unwrap()
