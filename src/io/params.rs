@@ -274,6 +274,30 @@ impl Params {
         Ok(p)
     }
 
+    /// hnn-core's `read_params(params_fname, file_contents)`: parse `contents` as the file
+    /// named `name` (its extension, .json or .param, says how); the file is not read.
+    pub fn from_contents(name: &str, contents: &str) -> Result<Params> {
+        let p = match Path::new(name).extension().and_then(|e| e.to_str()) {
+            Some("json") => Params::from_json(contents, name)?,
+            Some("param") => Params::from_param(contents, name)?,
+            other => {
+                return Err(Error::invalid(
+                    format!("file name '{name}'"),
+                    format!("extension {:?}", other.unwrap_or("")),
+                    "a .param or .json parameter file name",
+                ));
+            }
+        };
+        if p.values.is_empty() {
+            return Err(Error::invalid(
+                format!("contents of '{name}'"),
+                "no parameters",
+                "parameter file contents",
+            ));
+        }
+        Ok(p)
+    }
+
     /// Parse HNN GUI "key: value" lines.
     pub fn from_param(text: &str, source: &str) -> Result<Params> {
         let mut values = BTreeMap::new();
