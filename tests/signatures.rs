@@ -410,7 +410,8 @@ fn tfr_decim_and_padding() {
     use hnn::analysis::tfr::{Padding, dipole_tfr_with};
     let d = [sine_dipole(8000)];
     let freqs = [100.0, 150.0, 200.0];
-    let run = |decim: &[usize], p| dipole_tfr_with(&d, "agg", &freqs, &[4.0], (None, None), decim, p);
+    let run =
+        |decim: &[usize], p| dipole_tfr_with(&d, "agg", &freqs, &[4.0], (None, None), decim, p);
     let (t1, p1) = run(&[], Padding::Zeros).unwrap();
     let (t2, p2) = run(&[2], Padding::Zeros).unwrap();
     // samples with t < the last time, as hnn-core selects them
@@ -428,8 +429,16 @@ fn tfr_decim_and_padding() {
     assert!((mirror[1][4000] - p1[1][4000]).abs() <= 1e-6 * max);
     // without padding a wavelet longer than the signal is refused
     assert!(
-        dipole_tfr_with(&[sine_dipole(50)], "agg", &[10.0], &[7.0], (None, None), &[], Padding::None)
-            .is_err()
+        dipole_tfr_with(
+            &[sine_dipole(50)],
+            "agg",
+            &[10.0],
+            &[7.0],
+            (None, None),
+            &[],
+            Padding::None
+        )
+        .is_err()
     );
 }
 
@@ -438,10 +447,16 @@ fn response() -> hnn::results::CellResponse {
         spike_times: vec![vec![1.0, 2.0, 2.5, 3.0, 8.0]],
         spike_gids: vec![vec![0, 3, 30, 31, 3]],
         spike_types: vec![
-            ["L2_basket", "L2_pyramidal", "evprox1", "evdist1", "L2_pyramidal"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            [
+                "L2_basket",
+                "L2_pyramidal",
+                "evprox1",
+                "evdist1",
+                "L2_pyramidal",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         ],
         times: (0..=400).map(|k| k as f64 * 0.025).collect(),
         cell_type_names: vec!["L2_basket".into(), "L2_pyramidal".into()],
@@ -465,16 +480,31 @@ fn invert_spike_types_flips() {
     .unwrap();
     let p = &f.panels[0];
     let (_, top) = p.ylim.unwrap();
-    let prox = p.bars.iter().find(|b| b.label.as_deref() == Some("evprox1")).unwrap();
-    let dist = p.bars.iter().find(|b| b.label.as_deref() == Some("evdist1")).unwrap();
+    let prox = p
+        .bars
+        .iter()
+        .find(|b| b.label.as_deref() == Some("evprox1"))
+        .unwrap();
+    let dist = p
+        .bars
+        .iter()
+        .find(|b| b.label.as_deref() == Some("evdist1"))
+        .unwrap();
     assert_eq!(prox.base, 0.0);
     assert!(prox.counts.iter().all(|c| *c >= 0.0) && prox.counts.iter().sum::<f64>() == 1.0);
     assert_eq!(dist.base, top);
     assert!(dist.counts.iter().all(|c| *c <= 0.0) && dist.counts.iter().sum::<f64>() == -1.0);
     assert!((top - 1.05).abs() < 1e-12);
     assert!(
-        hnn::viz::plots::plot_spikes_hist_inverted(&cr, None, None, &HistColors::default(), 49, &["L5".into()])
-            .is_err()
+        hnn::viz::plots::plot_spikes_hist_inverted(
+            &cr,
+            None,
+            None,
+            &HistColors::default(),
+            49,
+            &["L5".into()]
+        )
+        .is_err()
     );
 }
 
@@ -521,7 +551,9 @@ fn new_call_shapes_behave() {
     let engine = build_engine();
     let dir = std::env::var("HNN_SHAPES_PNG")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| std::env::temp_dir().join(format!("hnn_shapes_{}", std::process::id())));
+        .unwrap_or_else(|_| {
+            std::env::temp_dir().join(format!("hnn_shapes_{}", std::process::id()))
+        });
     std::fs::create_dir_all(&dir).unwrap();
     let d = dir.display();
     let code = format!(
@@ -574,6 +606,9 @@ fn new_call_shapes_behave() {
         let _ = std::fs::remove_dir_all(&dir);
     }
     if let Err(e) = r {
-        panic!("{}", hnn::script::diagnostics::runtime_error("<shapes>", &code, &e));
+        panic!(
+            "{}",
+            hnn::script::diagnostics::runtime_error("<shapes>", &code, &e)
+        );
     }
 }

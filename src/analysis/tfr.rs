@@ -189,7 +189,15 @@ pub fn dipole_tfr(
     tmin: Option<f64>,
     tmax: Option<f64>,
 ) -> Result<(Vec<f64>, Vec<Vec<f64>>)> {
-    dipole_tfr_with(dpls, layer, freqs, n_cycles, (tmin, tmax), &[], Padding::Zeros)
+    dipole_tfr_with(
+        dpls,
+        layer,
+        freqs,
+        n_cycles,
+        (tmin, tmax),
+        &[],
+        Padding::Zeros,
+    )
 }
 
 /// [`dipole_tfr`] with hnn-core's `decim` (factors applied in turn to the selected samples

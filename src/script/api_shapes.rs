@@ -15,7 +15,13 @@ use super::handles::{CellResponseHandle, DipoleHandle, ExtracellularHandle, NetH
 use super::kwargs::{Kw, RhaiResult, err, lib, num, numbers, string};
 use crate::viz::plots;
 
+/// A call being forwarded by a positional shape: name and argument types.
+type Forward = (String, Vec<std::any::TypeId>);
+
 thread_local! {
+    /// Calls being forwarded by the positional shapes: a shape entered again with the same
+    /// arguments would forward forever (no typed form takes them), so it answers "not found".
+    static FORWARDING: RefCell<Vec<Forward>> = const { RefCell::new(Vec::new()) };
     static SHOW: Cell<bool> = const { Cell::new(true) };
     static PENDING: RefCell<Vec<FigHandle>> = const { RefCell::new(Vec::new()) };
 }
@@ -129,9 +135,18 @@ fn plot_morphology(c: &mut CellHandle, m: Map) -> RhaiResult<FigHandle> {
             }
         }
     }
-    o.xlim = kw.get("xlim").map(|v| pair(v, "plot_morphology: xlim")).transpose()?;
-    o.ylim = kw.get("ylim").map(|v| pair(v, "plot_morphology: ylim")).transpose()?;
-    o.zlim = kw.get("zlim").map(|v| pair(v, "plot_morphology: zlim")).transpose()?;
+    o.xlim = kw
+        .get("xlim")
+        .map(|v| pair(v, "plot_morphology: xlim"))
+        .transpose()?;
+    o.ylim = kw
+        .get("ylim")
+        .map(|v| pair(v, "plot_morphology: ylim"))
+        .transpose()?;
+    o.zlim = kw
+        .get("zlim")
+        .map(|v| pair(v, "plot_morphology: zlim"))
+        .transpose()?;
     let f = lib(plots::plot_morphology_with(&c.template()?, &o))?;
     match kw.get("ax") {
         None => fig(f),
@@ -366,6 +381,18 @@ pub fn register_positional(engine: &mut Engine) {
                 name,
                 vec![std::any::TypeId::of::<Dynamic>(); arity],
                 move |ctx: rhai::NativeCallContext, args: &mut [&mut Dynamic]| -> RhaiResult<Dynamic> {
+                    let key: Forward = (fname.clone(), args.iter().map(|a| a.type_id()).collect());
+                    if FORWARDING.with(|f| f.borrow().contains(&key)) {
+                        let types: Vec<&str> = args
+                            .iter()
+                            .map(|a| ctx.engine().map_type_name(a.type_name()))
+                            .collect();
+                        return Err(rhai::EvalAltResult::ErrorFunctionNotFound(
+                            format!("{fname} ({})", types.join(", ")),
+                            rhai::Position::NONE,
+                        )
+                        .into());
+                    }
                     let mut vals: Vec<Dynamic> = args.iter().map(|a| (**a).clone()).collect();
                     let recv = if method { Some(vals.remove(0)) } else { None };
                     let mut map = Map::new();
@@ -395,7 +422,10 @@ pub fn register_positional(engine: &mut Engine) {
                     let mut call: Vec<Dynamic> = recv.into_iter().chain(vals).collect();
                     call.push(map.into());
                     let mut refs: Vec<&mut Dynamic> = call.iter_mut().collect();
-                    ctx.call_fn_raw(&fname, method, method, &mut refs)
+                    FORWARDING.with(|f| f.borrow_mut().push(key));
+                    let r = ctx.call_fn_raw(&fname, method, method, &mut refs);
+                    FORWARDING.with(|f| f.borrow_mut().pop());
+                    r
                 },
             );
         }

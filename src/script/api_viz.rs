@@ -448,7 +448,11 @@ pub(super) fn tfr(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
         )?)))?,
     };
     let o = plots::TfrOptions {
-        decim: kw.get("decim").map(decim_factors).transpose()?.unwrap_or_default(),
+        decim: kw
+            .get("decim")
+            .map(decim_factors)
+            .transpose()?
+            .unwrap_or_default(),
         padding,
         cmap: colormap(&kw, "colormap", crate::viz::colormap::Colormap::Inferno)?,
         colorbar: kw.flag_or("colorbar", true)?,

@@ -538,9 +538,7 @@ pub fn plot_tfr_morlet_with(
         z: power,
         cmap: o.cmap,
         range: None,
-        colorbar: o
-            .colorbar
-            .then(|| format!("Power ([nAm × {scale:.0}]²)")),
+        colorbar: o.colorbar.then(|| format!("Power ([nAm × {scale:.0}]²)")),
         colorbar_inside: o.colorbar_inside,
     });
     p.xlabel = "Time (ms)".into();
@@ -636,7 +634,9 @@ pub fn plot_connectivity_matrix_with(
     let (zlo, zhi) = z
         .iter()
         .flatten()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(*v), b.max(*v))
+        });
     let range = (zhi > zlo).then_some((zlo, zhi));
     let mut fig = Figure::new(1);
     fig.size = (700, 600);
@@ -716,13 +716,38 @@ pub fn plot_morphology_with(
     o: &MorphologyOptions,
 ) -> Result<Figure> {
     if let Some(sc) = &o.section_colors
-        && let Some((name, _)) = cell.sections.iter().find(|(n, _)| !sc.iter().any(|(k, _)| k == n))
+        && let Some((name, _)) = cell
+            .sections
+            .iter()
+            .find(|(n, _)| !sc.iter().any(|(k, _)| k == n))
     {
         return Err(Error::invalid(
             "color",
             format!("no colour for section '{name}'"),
             "a colour for every section of the cell",
         ));
+    }
+    const FAR: f64 = 1e9;
+    let near = |v: f64| v.is_finite() && v.abs() <= FAR;
+    if let Some(p) = o.pos
+        && !p.iter().all(|v| near(*v))
+    {
+        return Err(Error::invalid(
+            "pos",
+            format!("{p:?}"),
+            "finite coordinates within ±1e9 µm",
+        ));
+    }
+    for (what, l) in [("xlim", o.xlim), ("ylim", o.ylim), ("zlim", o.zlim)] {
+        if let Some((a, b)) = l
+            && !(near(a) && near(b) && a < b)
+        {
+            return Err(Error::invalid(
+                what,
+                format!("({a}, {b})"),
+                "low < high, finite, within ±1e9 µm",
+            ));
+        }
     }
     let soma = cell
         .sections
@@ -819,7 +844,13 @@ pub fn plot_cell_connectivity(
     conn_idx: usize,
     src_gid: Option<usize>,
 ) -> Result<Figure> {
-    plot_cell_connectivity_with(net, conn_idx, src_gid, super::colormap::Colormap::Viridis, true)
+    plot_cell_connectivity_with(
+        net,
+        conn_idx,
+        src_gid,
+        super::colormap::Colormap::Viridis,
+        true,
+    )
 }
 
 /// [`plot_cell_connectivity`] with hnn-core's `colormap` (the targets' colours span the
@@ -909,10 +940,7 @@ pub fn plot_cell_connectivity_with(
     });
     p.points.push(Points {
         xy: targets.iter().map(|&t| xy(t)).collect(),
-        colors: weights
-            .iter()
-            .map(|&w| cmap.at(scale(w)))
-            .collect(),
+        colors: weights.iter().map(|&w| cmap.at(scale(w))).collect(),
         size: 5,
         marker: Marker::Circle,
         label: Some(format!("targets: {lo:.2e} .. {hi:.2e} µS")),

@@ -379,12 +379,22 @@ fn draw_colorbar<DB: DrawingBackend>(
         .build_cartesian_2d(0.0..1.0, lo..hi)
         .map_err(err)?;
     let ys = lo.abs().max(hi.abs());
+    // a narrow range far from zero needs more digits than the axes' ticks give
+    let digits = if ys > 0.0 && (hi - lo) < 1e-2 * ys && hi > lo {
+        Some((-((hi - lo) / 5.0).log10()).ceil().clamp(0.0, 15.0) as usize)
+    } else {
+        None
+    };
+    let fmt = move |v: &f64| match digits {
+        Some(d) => format!("{v:.d$}"),
+        None => tick(*v, ys),
+    };
     chart
         .configure_mesh()
         .disable_x_mesh()
         .disable_x_axis()
         .y_labels(6)
-        .y_label_formatter(&|v: &f64| tick(*v, ys))
+        .y_label_formatter(&fmt)
         .y_desc(label)
         .label_style(("sans-serif", 12))
         .axis_desc_style(("sans-serif", 14))
@@ -434,8 +444,11 @@ fn draw_colorbar_inside<DB: DrawingBackend>(
         area.draw(&Rectangle::new([(x0, ya), (x0 + bw, yb)], rgb(c).filled()))
             .map_err(err)?;
     }
-    area.draw(&Rectangle::new([(x0, top), (x0 + bw, top + bh)], WHITE.stroke_width(1)))
-        .map_err(err)?;
+    area.draw(&Rectangle::new(
+        [(x0, top), (x0 + bw, top + bh)],
+        WHITE.stroke_width(1),
+    ))
+    .map_err(err)?;
     let ys = lo.abs().max(hi.abs());
     let small = ("sans-serif", 10).into_font().color(&WHITE);
     for (v, y) in [(hi, top), (lo, top + bh)] {
@@ -614,7 +627,9 @@ fn draw_panel_inner<DB: DrawingBackend>(
                     .windows(2)
                     .zip(&b.counts)
                     .filter(|(_, n)| **n != 0.0)
-                    .map(|(e, &n)| Rectangle::new([(e[0], b.base), (e[1], b.base + n)], c.filled())),
+                    .map(|(e, &n)| {
+                        Rectangle::new([(e[0], b.base), (e[1], b.base + n)], c.filled())
+                    }),
             )
             .map_err(err)?;
         if let Some(l) = &b.label {
