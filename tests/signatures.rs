@@ -598,6 +598,11 @@ fn new_call_shapes_behave() {
         plot_cell_connectivity(net, 0, #{{ axes: [fig.axes[1]] }});
         fig.save("{d}/axes.png");
         net.cell_types["L5_pyramidal"].plot_morphology(#{{ color: "r", pos: [100, 0, 0], zlim: [-100, 1800] }}).save("{d}/morph.png");
+        let sm = smooth_waveform([0.0, 0.0, 1.0, 0.0, 0.0], 3.0, 1000.0);
+        if sm.len() != 5 || (sm[1] - 0.08 / 1.16).abs() > 1e-12 || (sm[2] - 1.0 / 1.16).abs() > 1e-12 {{ throw `smooth_waveform ${{sm}}`; }}
+        p.write("{d}/p.json");
+        let q = read_params("{d}/p.json");
+        if q["tstop"] != 42.0 || q["N_trials"] != 3 {{ throw "params.write"; }}
         net.cell_types["L2_pyramidal"].modify_section("apical_1", 300.0);
         if net.cell_types["L2_pyramidal"].sections["apical_1"].L != 300.0 {{ throw "modify_section"; }}
         "#

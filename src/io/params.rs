@@ -298,6 +298,35 @@ impl Params {
         Ok(p)
     }
 
+    /// hnn-core's `Params.write(fname)`: the parameters as one flat JSON object (integral
+    /// numbers as integers, as hnn-core's files hold them), readable by `read_params`.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let mut map = serde_json::Map::new();
+        for (k, v) in &self.values {
+            let j = match v {
+                ParamValue::Str(s) => Value::String(s.clone()),
+                ParamValue::Num(x) if x.fract() == 0.0 && x.abs() < 9.007_199_254_740_992e15 => {
+                    Value::from(*x as i64)
+                }
+                ParamValue::Num(x) => serde_json::Number::from_f64(*x)
+                    .map(Value::Number)
+                    .ok_or_else(|| {
+                        Error::invalid(format!("parameter '{k}'"), x, "a finite number")
+                    })?,
+            };
+            map.insert(k.clone(), j);
+        }
+        let text = serde_json::to_string_pretty(&Value::Object(map))
+            .map_err(|e| Error::invalid("parameters", e.to_string(), "JSON"))?;
+        std::fs::write(path, text).map_err(|e| {
+            Error::invalid(
+                format!("file '{}'", path.display()),
+                e.to_string(),
+                "a writable path",
+            )
+        })
+    }
+
     /// Parse HNN GUI "key: value" lines.
     pub fn from_param(text: &str, source: &str) -> Result<Params> {
         let mut values = BTreeMap::new();

@@ -537,6 +537,25 @@ fn register_io_shapes(engine: &mut Engine) {
             ))
         },
     );
+    // smooth_waveform(data, window_len, sfreq) and params.write(fname)
+    engine.register_fn(
+        "smooth_waveform",
+        |data: Dynamic, window_len: Dynamic, sfreq: Dynamic| -> RhaiResult<rhai::Array> {
+            let x = numbers(&data, "smooth_waveform: data")?;
+            let y = lib(crate::results::dipole::smooth_waveform(
+                &x,
+                num(&window_len, "smooth_waveform: window_len")?,
+                num(&sfreq, "smooth_waveform: sfreq")?,
+            ))?;
+            Ok(y.into_iter().map(Dynamic::from).collect())
+        },
+    );
+    engine.register_fn(
+        "write",
+        |p: &mut crate::io::params::Params, path: &str| -> RhaiResult<()> {
+            lib(p.write(std::path::Path::new(path)))
+        },
+    );
     // pick_connection(net) and net.set_cell_positions(): every keyword optional
     engine.register_fn(
         "pick_connection",

@@ -406,8 +406,8 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "write",
-        "dpl.write(path, overwrite) — overwrite optional, positionally or in #{ overwrite: true } / cell_response.write(\"spk_%d.txt\")",
-        "Write hnn-core's formats (overwrite: false refuses an existing file): a dipole as HDF5 when path ends in .hdf5 (or .h5; hnn_core.read_dipole reads it), as text otherwise; spikes as text, one file per trial.",
+        "dpl.write(path, overwrite) — overwrite optional, positionally or in #{ overwrite: true } / cell_response.write(\"spk_%d.txt\") / params.write(\"p.json\")",
+        "Write hnn-core's formats (overwrite: false refuses an existing file): a dipole as HDF5 when path ends in .hdf5 (or .h5; hnn_core.read_dipole reads it), as text otherwise; spikes as text, one file per trial; parameters as one flat JSON object (read_params reads it).",
     ),
     f(
         "average_dipoles",
@@ -617,6 +617,11 @@ pub const API: &[FnDoc] = &[
         "anticorr",
         "anticorr(dpl, exp_dpl, #{ tstart, tstop })",
         "Normalised correlation, negated (hnn-core's anticorrelation objective).",
+    ),
+    f(
+        "smooth_waveform",
+        "smooth_waveform(data, window_len, sfreq)",
+        "hnn-core's utility: a list of numbers smoothed with a normalised Hamming window of window_len ms at sfreq Hz (as dpl.smooth); returns the smoothed list.",
     ),
     f(
         "read_spikes",
