@@ -384,3 +384,237 @@ fn the_literal_forms_of_the_tutorials_run() {
     });
     assert!(e.is_err());
 }
+
+fn sine_dipole(n: usize) -> hnn::results::Dipole {
+    let times: Vec<f64> = (0..n).map(|k| k as f64 * 0.025).collect();
+    let x: Vec<f64> = times
+        .iter()
+        .map(|t| (2.0 * std::f64::consts::PI * 80.0 * t / 1000.0).sin() + 0.3 * (t / 7.0).cos())
+        .collect();
+    hnn::results::Dipole {
+        times,
+        data: vec![
+            ("agg".into(), x.clone()),
+            ("L2".into(), x.iter().map(|v| 0.4 * v).collect()),
+            ("L5".into(), x.iter().map(|v| 0.6 * v).collect()),
+        ],
+        nave: 1,
+        scale_applied: 1.0,
+    }
+}
+
+/// `decim` halves the time-frequency columns; no padding equals zero padding (a linear
+/// convolution pads with zeros anyway), mirror padding changes the edges.
+#[test]
+fn tfr_decim_and_padding() {
+    use hnn::analysis::tfr::{Padding, dipole_tfr_with};
+    let d = [sine_dipole(8000)];
+    let freqs = [100.0, 150.0, 200.0];
+    let run = |decim: &[usize], p| {
+        dipole_tfr_with(&d, "agg", &freqs, &[4.0], (None, None), decim, p).unwrap()
+    };
+    let (t1, p1) = run(&[], Padding::Zeros);
+    let (t2, p2) = run(&[2], Padding::Zeros);
+    // samples with t < the last time, as hnn-core selects them
+    assert_eq!(t1.len(), 7999);
+    assert_eq!(t2.len(), 4000);
+    assert_eq!(p2[0].len(), 4000);
+    assert_eq!(t2[1], t1[2]);
+    let (_, none) = run(&[], Padding::None);
+    let (_, mirror) = run(&[], Padding::Mirror);
+    let max = p1[1].iter().cloned().fold(0.0, f64::max);
+    for (a, b) in p1[1].iter().zip(&none[1]) {
+        assert!((a - b).abs() <= 1e-9 * max, "{a} {b}");
+    }
+    assert!((mirror[1][0] - p1[1][0]).abs() > 1e-6 * max);
+    assert!((mirror[1][4000] - p1[1][4000]).abs() <= 1e-6 * max);
+    // without padding a wavelet longer than the signal is refused
+    assert!(
+        dipole_tfr_with(
+            &[sine_dipole(50)],
+            "agg",
+            &[10.0],
+            &[7.0],
+            (None, None),
+            &[],
+            Padding::None
+        )
+        .is_err()
+    );
+}
+
+fn response() -> hnn::results::CellResponse {
+    hnn::results::CellResponse {
+        spike_times: vec![vec![1.0, 2.0, 2.5, 3.0, 8.0]],
+        spike_gids: vec![vec![0, 3, 30, 31, 3]],
+        spike_types: vec![
+            [
+                "L2_basket",
+                "L2_pyramidal",
+                "evprox1",
+                "evdist1",
+                "L2_pyramidal",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        ],
+        times: (0..=400).map(|k| k as f64 * 0.025).collect(),
+        cell_type_names: vec!["L2_basket".into(), "L2_pyramidal".into()],
+        ..Default::default()
+    }
+}
+
+/// `invert_spike_types` hangs the named histograms from the top of a shared 0..max range.
+#[test]
+fn invert_spike_types_flips() {
+    use hnn::analysis::spikes::HistColors;
+    let cr = response();
+    let f = hnn::viz::plots::plot_spikes_hist_inverted(
+        &cr,
+        None,
+        None,
+        &HistColors::default(),
+        49,
+        &["evdist1".into()],
+    )
+    .unwrap();
+    let p = &f.panels[0];
+    let (_, top) = p.ylim.unwrap();
+    let prox = p
+        .bars
+        .iter()
+        .find(|b| b.label.as_deref() == Some("evprox1"))
+        .unwrap();
+    let dist = p
+        .bars
+        .iter()
+        .find(|b| b.label.as_deref() == Some("evdist1"))
+        .unwrap();
+    assert_eq!(prox.base, 0.0);
+    assert!(prox.counts.iter().all(|c| *c >= 0.0) && prox.counts.iter().sum::<f64>() == 1.0);
+    assert_eq!(dist.base, top);
+    assert!(dist.counts.iter().all(|c| *c <= 0.0) && dist.counts.iter().sum::<f64>() == -1.0);
+    assert!((top - 1.05).abs() < 1e-12);
+    assert!(
+        hnn::viz::plots::plot_spikes_hist_inverted(
+            &cr,
+            None,
+            None,
+            &HistColors::default(),
+            49,
+            &["L5".into()]
+        )
+        .is_err()
+    );
+}
+
+/// Raster options: cell types, colours, tick size, legend, dipole overlay.
+#[test]
+fn raster_options() {
+    use hnn::viz::plots::{RasterOptions, plot_spikes_raster_with};
+    let cr = response();
+    let o = RasterOptions {
+        cell_types: Some(vec!["L2_pyramidal".into()]),
+        colors_list: Some(vec![(0, 0, 0)]),
+        marker_size: 3.0,
+        show_legend: false,
+        overlay: Some(vec![sine_dipole(401)]),
+        ..Default::default()
+    };
+    let f = plot_spikes_raster_with(&cr, &o).unwrap();
+    let p = &f.panels[0];
+    assert_eq!(p.ticks.len(), 1);
+    assert_eq!(p.ticks[0].at, vec![(2.0, -3.0), (8.0, -3.0)]);
+    assert_eq!((p.ticks[0].color, p.ticks[0].height), ((0, 0, 0), 3.0));
+    assert!(p.hide_legend);
+    assert_eq!(p.lines.len(), 2);
+    assert!(p.lines[0].dashed && !p.lines[1].dashed);
+    assert_eq!(p.lines[0].label.as_deref(), Some("L2 Dipole"));
+    assert!(p.title.contains("Dipole Overlays"));
+    // a colour list must name every cell type; cell types must be the response's
+    let bad = RasterOptions {
+        colors_list: Some(vec![(0, 0, 0)]),
+        ..Default::default()
+    };
+    assert!(plot_spikes_raster_with(&cr, &bad).is_err());
+    let bad = RasterOptions {
+        cell_types: Some(vec!["L5_pyramidal".into()]),
+        ..Default::default()
+    };
+    assert!(plot_spikes_raster_with(&cr, &bad).is_err());
+}
+
+/// Writers refuse an existing file with overwrite false; readers take hnn-core's extra
+/// arguments; `copy` leaves the network alone; the new plot options render.
+#[test]
+fn new_call_shapes_behave() {
+    let engine = build_engine();
+    let dir = std::env::var("HNN_SHAPES_PNG")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::env::temp_dir().join(format!("hnn_shapes_{}", std::process::id()))
+        });
+    std::fs::create_dir_all(&dir).unwrap();
+    let d = dir.display();
+    let code = format!(
+        r#"
+        let net = jones_2009_model(#{{ mesh_shape: [3, 3] }});
+        add_erp_drives_to_jones_model(net);
+        let dpls = simulate_dipole(net, #{{ tstop: 60.0, n_trials: 2 }});
+        let cr = net.cell_response;
+        dpls[0].write("{d}/dpl.txt");
+        let refused = false;
+        try {{ dpls[0].write("{d}/dpl.txt", false); }} catch (e) {{ refused = `${{e}}`.contains("exists"); }}
+        if !refused {{ throw "dpl.write overwrite false"; }}
+        dpls[0].write("{d}/dpl.txt", #{{ overwrite: true }});
+        net.write_configuration("{d}/net.json");
+        refused = false;
+        try {{ net.write_configuration("{d}/net.json", false); }} catch (e) {{ refused = `${{e}}`.contains("exists"); }}
+        if !refused {{ throw "write_configuration overwrite false"; }}
+        let net2 = net.set_global_synaptic_gains(#{{ e_e: 2.5, copy: true }});
+        if net.get_global_synaptic_gains()["e_e"] == 2.5 || net2.get_global_synaptic_gains()["e_e"] != 2.5 {{ throw "copy"; }}
+        net.set_global_synaptic_gains(1.5);
+        if net.get_global_synaptic_gains()["e_e"] != 1.5 {{ throw "positional e_e"; }}
+        let p = read_params("x.param", "tstop: 42.0\nN_trials: 3\n");
+        if p["tstop"] != 42.0 {{ throw "file_contents"; }}
+        write_text("{d}/spk.txt", "1.0 0\n2.0 40\n");
+        let old = read_spikes("{d}/spk.txt", net.gid_ranges);
+        if old.spike_types[0][1] != net.gid_to_type(40) {{ throw "legacy spikes"; }}
+        // no search terms: no connections, as hnn-core answers
+        if pick_connection(net).len() != 0 {{ throw "pick none"; }}
+        if pick_connection(net, "L2_basket").len() == 0 {{ throw "pick src"; }}
+        cr.plot_spikes_raster(#{{ dpl: dpls, overlay_dipoles: true, marker_size: 2.0 }}).save("{d}/raster_overlay.png");
+        cr.plot_spikes_raster(0, (), false, ["L2_pyramidal", "L5_pyramidal"], ["k", "r"], false).save("{d}/raster_types.png");
+        cr.plot_spikes_hist(#{{ invert_spike_types: "evdist1" }}).save("{d}/hist_inverted.png");
+        dpls[0].plot_tfr_morlet(60..200, #{{ n_cycles: 4, colormap: "viridis", colorbar_inside: true, decim: 2 }}).save("{d}/tfr_viridis_inside.png");
+        plot_tfr_morlet(dpls, 60..200, #{{ n_cycles: 4, padding: "mirror", colormap: "magma" }}).save("{d}/tfr_mirror.png");
+        plot_connectivity_matrix(net, 4, #{{ colorbar: true }}).save("{d}/conn_matrix.png");
+        plot_connectivity_matrix(net, 4, (), false, true, "viridis").save("{d}/conn_matrix_binary.png");
+        plot_cell_connectivity(net, 0, 7, (), true, "plasma").save("{d}/cell_conn.png");
+        plot_drive_strength(net, #{{ show_weight: false, normalize: false }}).save("{d}/drive_pairs.png");
+        let fig = figure(#{{ ncols: 2 }});
+        plot_drive_strength(net, true, fig.axes[0], false);
+        plot_cell_connectivity(net, 0, #{{ axes: [fig.axes[1]] }});
+        fig.save("{d}/axes.png");
+        net.cell_types["L5_pyramidal"].plot_morphology(#{{ color: "r", pos: [100, 0, 0], zlim: [-100, 1800] }}).save("{d}/morph.png");
+        let sm = smooth_waveform([0.0, 0.0, 1.0, 0.0, 0.0], 3.0, 1000.0);
+        if sm.len() != 5 || (sm[1] - 0.08 / 1.16).abs() > 1e-12 || (sm[2] - 1.0 / 1.16).abs() > 1e-12 {{ throw `smooth_waveform ${{sm}}`; }}
+        p.write("{d}/p.json");
+        let q = read_params("{d}/p.json");
+        if q["tstop"] != 42.0 || q["N_trials"] != 3 {{ throw "params.write"; }}
+        net.cell_types["L2_pyramidal"].modify_section("apical_1", 300.0);
+        if net.cell_types["L2_pyramidal"].sections["apical_1"].L != 300.0 {{ throw "modify_section"; }}
+        "#
+    );
+    let r = guard::guarded(|| engine.run(&code));
+    if std::env::var("HNN_SHAPES_PNG").is_err() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    if let Err(e) = r {
+        panic!(
+            "{}",
+            hnn::script::diagnostics::runtime_error("<shapes>", &code, &e)
+        );
+    }
+}

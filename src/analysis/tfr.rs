@@ -37,6 +37,35 @@ pub fn morlet(sfreq: f64, f: f64, n_cycles: f64) -> Vec<Complex<f64>> {
     w
 }
 
+/// How hnn-core's `plot_tfr_morlet` pads the signal before the wavelet transform
+/// (`padding`), cropping the power back to the signal afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Padding {
+    /// No padding (`padding=None`): every wavelet must fit the signal itself.
+    None,
+    /// n − 1 zeros on each side (`'zeros'`, hnn-core's default).
+    #[default]
+    Zeros,
+    /// The signal mirrored on each side (`'mirror'`: `x[n-1..1]`, `x`, `x[n-2..0]`).
+    Mirror,
+}
+
+impl Padding {
+    /// hnn-core's name (`"zeros"`, `"mirror"`); `None` for no padding.
+    pub fn parse(name: Option<&str>) -> Result<Padding> {
+        match name {
+            None => Ok(Padding::None),
+            Some("zeros") => Ok(Padding::Zeros),
+            Some("mirror") => Ok(Padding::Mirror),
+            Some(other) => Err(Error::invalid(
+                "padding",
+                other,
+                "\"zeros\", \"mirror\" or () for none",
+            )),
+        }
+    }
+}
+
 /// Power of one real signal at each frequency, `[freq][time]`, with hnn-core's zero padding.
 /// `n_cycles`: one value for every frequency, or one per frequency (as MNE accepts).
 pub fn morlet_power(
@@ -44,6 +73,18 @@ pub fn morlet_power(
     sfreq: f64,
     freqs: &[f64],
     n_cycles: &[f64],
+) -> Result<Vec<Vec<f64>>> {
+    morlet_power_padded(x, sfreq, freqs, n_cycles, Padding::Zeros)
+}
+
+/// [`morlet_power`] with the signal padded as `padding` says (the power is cropped back to
+/// the signal's samples).
+pub fn morlet_power_padded(
+    x: &[f64],
+    sfreq: f64,
+    freqs: &[f64],
+    n_cycles: &[f64],
+    padding: Padding,
 ) -> Result<Vec<Vec<f64>>> {
     let n = x.len();
     if n < 2 {
@@ -68,8 +109,26 @@ pub fn morlet_power(
     if let Some(c) = n_cycles.iter().find(|c| !(**c > 0.0 && c.is_finite())) {
         return Err(Error::invalid("n_cycles", c, "positive numbers"));
     }
-    // zero padding: n-1 zeros on each side
-    let padded_len = 3 * n - 2;
+    // the padded signal and where the signal starts in it
+    let (padded, offset): (Vec<f64>, usize) = match padding {
+        Padding::None => (x.to_vec(), 0),
+        Padding::Zeros => {
+            let mut p = vec![0.0; 3 * n - 2];
+            p[n - 1..2 * n - 1].copy_from_slice(x);
+            (p, n - 1)
+        }
+        Padding::Mirror => (
+            x[1..]
+                .iter()
+                .rev()
+                .chain(x)
+                .chain(x[..n - 1].iter().rev())
+                .copied()
+                .collect(),
+            n - 1,
+        ),
+    };
+    let padded_len = padded.len();
     let mut planner = FftPlanner::new();
     let mut out = Vec::with_capacity(freqs.len());
     for (i, &f) in freqs.iter().enumerate() {
@@ -98,8 +157,8 @@ pub fn morlet_power(
         let full = padded_len + w.len() - 1;
         let nfft = full.next_power_of_two();
         let mut a = vec![Complex::new(0.0, 0.0); nfft];
-        for (i, v) in x.iter().enumerate() {
-            a[n - 1 + i] = Complex::new(*v, 0.0);
+        for (i, v) in padded.iter().enumerate() {
+            a[i] = Complex::new(*v, 0.0);
         }
         let mut b = vec![Complex::new(0.0, 0.0); nfft];
         b[..w.len()].copy_from_slice(&w);
@@ -110,7 +169,7 @@ pub fn morlet_power(
         }
         planner.plan_fft_inverse(nfft).process(&mut a);
         let start = (w.len() - 1) / 2; // centred `padded_len` samples of the full convolution
-        let crop = start + n - 1; // then hnn-core's crop back to the signal
+        let crop = start + offset; // then hnn-core's crop back to the signal
         out.push(
             (0..n)
                 .map(|i| (a[crop + i] / nfft as f64).norm_sqr())
@@ -129,6 +188,28 @@ pub fn dipole_tfr(
     n_cycles: &[f64],
     tmin: Option<f64>,
     tmax: Option<f64>,
+) -> Result<(Vec<f64>, Vec<Vec<f64>>)> {
+    dipole_tfr_with(
+        dpls,
+        layer,
+        freqs,
+        n_cycles,
+        (tmin, tmax),
+        &[],
+        Padding::Zeros,
+    )
+}
+
+/// [`dipole_tfr`] with hnn-core's `decim` (factors applied in turn to the selected samples
+/// and their times, lowering the sampling rate: fewer columns) and `padding`.
+pub fn dipole_tfr_with(
+    dpls: &[Dipole],
+    layer: &str,
+    freqs: &[f64],
+    n_cycles: &[f64],
+    (tmin, tmax): (Option<f64>, Option<f64>),
+    decim: &[usize],
+    padding: Padding,
 ) -> Result<(Vec<f64>, Vec<Vec<f64>>)> {
     let first = dpls
         .first()
@@ -149,7 +230,14 @@ pub fn dipole_tfr(
             .filter(|(t, _)| **t >= lo && **t < hi)
             .map(|(t, v)| (*t, *v))
             .unzip();
-        let p = morlet_power(&x, fs, freqs, n_cycles)?;
+        let (x, ts, fs) = if decim.is_empty() {
+            (x, ts, fs)
+        } else {
+            let (y, t) = crate::analysis::decimate::decimate_plot_data(decim, &x, &ts)?;
+            let q: f64 = decim.iter().map(|&q| q as f64).product();
+            (y, t, fs / q)
+        };
+        let p = morlet_power_padded(&x, fs, freqs, n_cycles, padding)?;
         if mean.is_empty() {
             mean = vec![vec![0.0; ts.len()]; freqs.len()];
             times = ts;

@@ -274,6 +274,59 @@ impl Params {
         Ok(p)
     }
 
+    /// hnn-core's `read_params(params_fname, file_contents)`: parse `contents` as the file
+    /// named `name` (its extension, .json or .param, says how); the file is not read.
+    pub fn from_contents(name: &str, contents: &str) -> Result<Params> {
+        let p = match Path::new(name).extension().and_then(|e| e.to_str()) {
+            Some("json") => Params::from_json(contents, name)?,
+            Some("param") => Params::from_param(contents, name)?,
+            other => {
+                return Err(Error::invalid(
+                    format!("file name '{name}'"),
+                    format!("extension {:?}", other.unwrap_or("")),
+                    "a .param or .json parameter file name",
+                ));
+            }
+        };
+        if p.values.is_empty() {
+            return Err(Error::invalid(
+                format!("contents of '{name}'"),
+                "no parameters",
+                "parameter file contents",
+            ));
+        }
+        Ok(p)
+    }
+
+    /// hnn-core's `Params.write(fname)`: the parameters as one flat JSON object (integral
+    /// numbers as integers, as hnn-core's files hold them), readable by `read_params`.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let mut map = serde_json::Map::new();
+        for (k, v) in &self.values {
+            let j = match v {
+                ParamValue::Str(s) => Value::String(s.clone()),
+                ParamValue::Num(x) if x.fract() == 0.0 && x.abs() < 9.007_199_254_740_992e15 => {
+                    Value::from(*x as i64)
+                }
+                ParamValue::Num(x) => serde_json::Number::from_f64(*x)
+                    .map(Value::Number)
+                    .ok_or_else(|| {
+                        Error::invalid(format!("parameter '{k}'"), x, "a finite number")
+                    })?,
+            };
+            map.insert(k.clone(), j);
+        }
+        let text = serde_json::to_string_pretty(&Value::Object(map))
+            .map_err(|e| Error::invalid("parameters", e.to_string(), "JSON"))?;
+        std::fs::write(path, text).map_err(|e| {
+            Error::invalid(
+                format!("file '{}'", path.display()),
+                e.to_string(),
+                "a writable path",
+            )
+        })
+    }
+
     /// Parse HNN GUI "key: value" lines.
     pub fn from_param(text: &str, source: &str) -> Result<Params> {
         let mut values = BTreeMap::new();

@@ -198,6 +198,30 @@ fn wildcard(p: &[u8], s: &[u8]) -> bool {
 /// Read spike files (hnn-core's `read_spikes`): every file matching the glob `pattern` is a
 /// trial with `time gid type` per line.
 pub fn read_spikes(pattern: &str) -> Result<CellResponse> {
+    read_spikes_with(pattern, None)
+}
+
+/// hnn-core's `read_spikes(fname, gid_ranges)`: with `gid_ranges` (cell type → gids, which
+/// must not overlap) every spike's type is set from its gid (a gid in no range gets an
+/// empty type), and files of two columns (legacy HNN `spk.txt`: time gid) are read too.
+pub fn read_spikes_with(
+    pattern: &str,
+    gid_ranges: Option<&[(String, std::ops::Range<usize>)]>,
+) -> Result<CellResponse> {
+    if let Some(r) = gid_ranges {
+        for (i, (a, ra)) in r.iter().enumerate() {
+            if let Some((b, _)) = r[i + 1..]
+                .iter()
+                .find(|(_, rb)| ra.start < rb.end && rb.start < ra.end)
+            {
+                return Err(Error::invalid(
+                    "gid_ranges",
+                    format!("'{a}' and '{b}' overlap"),
+                    "disjoint sets of gids",
+                ));
+            }
+        }
+    }
     let files = glob_files(pattern)?;
     if files.is_empty() {
         return Err(Error::invalid(
@@ -209,7 +233,17 @@ pub fn read_spikes(pattern: &str) -> Result<CellResponse> {
     let mut cr = CellResponse::default();
     for f in files {
         let bytes = std::fs::read(&f).map_err(|e| io_err(&f, e))?;
-        let (t, g, ty) = parse_spikes(&bytes, &f)?;
+        let (t, g, mut ty) = parse_spike_columns(&bytes, &f, gid_ranges.is_some())?;
+        if let Some(r) = gid_ranges {
+            ty = g
+                .iter()
+                .map(|gid| {
+                    r.iter()
+                        .find(|(_, range)| range.contains(gid))
+                        .map_or_else(String::new, |(n, _)| n.clone())
+                })
+                .collect();
+        }
         cr.spike_times.push(t);
         cr.spike_gids.push(g);
         cr.spike_types.push(ty);
@@ -228,6 +262,11 @@ pub type TrialSpikes = (Vec<f64>, Vec<usize>, Vec<String>);
 
 /// Parse one spike file's contents (`f` names it in errors).
 pub fn parse_spikes(bytes: &[u8], f: &Path) -> Result<TrialSpikes> {
+    parse_spike_columns(bytes, f, false)
+}
+
+/// [`parse_spikes`], also accepting two columns (time gid, an empty type) when `two_ok`.
+fn parse_spike_columns(bytes: &[u8], f: &Path, two_ok: bool) -> Result<TrialSpikes> {
     let text = std::str::from_utf8(bytes).map_err(|_| io_err(f, "not UTF-8 text"))?;
     let (mut t, mut g, mut ty) = (Vec::new(), Vec::new(), Vec::new());
     for (i, line) in text.lines().enumerate() {
@@ -236,11 +275,15 @@ pub fn parse_spikes(bytes: &[u8], f: &Path) -> Result<TrialSpikes> {
             continue;
         }
         let at = || format!("{} line {}", f.display(), i + 1);
-        if cols.len() != 3 {
+        if cols.len() != 3 && !(two_ok && cols.len() == 2) {
             return Err(Error::invalid(
                 at(),
                 format!("{} columns", cols.len()),
-                "3 columns: time gid type",
+                if two_ok {
+                    "3 columns (time gid type) or 2 (time gid)"
+                } else {
+                    "3 columns: time gid type (a legacy 2-column file needs gid_ranges)"
+                },
             ));
         }
         let time: f64 = cols[0]
@@ -254,7 +297,7 @@ pub fn parse_spikes(bytes: &[u8], f: &Path) -> Result<TrialSpikes> {
             .map_err(|_| Error::invalid(at(), cols[1], "a non-negative integer gid"))?;
         t.push(time);
         g.push(gid);
-        ty.push(cols[2].to_string());
+        ty.push(cols.get(2).map_or_else(String::new, |s| s.to_string()));
     }
     Ok((t, g, ty))
 }

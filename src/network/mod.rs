@@ -114,6 +114,13 @@ impl Network {
                 "a pair of positive integers",
             ));
         }
+        // refuse a mesh the machine cannot hold before laying it out (each cell needs at
+        // least a few kB: positions, gids, connections, state)
+        crate::limits::check_alloc(
+            &format!("cells of a {} x {} mesh", mesh_shape.0, mesh_shape.1),
+            mesh_shape.0 as f64 * mesh_shape.1 as f64 * cell_types.len().max(1) as f64,
+            4096,
+        )?;
         for ct in &cell_types {
             ct.template.validate()?;
         }

@@ -168,6 +168,49 @@ impl Dipole {
     }
 }
 
+/// hnn-core's `smooth_waveform(data, window_len, sfreq)`: `data` convolved with a normalised
+/// Hamming window of `window_len` ms (`round(1e-3 · window_len · sfreq)` samples, at least
+/// one and at most the data's length), the centred part kept (as [`Dipole::smooth`]).
+pub fn smooth_waveform(data: &[f64], window_len: f64, sfreq: f64) -> Result<Vec<f64>> {
+    if !(window_len >= 0.0 && window_len.is_finite()) {
+        return Err(Error::invalid(
+            "window_len",
+            window_len,
+            "a non-negative number [ms]",
+        ));
+    }
+    if window_len > 0.0 && window_len < 1.0 {
+        return Err(Error::invalid(
+            "window_len",
+            window_len,
+            "at least 1 ms (or 0)",
+        ));
+    }
+    if !(sfreq > 0.0 && sfreq.is_finite()) {
+        return Err(Error::invalid(
+            "sfreq",
+            sfreq,
+            "a positive sampling frequency [Hz]",
+        ));
+    }
+    let m = (1e-3 * window_len * sfreq).round_ties_even();
+    if !(m >= 1.0) {
+        return Err(Error::invalid(
+            "window size",
+            format!("{m} samples"),
+            "at least 1 sample (1e-3 * window_len * sfreq)",
+        ));
+    }
+    if m > data.len() as f64 {
+        return Err(Error::invalid(
+            "window size",
+            format!("{m} samples"),
+            format!("at most the data's length, {} samples", data.len()),
+        ));
+    }
+    Ok(convolve_same(data, &hamming(m as usize)))
+}
+
 /// numpy's symmetric Hamming window of length `m`, normalised to sum 1.
 pub fn hamming(m: usize) -> Vec<f64> {
     if m == 1 {

@@ -593,23 +593,6 @@ pub fn register(engine: &mut Engine) {
         NetHandle::new(net.0.borrow().net.copy())
     });
     engine.register_fn("pick_connection", pick);
-    engine.register_fn(
-        "set_global_synaptic_gains",
-        |net: &mut NetHandle, m: Map| -> RhaiResult<NetHandle> {
-            let kw = Kw::new(
-                "set_global_synaptic_gains",
-                m,
-                &["e_e", "e_i", "i_e", "i_i"],
-            )?;
-            lib(net.0.borrow_mut().net.set_global_synaptic_gains(
-                kw.num("e_e")?,
-                kw.num("e_i")?,
-                kw.num("i_e")?,
-                kw.num("i_i")?,
-            ))?;
-            Ok(net.clone())
-        },
-    );
     engine.register_fn("get_global_synaptic_gains", |net: &mut NetHandle| -> Map {
         net.0
             .borrow()

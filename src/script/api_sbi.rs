@@ -343,6 +343,7 @@ fn ax_plot(ax: &mut super::api_viz::AxHandle, x: Array, y: Array, opts: Map) -> 
         color,
         width: width.round().max(1.0) as u32,
         label: kw.string("label")?,
+        dashed: false,
     });
     Ok(())
 }

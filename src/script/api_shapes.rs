@@ -11,11 +11,17 @@ use rhai::{Dynamic, Engine, Map};
 
 use super::api_cell::CellHandle;
 use super::api_viz::{FigHandle, fig, place, tfr};
-use super::handles::{DipoleHandle, ExtracellularHandle, NetHandle};
-use super::kwargs::{Kw, RhaiResult, err, lib, num};
+use super::handles::{CellResponseHandle, DipoleHandle, ExtracellularHandle, NetHandle};
+use super::kwargs::{Kw, RhaiResult, err, lib, num, numbers, string};
 use crate::viz::plots;
 
+/// A call being forwarded by a positional shape: name and argument types.
+type Forward = (String, Vec<std::any::TypeId>);
+
 thread_local! {
+    /// Calls being forwarded by the positional shapes: a shape entered again with the same
+    /// arguments would forward forever (no typed form takes them), so it answers "not found".
+    static FORWARDING: RefCell<Vec<Forward>> = const { RefCell::new(Vec::new()) };
     static SHOW: Cell<bool> = const { Cell::new(true) };
     static PENDING: RefCell<Vec<FigHandle>> = const { RefCell::new(Vec::new()) };
 }
@@ -95,9 +101,63 @@ fn plot_cells(net: &mut NetHandle, m: Map) -> RhaiResult<FigHandle> {
     }
 }
 
+/// Two numbers `[lo, hi]` (hnn-core's limit tuples).
+fn pair(v: &Dynamic, what: &str) -> RhaiResult<(f64, f64)> {
+    match numbers(v, what)?.as_slice() {
+        [a, b] if a.is_finite() && b.is_finite() && a < b => Ok((*a, *b)),
+        other => err(format!(
+            "{what}: expected [low, high] with low < high, got {other:?}"
+        )),
+    }
+}
+
 fn plot_morphology(c: &mut CellHandle, m: Map) -> RhaiResult<FigHandle> {
-    let kw = Kw::new("plot_morphology", m, &["ax", "show"])?;
-    let f = lib(plots::plot_morphology(&c.template()?))?;
+    let kw = Kw::new(
+        "plot_morphology",
+        m,
+        &["ax", "color", "pos", "xlim", "ylim", "zlim", "show"],
+    )?;
+    let mut o = plots::MorphologyOptions::default();
+    if let Some(v) = kw.get("color") {
+        let colour = |x: &Dynamic| -> RhaiResult<crate::viz::Rgb> {
+            let c = string(x, "plot_morphology: color")?;
+            crate::viz::parse_color(&c).ok_or_else(|| {
+                format!("plot_morphology: color: unknown colour '{c}' (use k, r, g, b, C0..C9, tab:blue…, a name or #rrggbb)").into()
+            })
+        };
+        if let Some(m) = v.read_lock::<Map>() {
+            o.section_colors = Some(
+                m.iter()
+                    .map(|(k, x)| Ok((k.to_string(), colour(x)?)))
+                    .collect::<RhaiResult<_>>()?,
+            );
+        } else {
+            o.color = Some(colour(v)?);
+        }
+    }
+    if let Some(v) = kw.get("pos") {
+        match numbers(v, "plot_morphology: pos")?.as_slice() {
+            [x, y, z] if [x, y, z].iter().all(|q| q.is_finite()) => o.pos = Some([*x, *y, *z]),
+            other => {
+                return err(format!(
+                    "plot_morphology: pos must be 3 numbers [x, y, z], got {other:?}"
+                ));
+            }
+        }
+    }
+    o.xlim = kw
+        .get("xlim")
+        .map(|v| pair(v, "plot_morphology: xlim"))
+        .transpose()?;
+    o.ylim = kw
+        .get("ylim")
+        .map(|v| pair(v, "plot_morphology: ylim"))
+        .transpose()?;
+    o.zlim = kw
+        .get("zlim")
+        .map(|v| pair(v, "plot_morphology: zlim"))
+        .transpose()?;
+    let f = lib(plots::plot_morphology_with(&c.template()?, &o))?;
     match kw.get("ax") {
         None => fig(f),
         Some(ax) => place(f, Some(ax)),
@@ -194,6 +254,7 @@ pub fn register(engine: &mut Engine) {
             Ok(a.clone())
         },
     );
+    register_io_shapes(engine);
     // matplotlib's layout calls: our panels never overlap, so these only return the figure
     engine.register_fn("tight_layout", |f: &mut FigHandle| f.clone());
     engine.register_fn("tight_layout", |f: &mut FigHandle, _m: Map| f.clone());
@@ -318,7 +379,9 @@ pub fn register_positional(engine: &mut Engine) {
             .map(Vec::len)
             .collect();
         let max = positional.len() + usize::from(method) + 1;
-        for arity in base + 1..=max {
+        // from the keyword form's own arity: `dpl.plot(tmin)` beside `dpl.plot(#{ tmin })`
+        // (a call with a map there still reaches the typed keyword form first)
+        for arity in base..=max {
             if taken.contains(&arity) {
                 continue;
             }
@@ -328,6 +391,18 @@ pub fn register_positional(engine: &mut Engine) {
                 name,
                 vec![std::any::TypeId::of::<Dynamic>(); arity],
                 move |ctx: rhai::NativeCallContext, args: &mut [&mut Dynamic]| -> RhaiResult<Dynamic> {
+                    let key: Forward = (fname.clone(), args.iter().map(|a| a.type_id()).collect());
+                    if FORWARDING.with(|f| f.borrow().contains(&key)) {
+                        let types: Vec<&str> = args
+                            .iter()
+                            .map(|a| ctx.engine().map_type_name(a.type_name()))
+                            .collect();
+                        return Err(rhai::EvalAltResult::ErrorFunctionNotFound(
+                            format!("{fname} ({})", types.join(", ")),
+                            rhai::Position::NONE,
+                        )
+                        .into());
+                    }
                     let mut vals: Vec<Dynamic> = args.iter().map(|a| (**a).clone()).collect();
                     let recv = if method { Some(vals.remove(0)) } else { None };
                     let mut map = Map::new();
@@ -357,7 +432,10 @@ pub fn register_positional(engine: &mut Engine) {
                     let mut call: Vec<Dynamic> = recv.into_iter().chain(vals).collect();
                     call.push(map.into());
                     let mut refs: Vec<&mut Dynamic> = call.iter_mut().collect();
-                    ctx.call_fn_raw(&fname, method, method, &mut refs)
+                    FORWARDING.with(|f| f.borrow_mut().push(key));
+                    let r = ctx.call_fn_raw(&fname, method, method, &mut refs);
+                    FORWARDING.with(|f| f.borrow_mut().pop());
+                    r
                 },
             );
         }
@@ -372,6 +450,165 @@ pub fn register_positional(engine: &mut Engine) {
             let mut m = Map::new();
             m.insert("tstop".into(), tstop);
             ctx.call_fn("simulate_dipole", (net.clone(), m))
+        },
+    );
+}
+
+/// hnn-core's `gid_ranges` argument: a map of cell type → range (or contiguous gids).
+fn gid_ranges_arg(v: &Dynamic) -> RhaiResult<Vec<(String, std::ops::Range<usize>)>> {
+    let Some(m) = v.read_lock::<Map>() else {
+        return err(format!(
+            "read_spikes: gid_ranges must be a map of cell type to gid range (net.gid_ranges), got {}",
+            v.type_name()
+        ));
+    };
+    m.iter()
+        .map(|(k, x)| {
+            let what = format!("read_spikes: gid_ranges['{k}']");
+            if let Some(r) = x.read_lock::<std::ops::Range<i64>>() {
+                if r.start < 0 || r.end < r.start {
+                    return err(format!("{what}: expected a range of gids >= 0"));
+                }
+                return Ok((k.to_string(), r.start as usize..r.end as usize));
+            }
+            let g: Vec<usize> = numbers(x, &what)?
+                .iter()
+                .map(|q| {
+                    if q.fract() == 0.0 && *q >= 0.0 && *q < 9e15 {
+                        Ok(*q as usize)
+                    } else {
+                        err(format!("{what}: {q} is not a gid"))
+                    }
+                })
+                .collect::<RhaiResult<_>>()?;
+            match (g.first(), g.last()) {
+                (Some(&a), Some(&b)) if g.windows(2).all(|w| w[1] == w[0] + 1) => {
+                    Ok((k.to_string(), a..b + 1))
+                }
+                (None, _) => Ok((k.to_string(), 0..0)),
+                _ => err(format!("{what}: expected consecutive gids")),
+            }
+        })
+        .collect()
+}
+
+/// Call shapes of hnn-core's readers, writers and setters that the keyword forms elsewhere
+/// do not cover (the positional ones then follow from [`register_positional`]).
+fn register_io_shapes(engine: &mut Engine) {
+    // read_params(params_fname, file_contents)
+    engine.register_fn(
+        "read_params",
+        |path: &str, m: Map| -> RhaiResult<crate::io::params::Params> {
+            let kw = Kw::new("read_params", m, &["file_contents"])?;
+            match kw.get("file_contents") {
+                None => lib(crate::io::params::Params::read(std::path::Path::new(path))),
+                Some(c) => lib(crate::io::params::Params::from_contents(
+                    path,
+                    &string(c, "read_params: file_contents")?,
+                )),
+            }
+        },
+    );
+    // read_spikes(fname, gid_ranges): net.gid_ranges is itself a map, so a map that is not
+    // `#{ gid_ranges: ... }` is the gid ranges given positionally
+    engine.register_fn(
+        "read_spikes",
+        |path: &str, m: Map| -> RhaiResult<CellResponseHandle> {
+            let ranges: Dynamic = if m.is_empty() {
+                Dynamic::UNIT
+            } else if m.len() == 1 && m.contains_key("gid_ranges") {
+                m["gid_ranges"].clone()
+            } else {
+                m.into()
+            };
+            let ranges = if ranges.is_unit() {
+                None
+            } else {
+                Some(gid_ranges_arg(&ranges)?)
+            };
+            Ok(CellResponseHandle(std::rc::Rc::new(lib(
+                crate::io::text::read_spikes_with(path, ranges.as_deref()),
+            )?)))
+        },
+    );
+    // dpl.write(fname, overwrite=True)
+    engine.register_fn(
+        "write",
+        |d: &mut DipoleHandle, path: &str, m: Map| -> RhaiResult<()> {
+            let kw = Kw::new("write", m, &["overwrite"])?;
+            if !kw.flag_or("overwrite", true)? && std::path::Path::new(path).exists() {
+                return err(format!(
+                    "write: {path} exists: rename the file or pass #{{ overwrite: true }}"
+                ));
+            }
+            lib(crate::io::write_dipole(
+                &d.0.borrow(),
+                std::path::Path::new(path),
+            ))
+        },
+    );
+    // smooth_waveform(data, window_len, sfreq) and params.write(fname)
+    engine.register_fn(
+        "smooth_waveform",
+        |data: Dynamic, window_len: Dynamic, sfreq: Dynamic| -> RhaiResult<rhai::Array> {
+            let x = numbers(&data, "smooth_waveform: data")?;
+            let y = lib(crate::results::dipole::smooth_waveform(
+                &x,
+                num(&window_len, "smooth_waveform: window_len")?,
+                num(&sfreq, "smooth_waveform: sfreq")?,
+            ))?;
+            Ok(y.into_iter().map(Dynamic::from).collect())
+        },
+    );
+    engine.register_fn(
+        "write",
+        |p: &mut crate::io::params::Params, path: &str| -> RhaiResult<()> {
+            lib(p.write(std::path::Path::new(path)))
+        },
+    );
+    // pick_connection(net) and net.set_cell_positions(): every keyword optional
+    engine.register_fn(
+        "pick_connection",
+        |ctx: rhai::NativeCallContext, net: &mut NetHandle| -> RhaiResult<Dynamic> {
+            ctx.call_fn("pick_connection", (net.clone(), Map::new()))
+        },
+    );
+    engine.register_fn(
+        "set_cell_positions",
+        |ctx: rhai::NativeCallContext, net: &mut NetHandle| -> RhaiResult<Dynamic> {
+            ctx.call_fn("set_cell_positions", (net.clone(), Map::new()))
+        },
+    );
+    // net.set_global_synaptic_gains(e_e, e_i, i_e, i_i, copy): with copy true a changed
+    // copy is returned and the network is left as it was
+    let gains = |net: &mut NetHandle, m: Map| -> RhaiResult<NetHandle> {
+        let kw = Kw::new(
+            "set_global_synaptic_gains",
+            m,
+            &["e_e", "e_i", "i_e", "i_i", "copy"],
+        )?;
+        let target = if kw.flag_or("copy", false)? {
+            NetHandle::new(net.0.borrow().net.copy())
+        } else {
+            net.clone()
+        };
+        lib(target.0.borrow_mut().net.set_global_synaptic_gains(
+            kw.num("e_e")?,
+            kw.num("e_i")?,
+            kw.num("i_e")?,
+            kw.num("i_i")?,
+        ))?;
+        Ok(target)
+    };
+    engine.register_fn("set_global_synaptic_gains", gains);
+    engine.register_fn("set_global_synaptic_gains", move |net: &mut NetHandle| {
+        gains(net, Map::new())
+    });
+    // cell.modify_section(sec_name): nothing to change, but the section must exist
+    engine.register_fn(
+        "modify_section",
+        |ctx: rhai::NativeCallContext, c: &mut CellHandle, sec: &str| -> RhaiResult<Dynamic> {
+            ctx.call_fn("modify_section", (c.clone(), sec.to_string(), Map::new()))
         },
     );
 }

@@ -203,14 +203,80 @@ pub(super) fn decim_factors(v: &Dynamic) -> RhaiResult<Vec<usize>> {
         .collect()
 }
 
+/// hnn-core's `trial_idx`: one trial or a list (`None`: all trials).
+fn trial_list(kw: &Kw) -> RhaiResult<Option<Vec<usize>>> {
+    Ok(match kw.get("trial_idx") {
+        None => None,
+        Some(v) => Some(match v.read_lock::<Array>() {
+            Some(a) => a
+                .iter()
+                .map(|x| uint(x, "trial_idx"))
+                .collect::<RhaiResult<Vec<_>>>()?,
+            None => vec![uint(v, "trial_idx")?],
+        }),
+    })
+}
+
 fn raster(c: &mut CellResponseHandle, m: Map) -> RhaiResult<FigHandle> {
-    let kw = Kw::new("plot_spikes_raster", m, &["trial_idx", "show", "ax"])?;
-    let trial = kw
-        .get("trial_idx")
-        .map(|v| uint(v, "trial_idx"))
-        .transpose()?
-        .unwrap_or(0);
-    place(lib(plots::plot_spikes_raster(&c.0, trial))?, kw.get("ax"))
+    let kw = Kw::new(
+        "plot_spikes_raster",
+        m,
+        &[
+            "trial_idx",
+            "ax",
+            "show",
+            "cell_types",
+            "colors",
+            "show_legend",
+            "marker_size",
+            "dpl",
+            "overlay_dipoles",
+        ],
+    )?;
+    let mut o = plots::RasterOptions {
+        trials: trial_list(&kw)?,
+        ..Default::default()
+    };
+    if let Some(v) = kw.get("cell_types") {
+        if v.read_lock::<Array>().is_none() {
+            return err(format!(
+                "plot_spikes_raster: cell_types must be an array of cell type names, got {}",
+                v.type_name()
+            ));
+        }
+        o.cell_types = Some(strings(v, "cell_types")?);
+    }
+    if let Some(v) = kw.get("colors") {
+        if let Some(m) = v.read_lock::<Map>() {
+            o.colors_by_type = m
+                .iter()
+                .map(|(k, x)| Ok((k.to_string(), named_color(&string(x, "colors")?)?)))
+                .collect::<RhaiResult<_>>()?;
+        } else if let Some(a) = v.read_lock::<Array>() {
+            o.colors_list = Some(
+                a.iter()
+                    .map(|x| named_color(&string(x, "colors")?))
+                    .collect::<RhaiResult<_>>()?,
+            );
+        } else {
+            return err(format!(
+                "plot_spikes_raster: colors must be an array of colours or a map of cell type to colour, got {}",
+                v.type_name()
+            ));
+        }
+    }
+    o.show_legend = kw.flag_or("show_legend", true)?;
+    o.marker_size = kw.num_or("marker_size", 1.0)?;
+    if kw.flag_or("overlay_dipoles", false)? {
+        let Some(d) = kw.get("dpl") else {
+            return err("plot_spikes_raster: overlay_dipoles needs the dipoles: dpl: dpls");
+        };
+        o.overlay = Some(dipoles(d)?);
+    } else if let Some(d) = kw.get("dpl") {
+        // checked as hnn-core does not: a dpl that is not drawn is still a Dipole
+        dipoles(d)?;
+    }
+    place(lib(plots::plot_spikes_raster_with(&c.0, &o))?, kw.get("ax"))
 }
 
 /// hnn-core's `spike_types`: a prefix, a list of prefixes (each its own label) or a map of
@@ -248,8 +314,30 @@ fn hist(c: &mut CellResponseHandle, m: Map) -> RhaiResult<FigHandle> {
     let kw = Kw::new(
         "plot_spikes_hist",
         m,
-        &["trial_idx", "spike_types", "color", "bins", "show", "ax"],
+        &[
+            "trial_idx",
+            "ax",
+            "spike_types",
+            "color",
+            "invert_spike_types",
+            "show",
+            "bins",
+        ],
     )?;
+    let invert = kw
+        .get("invert_spike_types")
+        .map(|v| {
+            if v.is_string() || v.is_array() {
+                strings(v, "invert_spike_types")
+            } else {
+                err(format!(
+                    "plot_spikes_hist: invert_spike_types must be a string or an array of strings, got {}",
+                    v.type_name()
+                ))
+            }
+        })
+        .transpose()?
+        .unwrap_or_default();
     let groups = kw.get("spike_types").map(spike_groups).transpose()?;
     let trials = match kw.get("trial_idx") {
         None => None,
@@ -286,12 +374,13 @@ fn hist(c: &mut CellResponseHandle, m: Map) -> RhaiResult<FigHandle> {
         .transpose()?
         .unwrap_or(HNN_CORE_BINS);
     place(
-        lib(plots::plot_spikes_hist(
+        lib(plots::plot_spikes_hist_inverted(
             &c.0,
             trials.as_deref(),
             groups.as_deref(),
             &colors,
             bins,
+            &invert,
         ))?,
         kw.get("ax"),
     )
@@ -322,7 +411,18 @@ pub(super) fn tfr(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
         "plot_tfr_morlet",
         m,
         &[
-            "freqs", "n_cycles", "tmin", "tmax", "layer", "show", "ax", "colorbar",
+            "freqs",
+            "n_cycles",
+            "tmin",
+            "tmax",
+            "layer",
+            "decim",
+            "padding",
+            "ax",
+            "colormap",
+            "colorbar",
+            "colorbar_inside",
+            "show",
         ],
     )?;
     let freqs = super::kwargs::numbers(kw.req("freqs")?, "plot_tfr_morlet: freqs")?;
@@ -339,21 +439,52 @@ pub(super) fn tfr(v: Dynamic, m: Map) -> RhaiResult<FigHandle> {
             .unwrap_or_else(|| err("plot_tfr_morlet: n_cycles"))?,
         Some(v) => vec![num(v, "n_cycles")?],
     };
-    let mut f = lib(plots::plot_tfr_morlet(
+    let padding = match kw.given("padding") {
+        None => crate::analysis::tfr::Padding::Zeros,
+        Some(v) if v.is_unit() => crate::analysis::tfr::Padding::None,
+        Some(v) => lib(crate::analysis::tfr::Padding::parse(Some(&string(
+            v,
+            "plot_tfr_morlet: padding",
+        )?)))?,
+    };
+    let o = plots::TfrOptions {
+        decim: kw
+            .get("decim")
+            .map(decim_factors)
+            .transpose()?
+            .unwrap_or_default(),
+        padding,
+        cmap: colormap(&kw, "colormap", crate::viz::colormap::Colormap::Inferno)?,
+        colorbar: kw.flag_or("colorbar", true)?,
+        colorbar_inside: kw.flag_or("colorbar_inside", false)?,
+    };
+    let f = lib(plots::plot_tfr_morlet_with(
         &dipoles(&v)?,
         &layer,
         &freqs,
         &n_cycles,
         tlim(&kw)?,
+        &o,
     ))?;
-    if !kw.flag_or("colorbar", true)? {
-        for p in &mut f.panels {
-            if let Some(h) = &mut p.heat {
-                h.colorbar = None;
-            }
-        }
-    }
     place(f, kw.get("ax"))
+}
+
+/// A matplotlib colour-map name from keyword `key` (`default` when not given).
+pub(super) fn colormap(
+    kw: &Kw,
+    key: &str,
+    default: crate::viz::colormap::Colormap,
+) -> RhaiResult<crate::viz::colormap::Colormap> {
+    match kw.string(key)? {
+        None => Ok(default),
+        Some(n) => crate::viz::colormap::Colormap::parse(&n).ok_or_else(|| {
+            format!(
+                "{key}: colour map '{n}' is not one hnn draws (use one of {})",
+                crate::viz::colormap::NAMES.join(", ")
+            )
+            .into()
+        }),
+    }
 }
 
 fn new_figure(m: Map) -> RhaiResult<FigHandle> {
@@ -668,14 +799,9 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("plot_voltages", voltages);
     engine.register_fn(
         "plot_connectivity_matrix",
-        |net: &mut NetHandle, idx: Dynamic| -> RhaiResult<FigHandle> {
-            let idx = uint(&idx, "conn_idx")?;
-            fig(lib(plots::plot_connectivity_matrix(
-                &net.0.borrow().net,
-                idx,
-            ))?)
-        },
+        |net: &mut NetHandle, idx: Dynamic| connectivity_matrix(net, idx, Map::new()),
     );
+    engine.register_fn("plot_connectivity_matrix", connectivity_matrix);
     engine.register_fn(
         "plot_cell_connectivity",
         |net: &mut NetHandle, idx: Dynamic| cell_connectivity(net, idx, Map::new()),
@@ -694,22 +820,76 @@ pub(super) fn fig(f: Figure) -> RhaiResult<FigHandle> {
     Ok(h)
 }
 
+fn connectivity_matrix(net: &mut NetHandle, idx: Dynamic, m: Map) -> RhaiResult<FigHandle> {
+    let kw = Kw::new(
+        "plot_connectivity_matrix",
+        m,
+        &["ax", "show_weight", "colorbar", "colormap", "show"],
+    )?;
+    let idx = uint(&idx, "conn_idx")?;
+    let f = lib(plots::plot_connectivity_matrix_with(
+        &net.0.borrow().net,
+        idx,
+        kw.flag_or("show_weight", true)?,
+        kw.flag_or("colorbar", true)?.then_some("Weight"),
+        colormap(&kw, "colormap", crate::viz::colormap::Colormap::Greys)?,
+    ))?;
+    place(f, kw.get("ax"))
+}
+
 fn cell_connectivity(net: &mut NetHandle, idx: Dynamic, m: Map) -> RhaiResult<FigHandle> {
-    let kw = Kw::new("plot_cell_connectivity", m, &["src_gid", "show"])?;
+    let kw = Kw::new(
+        "plot_cell_connectivity",
+        m,
+        &["src_gid", "axes", "colorbar", "colormap", "show"],
+    )?;
     let idx = uint(&idx, "conn_idx")?;
     let src = kw.get("src_gid").map(|v| uint(v, "src_gid")).transpose()?;
-    fig(lib(plots::plot_cell_connectivity(
+    let mut f = lib(plots::plot_cell_connectivity_with(
         &net.0.borrow().net,
         idx,
         src,
-    ))?)
+        colormap(&kw, "colormap", crate::viz::colormap::Colormap::Viridis)?,
+        kw.flag_or("colorbar", true)?,
+    ))?;
+    let Some(axes) = kw.get("axes") else {
+        return fig(f);
+    };
+    // hnn-core's `axes`: [source axes, target axes], or one axes for the targets only
+    let axes: Array = match axes.read_lock::<Array>() {
+        Some(a) => a.clone(),
+        None => vec![axes.clone()],
+    };
+    match (axes.len(), f.panels.len()) {
+        (1, 2) => {
+            f.panels.remove(0);
+        }
+        (2, 1) => {
+            // a drive as source: the first axes stays empty
+            return place(f, Some(&axes[1]));
+        }
+        (1 | 2, _) => {}
+        (n, _) => {
+            return err(format!(
+                "plot_cell_connectivity: axes must be one or two axes, got {n}"
+            ));
+        }
+    }
+    place(f, Some(&Dynamic::from(axes)))
 }
 
 fn drive_strength(net: &mut NetHandle, m: Map) -> RhaiResult<FigHandle> {
     let kw = Kw::new(
         "plot_drive_strength",
         m,
-        &["normalize", "color_scale", "show"],
+        &[
+            "show_weight",
+            "ax",
+            "colorbar",
+            "color_scale",
+            "normalize",
+            "show",
+        ],
     )?;
     let normalize = kw.flag_or("normalize", true)?;
     let log = match kw.string("color_scale")?.as_deref() {
@@ -721,9 +901,12 @@ fn drive_strength(net: &mut NetHandle, m: Map) -> RhaiResult<FigHandle> {
             ));
         }
     };
-    fig(lib(plots::plot_drive_strength(
+    let f = lib(plots::plot_drive_strength_with(
         &net.0.borrow().net,
         normalize,
         log,
-    ))?)
+        kw.flag_or("show_weight", true)?,
+        kw.flag_or("colorbar", true)?,
+    ))?;
+    place(f, kw.get("ax"))
 }

@@ -173,7 +173,7 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "set_cell_positions",
-        "net.set_cell_positions(#{ inplane_distance, layer_separation })",
+        "net.set_cell_positions() / net.set_cell_positions(#{ inplane_distance, layer_separation })",
         "Re-lay the column [um].",
     ),
     f(
@@ -183,13 +183,13 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "pick_connection",
-        "net.pick_connection(#{ src_gids, target_gids, loc, receptor })",
-        "Indices of the connections matching every given criterion.",
+        "pick_connection(net, src_gids, target_gids, loc, receptor) — each optional, positionally or in #{ src_gids, target_gids, loc, receptor }",
+        "Indices of the connections matching every given criterion (none given: an empty list, as hnn-core).",
     ),
     f(
         "set_global_synaptic_gains",
-        "net.set_global_synaptic_gains(#{ e_e, e_i, i_e, i_i })",
-        "Set the gain of every excitatory/inhibitory connection class.",
+        "net.set_global_synaptic_gains(e_e, e_i, i_e, i_i, copy) — each optional, positionally or in #{ e_e, e_i, i_e, i_i, copy: false }",
+        "Set the gain of every excitatory/inhibitory connection class (a gain not given is left). copy: true changes and returns a copy, leaving the network as it was.",
     ),
     f(
         "get_global_synaptic_gains",
@@ -218,7 +218,7 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "convert_to_json",
-        "convert_to_json(params_fname, out_fname, #{ include_drives: true, overwrite: true })",
+        "convert_to_json(params_fname, out_fname, include_drives, overwrite) — each after out_fname optional, positionally or in #{ include_drives: true, overwrite: true }",
         "Convert a legacy parameter file (.param, in hnn-core's legacy mode, or flat .json) into a network configuration file, without the drives the file nulls. Returns the path written (.json appended if needed).",
     ),
     f(
@@ -265,7 +265,7 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "plot_csd",
-        "arr.plot_csd(#{ vmin, vmax, interpolation: \"spline\" | \"none\", sink: \"b\" | \"r\", colorbar: true, ax })",
+        "arr.plot_csd(vmin, vmax, interpolation, sink, colorbar, ax, show) — each optional, positionally or in #{ vmin, vmax, interpolation: \"spline\" | \"none\", sink: \"b\" | \"r\", colorbar: true, ax, show }",
         "Current source density of trial 0 over time and depth (jet colours, sinks blue by default), spline-interpolated across depth.",
     ),
     f(
@@ -406,8 +406,8 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "write",
-        "dpl.write(path) / cell_response.write(\"spk_%d.txt\")",
-        "Write hnn-core's formats: a dipole as HDF5 when path ends in .hdf5 (or .h5; hnn_core.read_dipole reads it), as text otherwise; spikes as text, one file per trial.",
+        "dpl.write(path, overwrite) — overwrite optional, positionally or in #{ overwrite: true } / cell_response.write(\"spk_%d.txt\") / params.write(\"p.json\")",
+        "Write hnn-core's formats (overwrite: false refuses an existing file): a dipole as HDF5 when path ends in .hdf5 (or .h5; hnn_core.read_dipole reads it), as text otherwise; spikes as text, one file per trial; parameters as one flat JSON object (read_params reads it).",
     ),
     f(
         "average_dipoles",
@@ -451,12 +451,12 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "read_network_configuration",
-        "read_network_configuration(path, #{ read_drives: true, read_external_biases: true })",
+        "read_network_configuration(path, read_drives, read_external_biases) — each optional, positionally or in #{ read_drives: true, read_external_biases: true }",
         "Load a network written by hnn-core's net.write_configuration (cells, positions, connectivity, drives, biases).",
     ),
     f(
         "write_configuration",
-        "net.write_configuration(path, #{ overwrite: true })",
+        "net.write_configuration(path, overwrite) / write_network_configuration(net, path, overwrite) — overwrite optional, positionally or in #{ overwrite: true }",
         "Write the network as hnn-core's configuration JSON (hnn_core.read_network_configuration reads it).",
     ),
     f(
@@ -466,8 +466,8 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "read_params",
-        "read_params(path)",
-        "Read a legacy HNN .param or hnn-core .json parameter file; p[\"key\"] reads one value, p[\"gbar_L*\"] the matching ones (a Params), p.keys() lists them. hnn-core's and HNN's shipped sets are built in by name: read_params(\"default.param\"), read_params(\"gamma_L5weak_L2weak.json\").",
+        "read_params(path, file_contents) — file_contents optional, positionally or in #{ file_contents }",
+        "Read a legacy HNN .param or hnn-core .json parameter file (file_contents: the text to parse instead of reading the file, in the format path's extension names); p[\"key\"] reads one value, p[\"gbar_L*\"] the matching ones (a Params), p.keys() lists them. hnn-core's and HNN's shipped sets are built in by name: read_params(\"default.param\"), read_params(\"gamma_L5weak_L2weak.json\").",
     ),
     f(
         "gid_to_type",
@@ -569,7 +569,7 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "modify_section",
-        "cell.modify_section(section, #{ L, diam, cm, Ra, v0 })",
+        "cell.modify_section(section, L, diam, cm, Ra, v0) — each after section optional, positionally or in #{ L, diam, cm, Ra, v0 }",
         "Change a section's geometry or passive properties [µm, µF/cm², Ω·cm, mV]; applies to every cell of the type.",
     ),
     f(
@@ -619,9 +619,14 @@ pub const API: &[FnDoc] = &[
         "Normalised correlation, negated (hnn-core's anticorrelation objective).",
     ),
     f(
+        "smooth_waveform",
+        "smooth_waveform(data, window_len, sfreq)",
+        "hnn-core's utility: a list of numbers smoothed with a normalised Hamming window of window_len ms at sfreq Hz (as dpl.smooth); returns the smoothed list.",
+    ),
+    f(
         "read_spikes",
-        "read_spikes(\"spk_*.txt\")",
-        "Read spike files (one per trial; a glob pattern) into a cell response.",
+        "read_spikes(\"spk_*.txt\", gid_ranges) — gid_ranges optional, positionally or in #{ gid_ranges: net.gid_ranges }",
+        "Read spike files (one per trial; a glob pattern) into a cell response. With gid_ranges every spike's type is set from its gid, and legacy two-column files (time gid) are read.",
     ),
     f(
         "mean_rates",
@@ -645,18 +650,18 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "plot",
-        "dpl.plot(#{ ... }) / ax.plot(x, y, #{ color, linewidth, label })",
+        "dpl.plot(tmin, tmax, layer, decim, ax, color, show) — each optional, positionally or in #{ ... } / ax.plot(x, y, #{ color, linewidth, label })",
         "dpl.plot: same as plot_dipole(dpl, #{ ... }). ax.plot: a line through the points (x, y) in the axes (matplotlib's ax.plot).",
     ),
     f(
         "plot_spikes_raster",
-        "cell_response.plot_spikes_raster(#{ trial_idx, ax, show })",
-        "Spike raster coloured by cell type.",
+        "cell_response.plot_spikes_raster(trial_idx, ax, show, cell_types, colors, show_legend, marker_size, dpl, overlay_dipoles) — each optional, positionally or in #{ trial_idx: all, ax, show, cell_types: [..], colors: [..] or #{ type: colour }, show_legend: true, marker_size: 1.0, dpl: dpls, overlay_dipoles: false }",
+        "Spike raster coloured by cell type (trials given are drawn together; default all). cell_types: the types drawn (each one of the response's); colors: one per cell type or a map; marker_size: tick length in rows. overlay_dipoles with dpl: the trial-mean L2 (dashed) and L5 dipoles in grey over the upper and lower rows, scaled down until they fit, as hnn-core does.",
     ),
     f(
         "plot_spikes_hist",
-        "cell_response.plot_spikes_hist(#{ trial_idx, spike_types, color, bins: 49, ax, show })",
-        "Spike-time histogram per drive (or cell type when there are no drive spikes), binned as hnn-core does (49 bins from 0 to the last sample time). spike_types: a prefix (\"evprox\" takes evprox1, evprox2), an array of them, or a map label -> [prefixes] (colours then follow the sorted labels). color: one, an array cycled over the labels, or a map label -> colour; default r, g, b, y, m, c.",
+        "cell_response.plot_spikes_hist(trial_idx, ax, spike_types, color, invert_spike_types, show) — each optional, positionally or in #{ trial_idx, ax, spike_types, color, invert_spike_types, show, bins: 49 }",
+        "Spike-time histogram per drive (or cell type when there are no drive spikes), binned as hnn-core does (49 bins from 0 to the last sample time). spike_types: a prefix (\"evprox\" takes evprox1, evprox2), an array of them, or a map label -> [prefixes] (colours then follow the sorted labels). color: one, an array cycled over the labels, or a map label -> colour; default r, g, b, y, m, c. invert_spike_types: a label or labels whose histograms hang from the top (hnn-core's inverted twin axis, sharing the y range).",
     ),
     f(
         "plot_psd",
@@ -665,8 +670,8 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "plot_tfr_morlet",
-        "plot_tfr_morlet(dpl or dpls, #{ freqs, n_cycles: 7 or one per frequency, tmin, tmax, layer, colorbar: true, ax, show })",
-        "Morlet time-frequency power as a heat map (MNE's tfr_array_morlet) with a colour bar labelled in the dipoles' scale.",
+        "plot_tfr_morlet(dpl or dpls, freqs, #{ n_cycles: 7 or one per frequency, tmin, tmax, layer, decim, padding: \"zeros\" | \"mirror\" | (), ax, colormap: \"inferno\", colorbar: true, colorbar_inside: false, show }) / dpl.plot_tfr_morlet(freqs, n_cycles, tmin, tmax, layer, decim, padding, ax, colormap, colorbar, colorbar_inside, show)",
+        "Morlet time-frequency power as a heat map (MNE's tfr_array_morlet) with a colour bar labelled in the dipoles' scale. decim: decimation factors applied before the transform (fewer columns); padding: how the signal is extended before the transform (() for none); colormap: inferno, viridis, plasma, magma, cividis, Greys, jet; colorbar_inside: a small white-labelled bar in the upper right of the map.",
     ),
     f(
         "plot_voltages",
@@ -675,28 +680,28 @@ pub const API: &[FnDoc] = &[
     ),
     f(
         "plot_connectivity_matrix",
-        "plot_connectivity_matrix(net, conn_idx)",
-        "Source × target matrix of one connection's weights.",
+        "plot_connectivity_matrix(net, conn_idx, ax, show_weight, colorbar, colormap, show) — each after conn_idx optional, positionally or in #{ ax, show_weight: true, colorbar: true, colormap: \"Greys\", show }",
+        "Source × target matrix of one connection's weights (show_weight: false draws every connected pair as 1), colours from the smallest to the largest entry, with a colour bar \"Weight\".",
     ),
     f(
         "plot_cell_connectivity",
-        "plot_cell_connectivity(net, conn_idx, #{ src_gid })",
-        "One source cell's connection weights onto the target cells on the (x, y) grid; source cells on the left.",
+        "plot_cell_connectivity(net, conn_idx, src_gid, axes, colorbar, colormap, show) — each after conn_idx optional, positionally or in #{ src_gid, axes: [ax_src, ax] or [ax], colorbar: true, colormap: \"viridis\", show }",
+        "One source cell's connection weights onto the target cells on the (x, y) grid (coloured from the smallest to the largest weight, colour bar \"Weight\"); source cells on the left (left out when axes is one axes).",
     ),
     f(
         "plot_drive_strength",
-        "plot_drive_strength(net, #{ normalize: true, color_scale: \"linear\" | \"log\" })",
-        "Drive × cell type matrix of summed, distance-scaled drive weights [µS or relative].",
+        "plot_drive_strength(net, show_weight, ax, colorbar, color_scale, normalize, show) — each optional, positionally or in #{ show_weight: true, ax, colorbar: true, color_scale: \"linear\" | \"log\", normalize: true, show }",
+        "Drive × cell type matrix of summed, distance-scaled drive weights [µS or relative] (show_weight: false counts the connected pairs), in viridis with a colour bar.",
     ),
     f(
         "plot_cells",
-        "plot_cells(net)",
+        "plot_cells(net, ax, show) / net.plot_cells(ax, show) — each optional, positionally or in #{ ax, show }",
         "3-D cell positions by type (µm depth, grid units across).",
     ),
     f(
         "plot_morphology",
-        "net.cell_types[name].plot_morphology()",
-        "3-D drawing of a cell template's sections [µm].",
+        "cell.plot_morphology(ax, color, pos, xlim, ylim, zlim, show) — each optional, positionally or in #{ ax, color: \"b\" or #{ section: colour }, pos: [x, y, z], xlim: [-250, 150], ylim: [-100, 100], zlim: [-100, 1200], show }",
+        "3-D drawing of a cell template's sections [µm] (one colour per section unless color is given). pos moves the soma there (hnn-core's axis convention: the cell lies in its x-z plane); with pos or a limit the axes span pos plus the limits (hnn-core's defaults for those not given).",
     ),
     f(
         "figure",

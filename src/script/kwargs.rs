@@ -159,6 +159,13 @@ impl Kw {
         self.map.get(key).filter(|v| !v.is_unit())
     }
 
+    /// A value as given, `()` included (for keywords where `()` means Python's `None` and
+    /// differs from the default).
+    pub fn given(&self, key: &str) -> Option<&Dynamic> {
+        debug_assert!(self.valid.contains(&key), "{key} not declared");
+        self.map.get(key)
+    }
+
     /// A required value.
     pub fn req(&self, key: &str) -> RhaiResult<&Dynamic> {
         self.get(key)

@@ -16,7 +16,54 @@ pub enum Colormap {
     Cividis,
     /// matplotlib's `viridis`.
     Viridis,
+    /// matplotlib's `plasma`.
+    Plasma,
+    /// matplotlib's `magma`.
+    Magma,
+    /// matplotlib's `Greys` (white to black; hnn-core's connectivity matrix).
+    Greys,
 }
+
+/// The colour-map names [`Colormap::parse`] knows.
+pub const NAMES: [&str; 8] = [
+    "inferno", "viridis", "plasma", "magma", "cividis", "Greys", "jet", "jet_r",
+];
+
+const PLASMA: [Rgb; 9] = [
+    (13, 8, 135),
+    (75, 3, 161),
+    (125, 3, 168),
+    (168, 34, 150),
+    (203, 70, 121),
+    (229, 107, 93),
+    (248, 148, 65),
+    (253, 195, 40),
+    (240, 249, 33),
+];
+
+const MAGMA: [Rgb; 9] = [
+    (0, 0, 4),
+    (28, 16, 68),
+    (79, 18, 123),
+    (129, 37, 129),
+    (181, 54, 122),
+    (229, 80, 100),
+    (251, 135, 97),
+    (254, 194, 135),
+    (252, 253, 191),
+];
+
+const GREYS: [Rgb; 9] = [
+    (255, 255, 255),
+    (240, 240, 240),
+    (217, 217, 217),
+    (189, 189, 189),
+    (150, 150, 150),
+    (115, 115, 115),
+    (82, 82, 82),
+    (37, 37, 37),
+    (0, 0, 0),
+];
 
 const INFERNO: [Rgb; 8] = [
     (0, 0, 4),
@@ -113,6 +160,9 @@ impl Colormap {
             "jet_r" => Colormap::JetR,
             "cividis" => Colormap::Cividis,
             "viridis" => Colormap::Viridis,
+            "plasma" => Colormap::Plasma,
+            "magma" => Colormap::Magma,
+            "Greys" => Colormap::Greys,
             _ => return None,
         })
     }
@@ -126,6 +176,9 @@ impl Colormap {
         };
         match self {
             Colormap::Inferno => anchors(&INFERNO, v),
+            Colormap::Plasma => anchors(&PLASMA, v),
+            Colormap::Magma => anchors(&MAGMA, v),
+            Colormap::Greys => anchors(&GREYS, v),
             Colormap::Jet => jet(v),
             Colormap::JetR => jet(1.0 - v),
             Colormap::Cividis => anchors(&CIVIDIS, v),

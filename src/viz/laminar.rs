@@ -115,6 +115,7 @@ pub fn plot_laminar_lfp(
                     color: *c,
                     width: 1,
                     label: None,
+                    dashed: false,
                 });
             }
             // every contact is a tick; crowded labels are thinned to about a dozen
@@ -148,6 +149,7 @@ pub fn plot_laminar_lfp(
                 color: (0, 0, 0),
                 width: 3,
                 label: None,
+                dashed: false,
             });
             p.texts.push((
                 x + 0.07 * (t1 - t0),
@@ -164,6 +166,7 @@ pub fn plot_laminar_lfp(
                     color: *c,
                     width: 1,
                     label: None,
+                    dashed: false,
                 });
             }
             p.ylabel = "Electric potential (µV)".into();
@@ -257,6 +260,7 @@ pub fn plot_laminar_csd(
         cmap,
         range: Some((lo, hi)),
         colorbar: opts.colorbar.then(|| "CSD (µV/µm²)".to_string()),
+        colorbar_inside: false,
     });
     p.xlabel = "Time (ms)".into();
     p.ylabel = "Electrode depth (µm)".into();

@@ -41,6 +41,8 @@ pub struct Line {
     pub width: u32,
     /// Legend label.
     pub label: Option<String>,
+    /// Drawn dashed (matplotlib's `linestyle="--"`).
+    pub dashed: bool,
 }
 
 /// Vertical tick marks (a spike raster row): at each x, from y − h/2 to y + h/2.
@@ -61,8 +63,11 @@ pub struct Ticks {
 pub struct Bars {
     /// Bin edges (n + 1).
     pub edges: Vec<f64>,
-    /// Counts (n).
+    /// Counts (n); bars rise from `base` by the count (a negative count hangs down from it:
+    /// an inverted histogram on a twin axis).
     pub counts: Vec<f64>,
+    /// Where the bars start (0 for an ordinary histogram).
+    pub base: f64,
     /// Colour.
     pub color: Rgb,
     /// Legend label.
@@ -98,8 +103,10 @@ impl Panel {
             self.ylabel = other.ylabel;
         }
         self.hide_ytick_labels |= other.hide_ytick_labels;
+        self.hide_legend |= other.hide_legend;
         self.xlim = self.xlim.or(other.xlim);
         self.ylim = self.ylim.or(other.ylim);
+        self.zlim = self.zlim.or(other.zlim);
     }
 }
 
@@ -162,6 +169,9 @@ pub struct Heat {
     pub range: Option<(f64, f64)>,
     /// Label of a colour bar drawn at the right (none when `None`).
     pub colorbar: Option<String>,
+    /// Draw the colour bar small, inside the upper right of the map, in white (hnn-core's
+    /// `colorbar_inside`).
+    pub colorbar_inside: bool,
 }
 
 /// matplotlib's inferno colour map at `v` in [0, 1] (8 anchors, linear in between).
@@ -239,6 +249,10 @@ pub struct Panel {
     pub xlim: Option<(f64, f64)>,
     /// y range (default: the data's).
     pub ylim: Option<(f64, f64)>,
+    /// z range of a 3-D panel (default: the data's; x and y use `xlim`, `ylim`).
+    pub zlim: Option<(f64, f64)>,
+    /// Draw no legend (matplotlib's `ax.get_legend().remove()`).
+    pub hide_legend: bool,
     /// Leave the y axis without tick labels (a spike raster's).
     pub hide_ytick_labels: bool,
     /// A legend of its own entries (matplotlib's `ax.legend(handles, labels)`): when set,

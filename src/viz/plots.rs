@@ -1,6 +1,6 @@
 //! hnn-core's plots as [`Figure`]s: `plot_dipole`, `plot_spikes_raster`, `plot_spikes_hist`.
 
-use super::{Bars, Figure, Heat, Line, Marker, Points, Rgb, Series3d, TAB10, Ticks, inferno};
+use super::{Bars, Figure, Heat, Line, Marker, Points, Rgb, Series3d, TAB10, Ticks};
 use crate::error::{Error, Result};
 use crate::results::dipole::average_dipoles;
 use crate::results::{CellResponse, Dipole};
@@ -62,6 +62,7 @@ pub fn plot_dipole(
                 },
                 width: 1,
                 label: None,
+                dashed: false,
             });
         }
         if let Some(a) = &avg {
@@ -72,6 +73,7 @@ pub fn plot_dipole(
                 color,
                 width: 2,
                 label: Some(label.into()),
+                dashed: false,
             });
         }
         panel.title = match *layer {
@@ -107,39 +109,224 @@ pub fn plot_dipole(
 
 const CELL_TYPES: [&str; 4] = ["L2_basket", "L2_pyramidal", "L5_basket", "L5_pyramidal"];
 
-/// Spike raster of one trial (hnn-core's `plot_spikes_raster`): one row per gid, one colour
-/// per cell type (matplotlib's default cycle), legend "`<type> Spikes`", title "Raster Plot";
-/// as in hnn-core, gid `g` is drawn at y = −g (the first cells on top) and the y axis has no
-/// tick labels.
+/// Spike raster of one trial (hnn-core's `plot_spikes_raster` with its defaults).
 pub fn plot_spikes_raster(cr: &CellResponse, trial: usize) -> Result<Figure> {
-    let times = cr
-        .spike_times
-        .get(trial)
-        .ok_or_else(|| Error::invalid("trial", trial, format!("below {}", cr.spike_times.len())))?;
+    plot_spikes_raster_with(
+        cr,
+        &RasterOptions {
+            trials: Some(vec![trial]),
+            ..RasterOptions::default()
+        },
+    )
+}
+
+/// hnn-core's `plot_spikes_raster` options.
+#[derive(Debug, Clone)]
+pub struct RasterOptions {
+    /// Trials whose spikes are drawn together (`None`: all, hnn-core's default).
+    pub trials: Option<Vec<usize>>,
+    /// Cell types drawn, in order (`None`: the four of the Jones model); each must be one of
+    /// the response's cell types.
+    pub cell_types: Option<Vec<String>>,
+    /// Colours: one per cell type in order (`colors` as a list) …
+    pub colors_list: Option<Vec<Rgb>>,
+    /// … or for some cell types by name (`colors` as a map; a type not in `cell_types` is
+    /// then drawn too, as hnn-core's `dict.update` adds it).
+    pub colors_by_type: Vec<(String, Rgb)>,
+    /// Draw the legend.
+    pub show_legend: bool,
+    /// Tick length in rows (matplotlib's `linelengths`; ≤ 0 means 1).
+    pub marker_size: f64,
+    /// Dipoles whose trial-mean L2 and L5 traces are overlaid (`overlay_dipoles` with `dpl`).
+    pub overlay: Option<Vec<Dipole>>,
+}
+
+impl Default for RasterOptions {
+    fn default() -> Self {
+        RasterOptions {
+            trials: None,
+            cell_types: None,
+            colors_list: None,
+            colors_by_type: Vec::new(),
+            show_legend: true,
+            marker_size: 1.0,
+            overlay: None,
+        }
+    }
+}
+
+/// matplotlib's automatic tick step for `span` (MaxNLocator with at most 9 intervals and the
+/// steps 1, 2, 2.5, 5, 10).
+fn nice_step(span: f64) -> f64 {
+    let raw = span / 9.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|s| s * mag)
+        .find(|s| *s >= raw * (1.0 - 1e-12))
+        .unwrap_or(10.0 * mag)
+}
+
+/// Spike raster (hnn-core's `plot_spikes_raster`): one row per gid, one colour per cell type
+/// (matplotlib's default cycle), legend "`<type> Spikes`", title "Raster Plot"; as in
+/// hnn-core, gid `g` is drawn at y = −g (the first cells on top) and the y axis has no tick
+/// labels. With `overlay`, the trial-mean L2 (dashed) and L5 dipoles are drawn in grey over
+/// the upper and lower half of the rows, scaled by 0.95 until they fit half the rows'
+/// extent (the rows' extent is the lowest automatic y tick, as hnn-core reads it).
+pub fn plot_spikes_raster_with(cr: &CellResponse, o: &RasterOptions) -> Result<Figure> {
+    let n_trials = cr.spike_times.len();
+    let trials: Vec<usize> = o.trials.clone().unwrap_or_else(|| (0..n_trials).collect());
+    if let Some(t) = trials.iter().find(|t| **t >= n_trials) {
+        return Err(Error::invalid(
+            "trial_idx",
+            t,
+            format!("below the number of trials, {n_trials}"),
+        ));
+    }
+    let check = |names: &mut dyn Iterator<Item = &String>| -> Result<()> {
+        for c in names {
+            if !cr.cell_type_names.contains(c) {
+                return Err(Error::invalid(
+                    "cell_types",
+                    c,
+                    format!("one of the response's cell types {:?}", cr.cell_type_names),
+                ));
+            }
+        }
+        Ok(())
+    };
+    let types: Vec<String> = match &o.cell_types {
+        Some(t) if !t.is_empty() => {
+            check(&mut t.iter())?;
+            t.clone()
+        }
+        _ => CELL_TYPES.iter().map(|s| s.to_string()).collect(),
+    };
+    let mut colors: Vec<(String, Rgb)> = types
+        .iter()
+        .zip(TAB10.iter().cycle())
+        .map(|(t, c)| (t.clone(), *c))
+        .collect();
+    if let Some(list) = &o.colors_list {
+        if list.len() != types.len() {
+            return Err(Error::invalid(
+                "colors",
+                format!("{} colours", list.len()),
+                format!("one per cell type ({})", types.len()),
+            ));
+        }
+        for (c, l) in colors.iter_mut().zip(list) {
+            c.1 = *l;
+        }
+    }
+    check(&mut o.colors_by_type.iter().map(|(t, _)| t))?;
+    for (t, c) in &o.colors_by_type {
+        match colors.iter_mut().find(|(n, _)| n == t) {
+            Some(e) => e.1 = *c,
+            None => colors.push((t.clone(), *c)),
+        }
+    }
+    let height = if o.marker_size > 0.0 && o.marker_size.is_finite() {
+        o.marker_size
+    } else {
+        1.0
+    };
     let mut fig = Figure::new(1);
     let p = &mut fig.panels[0];
-    for (i, ct) in CELL_TYPES.iter().enumerate() {
-        let at: Vec<(f64, f64)> = times
+    let (mut ylo, mut yhi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for (ct, color) in &colors {
+        let at: Vec<(f64, f64)> = trials
             .iter()
-            .zip(&cr.spike_gids[trial])
-            .zip(&cr.spike_types[trial])
-            .filter(|(_, ty)| ty.as_str() == *ct)
+            .flat_map(|&tr| {
+                cr.spike_times[tr]
+                    .iter()
+                    .zip(&cr.spike_gids[tr])
+                    .zip(&cr.spike_types[tr])
+            })
+            .filter(|(_, ty)| *ty == ct)
             .map(|((t, g), _)| (*t, -(*g as f64)))
             .collect();
+        for (_, y) in &at {
+            ylo = ylo.min(y - height / 2.0);
+            yhi = yhi.max(y + height / 2.0);
+        }
         // every cell type is in the legend, spiking or not (as hnn-core draws it)
         p.ticks.push(Ticks {
             at,
-            height: 1.0,
-            color: TAB10[i],
+            height,
+            color: *color,
             label: Some(format!("{ct} Spikes")),
         });
     }
     p.title = "Raster Plot".into();
     p.hide_ytick_labels = true;
+    p.hide_legend = !o.show_legend;
     p.xlabel = "Time (ms)".into();
     p.ylabel = "Cell ID".into();
     if let Some(t) = cr.times.last() {
         p.xlim = Some((0.0, *t));
+    }
+    if let Some(dpls) = &o.overlay {
+        let avg = average_dipoles(dpls)?;
+        let (mut l2, mut l5) = (avg.layer("L2")?.to_vec(), avg.layer("L5")?.to_vec());
+        if !ylo.is_finite() {
+            // no spikes: matplotlib's empty axes span 0..1 (hnn-core's blank events at -1)
+            (ylo, yhi) = (-1.5, -0.5);
+        }
+        let margin = 0.05 * (yhi - ylo);
+        let (vlo, vhi) = (ylo - margin, yhi + margin);
+        let raster_min = (vlo / nice_step(vhi - vlo)).floor() * nice_step(vhi - vlo);
+        // numpy's round half to even, as Python's round
+        let round = |x: f64| {
+            let r = x.round();
+            if (x - x.trunc()).abs() == 0.5 {
+                2.0 * (x / 2.0).round()
+            } else {
+                r
+            }
+        };
+        let mid = round(raster_min / 2.0).abs();
+        let quarter = round(raster_min / 4.0).abs();
+        let fin = |v: &[f64]| {
+            v.iter()
+                .filter(|x| x.is_finite())
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+                    (a.min(*x), b.max(*x))
+                })
+        };
+        let ((a2, b2), (a5, b5)) = (fin(&l2), fin(&l5));
+        let span = b2.max(b5) - a2.min(a5);
+        if span.is_finite() && span > mid {
+            if mid <= 0.0 {
+                return Err(Error::invalid(
+                    "overlay_dipoles",
+                    "a raster without rows to overlay",
+                    "spikes of cells with gids above 2",
+                ));
+            }
+            // hnn-core multiplies by 0.95 until the traces span at most `mid`
+            let k = ((mid / span).ln() / 0.95f64.ln()).ceil().max(0.0);
+            let mut f = 0.95f64.powf(k);
+            while span * f > mid {
+                f *= 0.95;
+            }
+            l2.iter_mut().for_each(|v| *v *= f);
+            l5.iter_mut().for_each(|v| *v *= f);
+        }
+        l2.iter_mut().for_each(|v| *v = *v - mid + quarter);
+        l5.iter_mut().for_each(|v| *v = *v - mid - quarter);
+        let grey = (128, 128, 128);
+        for (y, label, dashed) in [(l2, "L2 Dipole", true), (l5, "L5 Dipole", false)] {
+            p.lines.push(Line {
+                x: dpls[0].times.clone(),
+                y,
+                color: grey,
+                width: 1,
+                label: Some(label.into()),
+                dashed,
+            });
+        }
+        p.title = "Raster Plot with Layer-Specific Dipole Overlays".into();
     }
     Ok(fig)
 }
@@ -154,16 +341,75 @@ pub fn plot_spikes_hist(
     colors: &crate::analysis::spikes::HistColors,
     bins: usize,
 ) -> Result<Figure> {
+    plot_spikes_hist_inverted(cr, trials, groups, colors, bins, &[])
+}
+
+/// [`plot_spikes_hist`] with hnn-core's `invert_spike_types`: the histograms of these labels
+/// hang from the top of the axes (matplotlib's inverted twin axis, which shares the y range
+/// 0 to the larger of both axes' automatic upper limits); each must be one of the labels.
+pub fn plot_spikes_hist_inverted(
+    cr: &CellResponse,
+    trials: Option<&[usize]>,
+    groups: Option<&[(String, Vec<String>)]>,
+    colors: &crate::analysis::spikes::HistColors,
+    bins: usize,
+    invert: &[String],
+) -> Result<Figure> {
     let h = crate::analysis::spikes::spikes_hist(cr, trials, groups, colors, bins)?;
+    if let Some(bad) = invert
+        .iter()
+        .find(|i| !h.hists.iter().any(|l| &l.label == *i))
+    {
+        return Err(Error::invalid(
+            "invert_spike_types",
+            bad,
+            format!(
+                "one of the plotted labels {:?}",
+                h.hists.iter().map(|l| l.label.as_str()).collect::<Vec<_>>()
+            ),
+        ));
+    }
+    // matplotlib's automatic upper limit of each axis: the tallest bar and a 5 % margin (an
+    // axis without bars spans 0..1)
+    let top = |inv: bool| {
+        let m = h
+            .hists
+            .iter()
+            .filter(|l| invert.contains(&l.label) == inv)
+            .flat_map(|l| l.counts.iter().map(|c| *c as f64))
+            .fold(f64::NAN, f64::max);
+        if m.is_nan() {
+            1.0
+        } else if m == 0.0 {
+            0.055
+        } else {
+            1.05 * m
+        }
+    };
+    let y_max = if invert.is_empty() {
+        None
+    } else {
+        Some(top(false).max(top(true)))
+    };
     let mut fig = Figure::new(1);
     let p = &mut fig.panels[0];
     for l in h.hists {
+        let inv = invert.contains(&l.label);
+        let base = if inv { y_max.unwrap_or(0.0) } else { 0.0 };
         p.bars.push(Bars {
             edges: h.edges.clone(),
-            counts: l.counts.iter().map(|c| *c as f64).collect(),
+            counts: l
+                .counts
+                .iter()
+                .map(|c| if inv { -(*c as f64) } else { *c as f64 })
+                .collect(),
             color: l.color,
             label: Some(l.label),
+            base,
         });
+    }
+    if let Some(m) = y_max {
+        p.ylim = Some((0.0, m));
     }
     p.ylabel = "Counts".into();
     p.xlim = Some((0.0, *h.edges.last().unwrap_or(&1.0)));
@@ -211,6 +457,7 @@ pub fn plot_psd(
         color: TAB10[0],
         width: 2,
         label: None,
+        dashed: false,
     });
     let scale = dpls[0].scale_applied;
     panel.xlabel = "Frequency (Hz)".into();
@@ -223,14 +470,53 @@ pub fn plot_psd(
     Ok(fig)
 }
 
-/// Morlet time-frequency power of the dipole(s) (hnn-core's `plot_tfr_morlet`), colour-coded
-/// with inferno (normalised to the maximum power).
+/// Morlet time-frequency power of the dipole(s) (hnn-core's `plot_tfr_morlet` with its
+/// defaults), colour-coded with inferno (normalised to the maximum power).
 pub fn plot_tfr_morlet(
     dpls: &[Dipole],
     layer: &str,
     freqs: &[f64],
     n_cycles: &[f64],
     tlim: (Option<f64>, Option<f64>),
+) -> Result<Figure> {
+    plot_tfr_morlet_with(dpls, layer, freqs, n_cycles, tlim, &TfrOptions::default())
+}
+
+/// hnn-core's further `plot_tfr_morlet` options.
+#[derive(Debug, Clone)]
+pub struct TfrOptions {
+    /// Decimation factors applied in turn before the transform (`decim`).
+    pub decim: Vec<usize>,
+    /// Padding of the signal (`padding`).
+    pub padding: crate::analysis::tfr::Padding,
+    /// Colour map (`colormap`).
+    pub cmap: super::colormap::Colormap,
+    /// Draw a colour bar (`colorbar`) …
+    pub colorbar: bool,
+    /// … small, inside the map (`colorbar_inside`).
+    pub colorbar_inside: bool,
+}
+
+impl Default for TfrOptions {
+    fn default() -> Self {
+        TfrOptions {
+            decim: Vec::new(),
+            padding: crate::analysis::tfr::Padding::Zeros,
+            cmap: super::colormap::Colormap::Inferno,
+            colorbar: true,
+            colorbar_inside: false,
+        }
+    }
+}
+
+/// [`plot_tfr_morlet`] with [`TfrOptions`].
+pub fn plot_tfr_morlet_with(
+    dpls: &[Dipole],
+    layer: &str,
+    freqs: &[f64],
+    n_cycles: &[f64],
+    tlim: (Option<f64>, Option<f64>),
+    o: &TfrOptions,
 ) -> Result<Figure> {
     if freqs.is_empty() {
         return Err(Error::invalid(
@@ -239,8 +525,9 @@ pub fn plot_tfr_morlet(
             "at least one frequency",
         ));
     }
-    let (times, power) =
-        crate::analysis::tfr::dipole_tfr(dpls, layer, freqs, n_cycles, tlim.0, tlim.1)?;
+    let (times, power) = crate::analysis::tfr::dipole_tfr_with(
+        dpls, layer, freqs, n_cycles, tlim, &o.decim, o.padding,
+    )?;
     let mut fig = Figure::new(1);
     let p = &mut fig.panels[0];
     // hnn-core's colour bar label, with the scale the dipoles carry
@@ -249,9 +536,10 @@ pub fn plot_tfr_morlet(
         x: times.clone(),
         y: freqs.to_vec(),
         z: power,
-        cmap: Default::default(),
+        cmap: o.cmap,
         range: None,
-        colorbar: Some(format!("Power ([nAm × {scale:.0}]²)")),
+        colorbar: o.colorbar.then(|| format!("Power ([nAm × {scale:.0}]²)")),
+        colorbar_inside: o.colorbar_inside,
     });
     p.xlabel = "Time (ms)".into();
     p.ylabel = "Frequency (Hz)".into();
@@ -300,6 +588,7 @@ pub fn plot_voltages(
             color: TAB10[i % 10],
             width: 1,
             label: Some(format!("gid {g}")),
+            dashed: false,
         });
     }
     p.title = format!("{section} voltage");
@@ -312,17 +601,43 @@ pub fn plot_voltages(
 }
 
 /// Weights of one connection as a source × target matrix (hnn-core's
-/// `plot_connectivity_matrix`): colour = weight [µS] of each kept pair, black = none.
+/// `plot_connectivity_matrix`): colour = weight [µS] of each kept pair (0 for none), the colours spanning
+/// the smallest to the largest entry.
 pub fn plot_connectivity_matrix(net: &crate::network::Network, conn_idx: usize) -> Result<Figure> {
+    plot_connectivity_matrix_with(net, conn_idx, true, None, Default::default())
+}
+
+/// [`plot_connectivity_matrix`] with hnn-core's options: `show_weight` false sets every
+/// connected pair to 1; `colorbar` labels a colour bar; `cmap` colours the matrix (hnn-core's
+/// default is `Greys`).
+pub fn plot_connectivity_matrix_with(
+    net: &crate::network::Network,
+    conn_idx: usize,
+    show_weight: bool,
+    colorbar: Option<&str>,
+    cmap: super::colormap::Colormap,
+) -> Result<Figure> {
     let c = connection(net, conn_idx)?;
     let srcs = net.gid_range(&c.src_type).unwrap_or(0..0);
     let tgts = net.gid_range(&c.target_type).unwrap_or(0..0);
     let mut z = vec![vec![0.0; tgts.len()]; srcs.len()];
     for (s, targets) in &c.gid_pairs {
         for t in targets {
-            z[s - srcs.start][t - tgts.start] = pair_weight(net, c, *s, *t);
+            z[s - srcs.start][t - tgts.start] = if show_weight {
+                pair_weight(net, c, *s, *t)
+            } else {
+                1.0
+            };
         }
     }
+    // matplotlib's imshow spans the colours from the smallest to the largest entry
+    let (zlo, zhi) = z
+        .iter()
+        .flatten()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(*v), b.max(*v))
+        });
+    let range = (zhi > zlo).then_some((zlo, zhi));
     let mut fig = Figure::new(1);
     fig.size = (700, 600);
     let p = &mut fig.panels[0];
@@ -330,9 +645,10 @@ pub fn plot_connectivity_matrix(net: &crate::network::Network, conn_idx: usize) 
         x: tgts.clone().map(|g| g as f64).collect(),
         y: srcs.clone().map(|g| g as f64).collect(),
         z,
-        cmap: Default::default(),
-        range: None,
-        colorbar: None,
+        cmap,
+        range,
+        colorbar: colorbar.map(String::from),
+        colorbar_inside: false,
     });
     p.title = format!(
         "{} -> {} ({}, {})",
@@ -372,16 +688,114 @@ pub fn plot_cells(net: &crate::network::Network) -> Result<Figure> {
 
 /// A cell template's sections in 3-D, one colour per section (hnn-core's `plot_morphology`).
 pub fn plot_morphology(cell: &crate::model::CellTemplate) -> Result<Figure> {
+    plot_morphology_with(cell, &MorphologyOptions::default())
+}
+
+/// hnn-core's `plot_morphology` options.
+#[derive(Debug, Clone, Default)]
+pub struct MorphologyOptions {
+    /// One colour for every section (`color` as a string) …
+    pub color: Option<Rgb>,
+    /// … or one per section (`color` as a map; it must name every section).
+    pub section_colors: Option<Vec<(String, Rgb)>>,
+    /// Where the soma's first point is drawn (`pos`). As in hnn-core, the cell is moved by
+    /// `pos − soma`, with the y and z offsets exchanged (the cell lies in its x–z plane).
+    pub pos: Option<[f64; 3]>,
+    /// Axis limits relative to `pos` (hnn-core's defaults (−250, 150), (−100, 100),
+    /// (−100, 1200)); set when any of `pos`, `xlim`, `ylim`, `zlim` is given.
+    pub xlim: Option<(f64, f64)>,
+    /// See `xlim`.
+    pub ylim: Option<(f64, f64)>,
+    /// See `xlim`.
+    pub zlim: Option<(f64, f64)>,
+}
+
+/// [`plot_morphology`] with [`MorphologyOptions`].
+pub fn plot_morphology_with(
+    cell: &crate::model::CellTemplate,
+    o: &MorphologyOptions,
+) -> Result<Figure> {
+    if let Some(sc) = &o.section_colors
+        && let Some((name, _)) = cell
+            .sections
+            .iter()
+            .find(|(n, _)| !sc.iter().any(|(k, _)| k == n))
+    {
+        return Err(Error::invalid(
+            "color",
+            format!("no colour for section '{name}'"),
+            "a colour for every section of the cell",
+        ));
+    }
+    const FAR: f64 = 1e9;
+    let near = |v: f64| v.is_finite() && v.abs() <= FAR;
+    if let Some(p) = o.pos
+        && !p.iter().all(|v| near(*v))
+    {
+        return Err(Error::invalid(
+            "pos",
+            format!("{p:?}"),
+            "finite coordinates within ±1e9 µm",
+        ));
+    }
+    for (what, l) in [("xlim", o.xlim), ("ylim", o.ylim), ("zlim", o.zlim)] {
+        if let Some((a, b)) = l
+            && !(near(a) && near(b) && a < b)
+        {
+            return Err(Error::invalid(
+                what,
+                format!("({a}, {b})"),
+                "low < high, finite, within ±1e9 µm",
+            ));
+        }
+    }
+    let soma = cell
+        .sections
+        .iter()
+        .find(|(n, _)| n == "soma")
+        .and_then(|(_, s)| s.end_pts.first().copied())
+        .unwrap_or([0.0; 3]);
+    let pos = o.pos.unwrap_or([0.0; 3]);
+    let (dx, dy, dz) = (pos[0] - soma[0], pos[1] - soma[1], pos[2] - soma[2]);
     let mut fig = Figure::new(1);
     fig.size = (700, 800);
     let p = &mut fig.panels[0];
+    let moved = o.pos.is_some();
     for (i, (name, s)) in cell.sections.iter().enumerate() {
+        let color = match (&o.section_colors, o.color) {
+            (Some(sc), _) => sc
+                .iter()
+                .find(|(k, _)| k == name)
+                .map_or(TAB10[i % 10], |(_, c)| *c),
+            (None, Some(c)) => c,
+            (None, None) => TAB10[i % 10],
+        };
         p.series3d.push(Series3d {
-            points: s.end_pts.to_vec(),
+            points: s
+                .end_pts
+                .iter()
+                .map(|q| {
+                    if moved {
+                        [q[0] + dx, q[1] + dz, q[2] + dy]
+                    } else {
+                        *q
+                    }
+                })
+                .collect(),
             scatter: false,
-            color: TAB10[i % 10],
-            label: Some(name.clone()),
+            color,
+            label: (o.color.is_none() && o.section_colors.is_none()).then(|| name.clone()),
         });
+    }
+    if o.pos.is_some() || o.xlim.is_some() || o.ylim.is_some() || o.zlim.is_some() {
+        let (x, y, z) = (
+            o.xlim.unwrap_or((-250.0, 150.0)),
+            o.ylim.unwrap_or((-100.0, 100.0)),
+            o.zlim.unwrap_or((-100.0, 1200.0)),
+        );
+        p.xlim = Some((pos[0] + x.0, pos[0] + x.1));
+        p.zlim = Some((pos[1] + z.0, pos[1] + z.1));
+        p.ylim = Some((pos[2] + y.0, pos[2] + y.1));
     }
     p.title = format!("{} morphology (um)", cell.name);
     Ok(fig)
@@ -429,6 +843,25 @@ pub fn plot_cell_connectivity(
     net: &crate::network::Network,
     conn_idx: usize,
     src_gid: Option<usize>,
+) -> Result<Figure> {
+    plot_cell_connectivity_with(
+        net,
+        conn_idx,
+        src_gid,
+        super::colormap::Colormap::Viridis,
+        true,
+    )
+}
+
+/// [`plot_cell_connectivity`] with hnn-core's `colormap` (the targets' colours span the
+/// map from the smallest to the largest weight, as matplotlib's scatter normalises them) and
+/// `colorbar` (a colour bar "Weight" beside the target panel).
+pub fn plot_cell_connectivity_with(
+    net: &crate::network::Network,
+    conn_idx: usize,
+    src_gid: Option<usize>,
+    cmap: super::colormap::Colormap,
+    colorbar: bool,
 ) -> Result<Figure> {
     let c = connection(net, conn_idx)?;
     let valid: Vec<usize> = c.gid_pairs.iter().map(|(s, _)| *s).collect();
@@ -507,13 +940,10 @@ pub fn plot_cell_connectivity(
     });
     p.points.push(Points {
         xy: targets.iter().map(|&t| xy(t)).collect(),
-        colors: weights
-            .iter()
-            .map(|&w| inferno(0.15 + 0.75 * scale(w)))
-            .collect(),
+        colors: weights.iter().map(|&w| cmap.at(scale(w))).collect(),
         size: 5,
         marker: Marker::Circle,
-        label: Some(format!("targets: {lo:.2e} (dark) .. {hi:.2e} µS")),
+        label: Some(format!("targets: {lo:.2e} .. {hi:.2e} µS")),
     });
     p.points.push(Points {
         xy: vec![xy(src)],
@@ -524,6 +954,23 @@ pub fn plot_cell_connectivity(
     });
     p.xlabel = "X Position".into();
     p.ylabel = "Y Position".into();
+    if colorbar && !weights.is_empty() {
+        // a colour bar only: an empty grid with the weights' range
+        let pad = if hi > lo {
+            0.0
+        } else {
+            (lo.abs() * 0.05).max(1e-12)
+        };
+        p.heat = Some(Heat {
+            x: Vec::new(),
+            y: Vec::new(),
+            z: Vec::new(),
+            cmap,
+            range: Some((lo - pad, hi + pad)),
+            colorbar: Some("Weight".into()),
+            colorbar_inside: false,
+        });
+    }
     Ok(fig)
 }
 
@@ -534,6 +981,19 @@ pub fn plot_drive_strength(
     net: &crate::network::Network,
     normalize: bool,
     log: bool,
+) -> Result<Figure> {
+    plot_drive_strength_with(net, normalize, log, true, true)
+}
+
+/// [`plot_drive_strength`] with hnn-core's `show_weight` (false: every connected pair counts
+/// 1, so the strength is the number of pairs) and `colorbar` (labelled with the units hnn-core
+/// writes in the corner); viridis, as hnn-core.
+pub fn plot_drive_strength_with(
+    net: &crate::network::Network,
+    normalize: bool,
+    log: bool,
+    show_weight: bool,
+    colorbar: bool,
 ) -> Result<Figure> {
     let drives: Vec<&str> = net
         .external_drives
@@ -560,7 +1020,13 @@ pub fn plot_drive_strength(
             .gid_pairs
             .iter()
             .flat_map(|(s, ts)| ts.iter().map(move |t| (*s, *t)))
-            .map(|(s, t)| pair_weight(net, c, s, t))
+            .map(|(s, t)| {
+                if show_weight {
+                    pair_weight(net, c, s, t)
+                } else {
+                    1.0
+                }
+            })
             .sum::<f64>();
     }
     let all = z.iter().flatten().copied();
@@ -592,9 +1058,18 @@ pub fn plot_drive_strength(
         x: (0..types.len()).map(|j| j as f64).collect(),
         y: (0..drives.len()).map(|i| i as f64).collect(),
         z,
-        cmap: Default::default(),
+        cmap: super::colormap::Colormap::Viridis,
         range: None,
-        colorbar: None,
+        colorbar: colorbar.then(|| {
+            if normalize {
+                "Units: Relative Strength (0-1)".to_string()
+            } else if show_weight {
+                "Units: µS (microsiemens)".to_string()
+            } else {
+                "Connected pairs".to_string()
+            }
+        }),
+        colorbar_inside: false,
     });
     p.xcats = types.iter().map(|s| s.to_string()).collect();
     p.ycats = drives.iter().map(|s| s.to_string()).collect();
@@ -602,7 +1077,13 @@ pub fn plot_drive_strength(
     p.ylim = Some((-0.5, drives.len() as f64 - 0.5));
     p.title = format!(
         "External drive strengths ({})",
-        if normalize { "relative, 0-1" } else { "µS" }
+        if normalize {
+            "relative, 0-1"
+        } else if show_weight {
+            "µS"
+        } else {
+            "connected pairs"
+        }
     );
     p.xlabel = "Cell Types".into();
     p.ylabel = "Drive Names".into();
@@ -629,6 +1110,7 @@ pub fn plot_convergence(obj: &[f64]) -> Result<Figure> {
         color: (0, 0, 0),
         width: 2,
         label: None,
+        dashed: false,
     });
     panel.ylim = Some((lo - 0.01, hi + 0.01));
     panel.title = "Convergence".into();

@@ -198,8 +198,8 @@ fn raw_bounds(p: &Panel) -> ((f64, f64), (f64, f64)) {
     }
     for b in &p.bars {
         xs.extend(&b.edges);
-        ys.push(0.0);
-        ys.extend(&b.counts);
+        ys.push(b.base);
+        ys.extend(b.counts.iter().map(|c| b.base + c));
     }
     let fin = |v: &[f64]| {
         let f: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
@@ -289,7 +289,16 @@ fn draw_panel_3d<DB: DrawingBackend>(
             (lo, hi)
         }
     };
-    let ((x0, x1), (y0, y1), (z0, z1)) = (pad(rx), pad(ry), pad(rz));
+    let lim = |given: Option<(f64, f64)>, auto: (f64, f64)| {
+        given
+            .filter(|(a, b)| a.is_finite() && b.is_finite() && b > a && (b - a) < 1e300)
+            .unwrap_or(auto)
+    };
+    let ((x0, x1), (y0, y1), (z0, z1)) = (
+        lim(p.xlim, pad(rx)),
+        lim(p.ylim, pad(ry)),
+        lim(p.zlim, pad(rz)),
+    );
     // plotters' 3-D axes are (x, y up, z): put the cortical depth (our z) on the vertical axis
     let mut chart = ChartBuilder::on(area)
         .caption(&p.title, ("sans-serif", 20))
@@ -326,7 +335,7 @@ fn draw_panel_3d<DB: DrawingBackend>(
                 .legend(move |(x, y)| Circle::new((x + 6, y), 4, c.filled()));
         }
     }
-    if legend {
+    if legend && !p.hide_legend {
         chart
             .configure_series_labels()
             .background_style(WHITE.mix(0.85))
@@ -370,12 +379,22 @@ fn draw_colorbar<DB: DrawingBackend>(
         .build_cartesian_2d(0.0..1.0, lo..hi)
         .map_err(err)?;
     let ys = lo.abs().max(hi.abs());
+    // a narrow range far from zero needs more digits than the axes' ticks give
+    let digits = if ys > 0.0 && (hi - lo) < 1e-2 * ys && hi > lo {
+        Some((-((hi - lo) / 5.0).log10()).ceil().clamp(0.0, 15.0) as usize)
+    } else {
+        None
+    };
+    let fmt = move |v: &f64| match digits {
+        Some(d) => format!("{v:.d$}"),
+        None => tick(*v, ys),
+    };
     chart
         .configure_mesh()
         .disable_x_mesh()
         .disable_x_axis()
         .y_labels(6)
-        .y_label_formatter(&|v: &f64| tick(*v, ys))
+        .y_label_formatter(&fmt)
         .y_desc(label)
         .label_style(("sans-serif", 12))
         .axis_desc_style(("sans-serif", 14))
@@ -396,10 +415,70 @@ fn draw_colorbar<DB: DrawingBackend>(
     Ok(())
 }
 
+/// hnn-core's `colorbar_inside`: a small colour bar in the upper right of the map (at 90 % of
+/// its width and 80 % of its height, 4 % wide and 15 % high), ticks and label in white.
+fn draw_colorbar_inside<DB: DrawingBackend>(
+    h: &Heat,
+    label: &str,
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+) -> Result<()> {
+    let (lo, hi) = heat_range(h);
+    let (w, ht) = area.dim_in_pixel();
+    // the plotting area inside the panel's margins and label areas (see draw_panel_inner)
+    let (l, r, t, b) = (12 + 70, 12, 12 + 30, 12 + 42);
+    let (pw, ph) = (
+        (w as i32 - l - r).max(10) as f64,
+        (ht as i32 - t - b).max(10) as f64,
+    );
+    let x0 = l + (0.9 * pw) as i32;
+    let bw = ((0.04 * pw) as i32).max(4);
+    let bh = ((0.15 * ph) as i32).max(8);
+    // matplotlib's axes fractions: the bar spans 80 % to 95 % of the height from the bottom
+    let top = t + (0.05 * ph) as i32;
+    let n = 32;
+    for i in 0..n {
+        let (a, b2) = (i as f64 / n as f64, (i + 1) as f64 / n as f64);
+        let c = h.cmap.at((a + b2) / 2.0);
+        let ya = top + bh - (b2 * bh as f64).round() as i32;
+        let yb = top + bh - (a * bh as f64).round() as i32;
+        area.draw(&Rectangle::new([(x0, ya), (x0 + bw, yb)], rgb(c).filled()))
+            .map_err(err)?;
+    }
+    area.draw(&Rectangle::new(
+        [(x0, top), (x0 + bw, top + bh)],
+        WHITE.stroke_width(1),
+    ))
+    .map_err(err)?;
+    let ys = lo.abs().max(hi.abs());
+    let small = ("sans-serif", 10).into_font().color(&WHITE);
+    for (v, y) in [(hi, top), (lo, top + bh)] {
+        area.draw(&Text::new(
+            tick(v, ys),
+            (x0 - 3, y),
+            small.clone().pos(Pos::new(HPos::Right, VPos::Center)),
+        ))
+        .map_err(err)?;
+    }
+    area.draw(&Text::new(
+        label.to_string(),
+        (x0 + bw, top + bh + 4),
+        small.pos(Pos::new(HPos::Right, VPos::Top)),
+    ))
+    .map_err(err)?;
+    Ok(())
+}
+
 fn draw_panel<DB: DrawingBackend>(
     p: &Panel,
     area: &DrawingArea<DB, plotters::coord::Shift>,
 ) -> Result<()> {
+    if let Some(h) = &p.heat
+        && let Some(label) = &h.colorbar
+        && h.colorbar_inside
+    {
+        draw_panel_inner(p, area)?;
+        return draw_colorbar_inside(h, label, area);
+    }
     if let Some(h) = &p.heat
         && let Some(label) = &h.colorbar
     {
@@ -469,7 +548,11 @@ fn draw_panel_inner<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     let mut legend = false;
-    if let Some(h) = &p.heat {
+    if let Some(h) = p
+        .heat
+        .as_ref()
+        .filter(|h| !h.x.is_empty() && !h.y.is_empty() && !h.z.is_empty())
+    {
         let (zmin, zmax) = heat_range(h);
         let edges = |c: &[f64]| -> Vec<f64> {
             let n = c.len();
@@ -544,7 +627,9 @@ fn draw_panel_inner<DB: DrawingBackend>(
                     .windows(2)
                     .zip(&b.counts)
                     .filter(|(_, n)| **n != 0.0)
-                    .map(|(e, &n)| Rectangle::new([(e[0], 0.0), (e[1], n)], c.filled())),
+                    .map(|(e, &n)| {
+                        Rectangle::new([(e[0], b.base), (e[1], b.base + n)], c.filled())
+                    }),
             )
             .map_err(err)?;
         if let Some(l) = &b.label {
@@ -577,13 +662,25 @@ fn draw_panel_inner<DB: DrawingBackend>(
                 .filter(|(x, y)| x.is_finite() && y.is_finite())
                 .map(|(x, y)| (*x, *y))
                 .collect();
-        let s = chart
-            .draw_series(LineSeries::new(pts, c.stroke_width(w)))
-            .map_err(err)?;
+        let dashed = l.dashed;
+        let s = if dashed {
+            chart
+                .draw_series(DashedLineSeries::new(pts, 6, 4, c.stroke_width(w)))
+                .map_err(err)?
+        } else {
+            chart
+                .draw_series(LineSeries::new(pts, c.stroke_width(w)))
+                .map_err(err)?
+        };
         if let Some(lab) = l.label.as_ref().filter(|_| p.legend_entries.is_none()) {
             legend = true;
             s.label(lab.clone()).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(w.max(2)))
+                let style = c.stroke_width(w.max(2));
+                // two strokes: with a gap when dashed
+                let (a, b) = if dashed { (7, 11) } else { (9, 9) };
+                EmptyElement::at((x, y))
+                    + PathElement::new(vec![(0, 0), (a, 0)], style)
+                    + PathElement::new(vec![(b, 0), (18, 0)], style)
             });
         }
     }
@@ -598,7 +695,7 @@ fn draw_panel_inner<DB: DrawingBackend>(
                 PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(w.max(2)))
             });
     }
-    if legend {
+    if legend && !p.hide_legend {
         chart
             .configure_series_labels()
             .background_style(WHITE.mix(0.85))

@@ -324,6 +324,7 @@ mod tests {
             color: (255, 0, 0),
             width: 3,
             label: None,
+            dashed: false,
         });
         let rgb = f.render_rgb().unwrap();
         assert_eq!(rgb.len(), 3 * 160 * 120);
