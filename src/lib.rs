@@ -30,7 +30,8 @@
 //! ```
 //!
 //! Features: `cli` (default) builds the `hnn` command line and its prompt (clap,
-//! rustyline); without it the library, the Rhai engine and the plots build alone.
+//! rustyline); `gui` (default) the browser front end `hnn gui` (axum, tokio); without
+//! them the library, the Rhai engine and the plots build alone.
 #![warn(missing_docs)]
 // Units are written in brackets (`[ms]`, `[µS]`), as the architecture asks: not links.
 #![allow(rustdoc::broken_intra_doc_links)]
@@ -42,6 +43,8 @@
 pub mod analysis;
 pub mod batch;
 pub mod error;
+#[cfg(feature = "gui")]
+pub mod gui;
 pub mod interrupt;
 pub mod io;
 pub mod limits;
