@@ -94,8 +94,11 @@ fn dechunk(b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(end) = b[i..].windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(std::str::from_utf8(&b[i..i + end]).unwrap_or("0").trim(), 16)
-            .unwrap_or(0);
+        let size = usize::from_str_radix(
+            std::str::from_utf8(&b[i..i + end]).unwrap_or("0").trim(),
+            16,
+        )
+        .unwrap_or(0);
         i += end + 2;
         if size == 0 || i + size > b.len() {
             break;
@@ -117,7 +120,10 @@ impl Server {
         let headers = String::from_utf8_lossy(&buf[..split]).into_owned();
         let status = headers.split_whitespace().nth(1)?.parse().ok()?;
         let mut body = buf[split + 4..].to_vec();
-        if headers.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        if headers
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
             body = dechunk(&body);
         }
         Some(Reply {
@@ -146,7 +152,12 @@ impl Server {
     }
 
     fn post(&self, path: &str, body: &Value) -> Reply {
-        self.request("POST", path, body.to_string().as_bytes(), Some(&self.token.clone()))
+        self.request(
+            "POST",
+            path,
+            body.to_string().as_bytes(),
+            Some(&self.token.clone()),
+        )
     }
 
     fn state(&self) -> Value {
@@ -169,7 +180,10 @@ impl Server {
                     return e.clone();
                 }
             }
-            assert!(t0.elapsed() < Duration::from_secs(600), "job {id} never ended");
+            assert!(
+                t0.elapsed() < Duration::from_secs(600),
+                "job {id} never ended"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -206,12 +220,24 @@ fn token_checks_uploads_runs_stop_queue_figures_and_exact_export() {
     // the token
     for path in ["/", "/api/state", "/app.js", "/api/export"] {
         assert_eq!(s.request("GET", path, b"", None).status, 403, "{path}");
-        assert_eq!(s.request("GET", path, b"", Some("wrong")).status, 403, "{path}");
+        assert_eq!(
+            s.request("GET", path, b"", Some("wrong")).status,
+            403,
+            "{path}"
+        );
     }
-    let page = s.request("GET", &s.url.replace(&format!("http://127.0.0.1:{}", s.port), ""), b"", None);
+    let page = s.request(
+        "GET",
+        &s.url.replace(&format!("http://127.0.0.1:{}", s.port), ""),
+        b"",
+        None,
+    );
     assert_eq!(page.status, 200);
     assert!(page.text().contains("HUMAN NEOCORTICAL NEUROSOLVER"));
-    assert!(page.headers.contains(&format!("hnn_token_{}={}", s.port, s.token)));
+    assert!(
+        page.headers
+            .contains(&format!("hnn_token_{}={}", s.port, s.token))
+    );
 
     // the defaults: hnn-core's GUI, the ERP drives
     let st = s.state();
@@ -223,7 +249,13 @@ fn token_checks_uploads_runs_stop_queue_figures_and_exact_export() {
         .collect();
     assert_eq!(names, ["evdist1", "evprox1", "evprox2"]);
     assert_eq!(st["forms"]["sim"]["tstop"], "170");
-    assert!(st["forms"]["network"]["connections"].as_array().unwrap().len() > 10);
+    assert!(
+        st["forms"]["network"]["connections"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 10
+    );
 
     // bad fields: a message at each, nothing queued
     let bad = forms_with(&s, |f| {
@@ -257,9 +289,18 @@ fn token_checks_uploads_runs_stop_queue_figures_and_exact_export() {
         Some(&s.token.clone()),
     );
     assert_eq!(r.status, 400);
-    assert!(r.json()["error"].as_str().unwrap().starts_with("bad.txt"), "{}", r.text());
+    assert!(
+        r.json()["error"].as_str().unwrap().starts_with("bad.txt"),
+        "{}",
+        r.text()
+    );
     let big = vec![b'1'; 17 << 20];
-    let r = s.request("POST", "/api/upload?kind=data&name=big.txt", &big, Some(&s.token.clone()));
+    let r = s.request(
+        "POST",
+        "/api/upload?kind=data&name=big.txt",
+        &big,
+        Some(&s.token.clone()),
+    );
     assert_eq!(r.status, 413);
     let erp = std::fs::read(data_file()).unwrap();
     let r = s.request(
@@ -295,7 +336,10 @@ fn token_checks_uploads_runs_stop_queue_figures_and_exact_export() {
     let m = &st["figures"].as_array().unwrap().last().unwrap()["metrics"][0];
     let rmse = m["rmse"].as_f64().unwrap();
     let corr = m["corr"].as_f64().unwrap();
-    assert!(rmse > 0.0 && rmse.is_finite() && (-1.0..=1.0).contains(&corr), "{m}");
+    assert!(
+        rmse > 0.0 && rmse.is_finite() && (-1.0..=1.0).contains(&corr),
+        "{m}"
+    );
     println!("ERP run vs data: RMSE {rmse:.3}, corr {corr:.3}");
     // a bad figure request names its fields
     let r = s.post(
@@ -318,9 +362,19 @@ fn token_checks_uploads_runs_stop_queue_figures_and_exact_export() {
     let t0 = Instant::now();
     loop {
         let st = s.state();
-        let running = st["entries"].as_array().unwrap().iter().any(|e| e["id"] == first && e["status"] == "running");
+        let running = st["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["id"] == first && e["status"] == "running");
         if running && st["progress"]["fraction"].as_f64().is_some_and(|f| f > 0.0) {
-            let q = st["entries"].as_array().unwrap().iter().find(|e| e["id"] == queued).unwrap().clone();
+            let q = st["entries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["id"] == queued)
+                .unwrap()
+                .clone();
             assert_eq!(q["status"], "queued");
             break;
         }
@@ -344,11 +398,30 @@ fn token_checks_uploads_runs_stop_queue_figures_and_exact_export() {
     });
     let r = s.post("/api/run", &edited);
     assert_eq!(r.status, 200, "{}", r.text());
-    let code = s.state()["entries"].as_array().unwrap().iter().rev().find(|e| e["label"].as_str().unwrap().contains("stronger")).unwrap()["code"].as_str().unwrap().to_string();
-    assert!(code.contains("set_global_synaptic_gains(#{ e_e: 1.5, e_i: 1.0, i_e: 1.0, i_i: 1.0 })"), "{code}");
+    let code = s.state()["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|e| e["label"].as_str().unwrap().contains("stronger"))
+        .unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        code.contains("set_global_synaptic_gains(#{ e_e: 1.5, e_i: 1.0, i_e: 1.0, i_i: 1.0 })"),
+        "{code}"
+    );
     assert!(code.contains("[\"A_weight\"] = 0.0007"), "{code}");
     s.wait_idle();
-    let stronger = s.state()["runs"].as_array().unwrap().iter().find(|r| r["name"] == "stronger").unwrap()["n"].as_u64().unwrap();
+    let stronger = s.state()["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "stronger")
+        .unwrap()["n"]
+        .as_u64()
+        .unwrap();
     assert_eq!(s.post("/api/save", &json!({ "run": 1 })).status, 200);
     assert_eq!(s.post("/api/save", &json!({ "run": stronger })).status, 200);
     let r = s.post(
@@ -359,15 +432,34 @@ fn token_checks_uploads_runs_stop_queue_figures_and_exact_export() {
     assert_eq!(r.status, 200, "{}", r.text());
     s.wait_idle();
     let st = s.state();
-    assert_eq!(st["figures"].as_array().unwrap().last().unwrap()["metrics"].as_array().unwrap().len(), 2);
-    assert!(st["entries"].as_array().unwrap().iter().all(|e| e["status"] != "failed"), "{}", st["entries"]);
+    assert_eq!(
+        st["figures"].as_array().unwrap().last().unwrap()["metrics"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        st["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["status"] != "failed"),
+        "{}",
+        st["entries"]
+    );
 
     // the exported script, run by `hnn run`, writes the same files byte for byte
     let r = s.get("/api/export");
     assert_eq!(r.status, 200);
     let script = r.text();
-    assert!(script.contains("let dpls_1 = simulate_dipole(net_1, #{ tstop: 170.0, dt: 0.025, n_trials: 1 });"));
-    assert!(!script.contains("tstop: 5000.0"), "a stopped run is not exported");
+    assert!(script.contains(
+        "let dpls_1 = simulate_dipole(net_1, #{ tstop: 170.0, dt: 0.025, n_trials: 1 });"
+    ));
+    assert!(
+        !script.contains("tstop: 5000.0"),
+        "a stopped run is not exported"
+    );
     let outputs = s.project.join("outputs");
     let gui_outputs = s.project.join("outputs_gui");
     std::fs::rename(&outputs, &gui_outputs).unwrap();
@@ -380,15 +472,24 @@ fn token_checks_uploads_runs_stop_queue_figures_and_exact_export() {
         .status()
         .unwrap();
     assert!(st.success());
-    let mut names: Vec<_> = std::fs::read_dir(&gui_outputs).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&gui_outputs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     names.sort();
     assert!(names.len() >= 4, "{names:?}");
     for n in &names {
         let a = std::fs::read(gui_outputs.join(n)).unwrap();
         let b = std::fs::read(outputs.join(n)).unwrap_or_default();
-        assert!(a == b, "{n:?} differs between the GUI and `hnn run session.rhai`");
+        assert!(
+            a == b,
+            "{n:?} differs between the GUI and `hnn run session.rhai`"
+        );
     }
-    println!("exported script reproduced {} files byte for byte", names.len());
+    println!(
+        "exported script reproduced {} files byte for byte",
+        names.len()
+    );
 }
 
 #[test]
@@ -413,13 +514,24 @@ fn twenty_runs_in_a_row_and_a_fuzzed_api() {
         walls.push(e["wall_ms"].as_f64().unwrap());
         s.wait_idle();
     }
-    let fmt = |v: &[f64]| v.iter().map(|x| format!("{x:.0}")).collect::<Vec<_>>().join(" ");
-    println!("20 runs (tstop 60 ms), simulation statement wall ms: {}", fmt(&walls));
+    let fmt = |v: &[f64]| {
+        v.iter()
+            .map(|x| format!("{x:.0}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    println!(
+        "20 runs (tstop 60 ms), simulation statement wall ms: {}",
+        fmt(&walls)
+    );
     println!("20 runs, request to done ms: {}", fmt(&e2e));
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     let (first, last) = (mean(&walls[..5]), mean(&walls[15..]));
     println!("mean of runs 1-5: {first:.0} ms, of runs 16-20: {last:.0} ms");
-    assert!(last <= 1.3 * first, "runs slow down: {first:.0} → {last:.0} ms");
+    assert!(
+        last <= 1.3 * first,
+        "runs slow down: {first:.0} → {last:.0} ms"
+    );
 
     // fuzz: random bodies to every endpoint; never a 5xx, never a crash
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -430,14 +542,36 @@ fn twenty_runs_in_a_row_and_a_fuzzed_api() {
         x
     };
     let pieces: [&str; 16] = [
-        "{", "}", "[", "]", "\"sim\":", "\"drives\":", "\"tstop\":", "\"1e309\"", "-1", "null", ",",
-        "\"x\"", "{\"kind\":\"tonic\"}", "\u{0}", "\"runs\":[1,2]", "true",
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"sim\":",
+        "\"drives\":",
+        "\"tstop\":",
+        "\"1e309\"",
+        "-1",
+        "null",
+        ",",
+        "\"x\"",
+        "{\"kind\":\"tonic\"}",
+        "\u{0}",
+        "\"runs\":[1,2]",
+        "true",
     ];
     let paths = [
-        "/api/run", "/api/figure", "/api/save", "/api/optimize", "/api/drive_template",
-        "/api/upload?kind=data&name=a.txt", "/api/upload?kind=drives&name=a.json",
-        "/api/upload?kind=x&name=../../etc/passwd", "/api/upload", "/api/figures/1.png",
-        "/api/figures/..%2F..%2Fx.svg", "/api/nope",
+        "/api/run",
+        "/api/figure",
+        "/api/save",
+        "/api/optimize",
+        "/api/drive_template",
+        "/api/upload?kind=data&name=a.txt",
+        "/api/upload?kind=drives&name=a.json",
+        "/api/upload?kind=x&name=../../etc/passwd",
+        "/api/upload",
+        "/api/figures/1.png",
+        "/api/figures/..%2F..%2Fx.svg",
+        "/api/nope",
     ];
     for i in 0..300 {
         let path = paths[(next() % paths.len() as u64) as usize];
@@ -447,10 +581,26 @@ fn twenty_runs_in_a_row_and_a_fuzzed_api() {
         }
         let method = if i % 7 == 0 { "GET" } else { "POST" };
         let r = s.request(method, path, body.as_bytes(), Some(&s.token.clone()));
-        assert!(r.status < 500, "{method} {path} {body:?} → {} {}", r.status, r.text());
+        assert!(
+            r.status < 500,
+            "{method} {path} {body:?} → {} {}",
+            r.status,
+            r.text()
+        );
     }
     // structurally valid forms with wild values
-    let wild = ["", "abc", "-1", "0", "1e309", "NaN", "inf", "99999999999999999999", "0.5", "1"];
+    let wild = [
+        "",
+        "abc",
+        "-1",
+        "0",
+        "1e309",
+        "NaN",
+        "inf",
+        "99999999999999999999",
+        "0.5",
+        "1",
+    ];
     for i in 0..60 {
         let v = wild[i % wild.len()];
         let f = forms_with(&s, |f| {
@@ -510,6 +660,10 @@ fn browser_journey_through_the_erp_tutorial() {
         .env("HNN_SHOTS", &shots)
         .status()
         .expect("run the Playwright journey");
-    println!("browser journey: {:.1} s, screenshots in {}", t0.elapsed().as_secs_f64(), shots.display());
+    println!(
+        "browser journey: {:.1} s, screenshots in {}",
+        t0.elapsed().as_secs_f64(),
+        shots.display()
+    );
     assert!(st.success(), "the browser journey failed");
 }

@@ -39,6 +39,16 @@ pub const TEMPLATES: [(&str, &[&str]); 7] = [
     ("Compare runs (dipoles)", &["compare"]),
 ];
 
+/// Line colours of the runs compared (matplotlib's first six).
+const COLORS: [&str; 6] = [
+    "tab:blue",
+    "tab:orange",
+    "tab:green",
+    "tab:red",
+    "tab:purple",
+    "tab:brown",
+];
+
 /// The figure the Make figure button asks for.
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
 pub struct FigureForm {
@@ -148,8 +158,13 @@ pub fn figure_code(f: &FigureForm, k: usize, known: &Known) -> Result<FigureCode
         };
         match *p {
             "current dipole" | "layer2/3 dipole" | "layer5 dipole" => {
+                let color = if data.is_some() && layer == "agg" {
+                    ", color: \"tab:blue\""
+                } else {
+                    ""
+                };
                 code.push_str(&format!(
-                    "plot_dipole({dpl}, #{{ ax: {ax}, layer: \"{layer}\" }});\n"
+                    "plot_dipole({dpl}, #{{ ax: {ax}, layer: \"{layer}\"{color} }});\n"
                 ));
                 if let (Some((d, dname)), "agg") = (&data, layer) {
                     let o = Overlay { fig: &fig, ax: &ax, dpl: &dpl, run: n, name: &name };
@@ -172,30 +187,33 @@ pub fn figure_code(f: &FigureForm, k: usize, known: &Known) -> Result<FigureCode
             )),
             "network" => code.push_str(&format!("plot_cells(net_{n}, #{{ ax: {ax} }});\n")),
             "compare" => {
-                for (m, mname) in &runs {
+                let mut labels = Vec::new();
+                for (j, (m, mname)) in runs.iter().enumerate() {
                     let v = view(&format!("dpls_{m}"), smooth, scale);
+                    let color = quote(COLORS[j % COLORS.len()]);
                     match &data {
                         Some((d, dname)) => {
                             let r = metric_vars(&fig, *m, *d, &v, &mut code);
-                            metrics.push((mname.clone(), dname.clone(), r));
-                            code.push_str(&format!(
-                                "plot_dipole(average_dipoles({v}), #{{ ax: {ax}, label: `{} (RMSE ${{{}}})` }});\n",
+                            labels.push(format!(
+                                "`{} (RMSE ${{{}}})`",
                                 escape_template(mname),
-                                rounded(&metrics.last().map(|x| x.2.0.clone()).unwrap_or_default())
+                                rounded(&r.0)
                             ));
+                            metrics.push((mname.clone(), dname.clone(), r));
                         }
-                        None => code.push_str(&format!(
-                            "plot_dipole(average_dipoles({v}), #{{ ax: {ax}, label: {} }});\n",
-                            quote(mname)
-                        )),
+                        None => labels.push(quote(mname)),
                     }
+                    code.push_str(&format!(
+                        "plot_dipole(average_dipoles({v}), #{{ ax: {ax}, color: {color} }});\n"
+                    ));
                 }
                 if let Some((d, dname)) = &data {
                     code.push_str(&format!(
-                        "plot_dipole(data_{d}, #{{ ax: {ax}, color: \"k\", label: {} }});\n",
-                        quote(dname)
+                        "plot_dipole(data_{d}, #{{ ax: {ax}, color: \"k\" }});\n"
                     ));
+                    labels.push(quote(dname));
                 }
+                code.push_str(&format!("{ax}.legend([{}]);\n", labels.join(", ")));
             }
             _ => {}
         }
@@ -232,7 +250,7 @@ fn metric_vars(fig: &str, m: usize, d: usize, v: &str, code: &mut String) -> (St
     let r = format!("rmse_{fig}_{m}");
     let c = format!("corr_{fig}_{m}");
     code.push_str(&format!(
-        "let {r} = rmse(average_dipoles({v}), data_{d}, #{{}});\nlet {c} = -anticorr(average_dipoles({v}), data_{d}, #{{}});\n"
+        "let {r} = rmse(average_dipoles({v}), data_{d}, #{{}});\nlet {c} = 1.0 - anticorr(average_dipoles({v}), data_{d}, #{{}});\n"
     ));
     (r, c)
 }

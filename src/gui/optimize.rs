@@ -171,8 +171,15 @@ pub fn code(f: &OptimizeForm, k: usize, n: usize, data: &[usize]) -> Result<FitC
             .collect::<Vec<_>>()
             .join(", ")
     );
+    let mut processing = String::new();
+    if sim.scale != 1.0 {
+        processing.push_str(&format!(", scale_factor: {}", lit(sim.scale)));
+    }
+    if sim.smooth > 0.0 {
+        processing.push_str(&format!(", smooth_window_len: {}", lit(sim.smooth)));
+    }
     let code = format!(
-        "// fit {k}: {solver} on {obj} against data_{d}, then its best network as run {n}\nfn set_params_fit_{k}(net, params) {{\n{body}}}\n{base}let fit_{k} = Optimizer(net_fit_{k}, #{{ tstop: {tstop}, constraints: #{{ {cons} }},\n    initial_params: #{{ {init} }}, set_params: Fn(\"set_params_fit_{k}\"), solver: {solver_q}, obj_fun: {obj_q}, max_iter: {max_iter} }});\nfit_{k}.fit(#{{ target: data_{d}, n_trials: {trials}, scale_factor: {scale}, smooth_window_len: {smooth} }});\nlet net_{n} = fit_{k}.net_;\nlet dpls_{n} = simulate_dipole(net_{n}, #{{ tstop: {tstop}, dt: {dt}, n_trials: {trials} }});\n",
+        "// fit {k}: {solver} on {obj} against data_{d}, then its best network as run {n}\nfn set_params_fit_{k}(net, params) {{\n{body}}}\n{base}let fit_{k} = Optimizer(net_fit_{k}, #{{ tstop: {tstop}, constraints: #{{ {cons} }},\n    initial_params: #{{ {init} }}, set_params: Fn(\"set_params_fit_{k}\"), solver: {solver_q}, obj_fun: {obj_q}, max_iter: {max_iter} }});\nfit_{k}.fit(#{{ target: data_{d}, n_trials: {trials}{processing} }});\nlet net_{n} = fit_{k}.net_;\nlet dpls_{n} = simulate_dipole(net_{n}, #{{ tstop: {tstop}, dt: {dt}, n_trials: {trials} }});\n",
         solver = f.solver,
         obj = f.obj_fun,
         tstop = lit(sim.tstop),
@@ -182,12 +189,10 @@ pub fn code(f: &OptimizeForm, k: usize, n: usize, data: &[usize]) -> Result<FitC
         solver_q = quote(&f.solver),
         obj_q = quote(&f.obj_fun),
         trials = sim.n_trials,
-        scale = lit(sim.scale),
-        smooth = lit(sim.smooth),
     );
     let v = view(&format!("dpls_{n}"), sim.smooth, sim.scale);
     let figure = format!(
-        "// fit {k}: the fitted run against the data\nlet fig_fit_{k} = figure(#{{ nrows: 2, ncols: 1, sharex: true, gridspec_kw: #{{ height_ratios: [1, 3] }} }});\nnet_{n}.cell_response.plot_spikes_hist(#{{ ax: fig_fit_{k}.axes[0] }});\nlet rmse_fit_{k} = rmse(average_dipoles({v}), data_{d}, #{{}});\nlet corr_fit_{k} = -anticorr(average_dipoles({v}), data_{d}, #{{}});\nplot_dipole({v}, #{{ ax: fig_fit_{k}.axes[1] }});\nplot_dipole(data_{d}, #{{ ax: fig_fit_{k}.axes[1], color: \"k\" }});\nfig_fit_{k}.axes[1].set_title(`RMSE ${{(rmse_fit_{k} * 1000.0).round() / 1000.0}}, corr ${{(corr_fit_{k} * 1000.0).round() / 1000.0}}`);\n"
+        "// fit {k}: the fitted run against the data\nlet fig_fit_{k} = figure(#{{ nrows: 2, ncols: 1, sharex: true, gridspec_kw: #{{ height_ratios: [1, 3] }} }});\nnet_{n}.cell_response.plot_spikes_hist(#{{ ax: fig_fit_{k}.axes[0] }});\nlet rmse_fit_{k} = rmse(average_dipoles({v}), data_{d}, #{{}});\nlet corr_fit_{k} = 1.0 - anticorr(average_dipoles({v}), data_{d}, #{{}});\nplot_dipole({v}, #{{ ax: fig_fit_{k}.axes[1], color: \"tab:blue\" }});\nplot_dipole(data_{d}, #{{ ax: fig_fit_{k}.axes[1], color: \"k\" }});\nfig_fit_{k}.axes[1].set_title(`RMSE ${{(rmse_fit_{k} * 1000.0).round() / 1000.0}}, corr ${{(corr_fit_{k} * 1000.0).round() / 1000.0}}`);\n"
     );
     Ok(FitCode {
         code,

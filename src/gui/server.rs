@@ -19,7 +19,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
-use super::actions::{Errors, RunForm, SimForm, run_code, safe_file_name, save_code};
+use super::actions::{CELL_TYPES, Errors, RunForm, SimForm, run_code, safe_file_name, save_code};
 use super::drives::{DriveForm, forms_from_network};
 use super::figures::{FigureForm, Known, PLOT_TYPES, TEMPLATES, figure_code};
 use super::session_thread::{Handle, Job, Outcome, figures_of};
@@ -661,10 +661,12 @@ pub async fn initial_forms(h: &Handle, threads: usize) -> Result<Value, String> 
         Some(f) => format!("{f}"),
         None => String::new(),
     };
+    // the drives' connections are the drives tab's
     let connections: Vec<Value> = v["connections"]
         .as_array()
         .into_iter()
         .flatten()
+        .filter(|c| c["src"].as_str().is_some_and(|s| CELL_TYPES.contains(&s)))
         .map(|c| {
             json!({ "src": c["src"], "target": c["target"], "loc": c["loc"], "receptor": c["receptor"],
                     "weight": text(&c["weight"]), "gain": text(&c["gain"]),
