@@ -21,6 +21,7 @@ struct Server {
     token: String,
     url: String,
     project: PathBuf,
+    initial: Value,
 }
 
 impl Drop for Server {
@@ -66,13 +67,16 @@ fn start(name: &str) -> Server {
     let rest = url.strip_prefix("http://127.0.0.1:").unwrap();
     let (port, q) = rest.split_once('/').unwrap();
     let token = q.strip_prefix("?token=").unwrap().to_string();
-    Server {
+    let mut s = Server {
         child,
         port: port.parse().unwrap(),
         token,
         url,
         project,
-    }
+        initial: Value::Null,
+    };
+    s.initial = s.state()["forms"].clone();
+    s
 }
 
 struct Reply {
@@ -113,9 +117,10 @@ impl Server {
     fn raw(&self, request: &[u8]) -> Option<Reply> {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
         s.set_read_timeout(Some(Duration::from_secs(600))).ok()?;
-        s.write_all(request).ok()?;
+        // a refused upload may be answered before it is all sent: read the answer anyway
+        let _ = s.write_all(request);
         let mut buf = Vec::new();
-        s.read_to_end(&mut buf).ok()?;
+        let _ = s.read_to_end(&mut buf);
         let split = buf.windows(4).position(|w| w == b"\r\n\r\n")?;
         let headers = String::from_utf8_lossy(&buf[..split]).into_owned();
         let status = headers.split_whitespace().nth(1)?.parse().ok()?;
@@ -202,8 +207,9 @@ impl Server {
     }
 }
 
+/// The forms the server started with, changed by `f`.
 fn forms_with(s: &Server, f: impl FnOnce(&mut Value)) -> Value {
-    let mut forms = s.state()["forms"].clone();
+    let mut forms = s.initial.clone();
     f(&mut forms);
     forms
 }
@@ -439,15 +445,13 @@ fn token_checks_uploads_runs_stop_queue_figures_and_exact_export() {
             .len(),
         2
     );
-    assert!(
-        st["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|e| e["status"] != "failed"),
-        "{}",
-        st["entries"]
-    );
+    let failed: Vec<&Value> = st["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["status"] == "failed" && !e["label"].as_str().unwrap().contains("bad.txt"))
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
 
     // the exported script, run by `hnn run`, writes the same files byte for byte
     let r = s.get("/api/export");
@@ -495,7 +499,7 @@ fn token_checks_uploads_runs_stop_queue_figures_and_exact_export() {
 #[test]
 fn twenty_runs_in_a_row_and_a_fuzzed_api() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let s = start("gui-twenty");
+    let mut s = start("gui-twenty");
     let base = forms_with(&s, |f| {
         f["sim"]["tstop"] = json!("60");
         f["sim"]["smooth"] = json!("0");

@@ -349,6 +349,9 @@ async fn upload(State(app): State<App>, Query(q): Query<UploadQuery>, body: Byte
     {
         return bad_msg(format!("{shown}: not a text file"));
     }
+    if q.kind != "data" && q.kind != "drives" {
+        return bad_msg(format!("unknown upload kind '{}'", q.kind));
+    }
     let path = match keep_upload(&app, &q.name, &body) {
         Ok(p) => p,
         Err(e) => return bad_msg(e),
@@ -381,12 +384,20 @@ async fn load_data(app: App, shown: String, path: String) -> Response {
         on_done: Some(Box::new(move |_, st, o| {
             let r = match o {
                 Outcome::Done(_) => {
-                    st.data.push(DataInfo { n, name, path: p });
+                    st.data.push(DataInfo {
+                        n,
+                        name,
+                        path: p.clone(),
+                    });
                     Ok(())
                 }
                 Outcome::Failed(m) => Err(m.clone()),
                 Outcome::Stopped | Outcome::Cancelled => Err("stopped before it was read".into()),
             };
+            if r.is_err() {
+                // a file that cannot be read is not kept
+                let _ = std::fs::remove_file(&p);
+            }
             let _ = tx.send(r);
         })),
     });
