@@ -341,10 +341,12 @@ impl DriveForm {
                 parts.push(format!("location: {}", quote(&self.location)));
             }
         }
-        if let (Some(a), Some(b)) = (values.get("tstart"), values.get("tstop")) {
-            if a.is_finite() && b.is_finite() && b < a {
-                e.add(&key("tstop"), "must not be before the start time");
-            }
+        if let (Some(a), Some(b)) = (values.get("tstart"), values.get("tstop"))
+            && a.is_finite()
+            && b.is_finite()
+            && b < a
+        {
+            e.add(&key("tstop"), "must not be before the start time");
         }
         if !tonic {
             parts.push(format!("cell_specific: {}", self.cell_specific));

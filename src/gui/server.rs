@@ -26,6 +26,9 @@ use super::session_thread::{Handle, Job, Outcome, figures_of};
 use super::state::{DataInfo, Figure, RunInfo, Status};
 use super::{assets, optimize};
 
+/// (number, name) of runs or data.
+type Named = Vec<(usize, String)>;
+
 /// Largest request body (uploads included) [bytes].
 pub const MAX_BODY: usize = 16 << 20;
 
@@ -445,7 +448,7 @@ async fn load_drives(app: App, shown: String, path: String) -> Response {
 }
 
 async fn figure(State(app): State<App>, axum::Json(f): axum::Json<FigureForm>) -> Response {
-    let (runs, data): (Vec<(usize, String)>, Vec<(usize, String)>) = {
+    let (runs, data): (Named, Named) = {
         let st = app.h.shared.lock();
         (
             st.runs
@@ -558,12 +561,12 @@ async fn optimize_run(
             if let Some(r) = st.run_mut(n) {
                 r.status = status_of(o);
             }
-            if let Outcome::Done(_) = o {
-                if let Ok(v) = session.eval(&params) {
-                    let v = serde_json::to_value(&v).unwrap_or(Value::Null);
-                    st.log(format!("fit {k}: best parameters {v}"));
-                    st.forms["fit_result"] = v;
-                }
+            if let Outcome::Done(_) = o
+                && let Ok(v) = session.eval(&params)
+            {
+                let v = serde_json::to_value(&v).unwrap_or(Value::Null);
+                st.log(format!("fit {k}: best parameters {v}"));
+                st.forms["fit_result"] = v;
             }
         })),
     });

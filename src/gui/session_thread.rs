@@ -316,10 +316,10 @@ pub fn figures_of(x: &Executed) -> Vec<FigureImage> {
             Display::Text(_) => None,
         })
         .collect();
-    if out.is_empty() {
-        if let Some(Display::Figure(f)) = &x.value {
-            out.push(f.clone());
-        }
+    if out.is_empty()
+        && let Some(Display::Figure(f)) = &x.value
+    {
+        out.push(f.clone());
     }
     out
 }
