@@ -177,7 +177,8 @@ function driveEl(d, i) {
     grid.append(h("label", {}, FIELD_LABELS[f] || f, inp));
   }
   el.append(grid);
-  const rows = Object.keys(d.targets || {});
+  const ROW_ORDER = ["weights_ampa", "weights_nmda", "synaptic_delays", "probability", "rate_constant", "amplitude"];
+  const rows = ROW_ORDER.filter(r => r in (d.targets || {}));
   const cells = CELLS.filter(c => rows.some(r => c in d.targets[r]));
   if (rows.length) {
     const t = h("table", {}, h("tr", {}, h("th"), cells.map(c => h("th", { text: c }))));
