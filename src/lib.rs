@@ -31,9 +31,10 @@
 //!
 //! Features (all default): `cli` builds the `hnn` command line and its prompt (clap,
 //! rustyline); `plots` draws figures to PNG and SVG (plotters); `kernel` adds the Jupyter
-//! kernel ([`kernel`], `hnn kernel`). With `default-features = false` the library and the
-//! Rhai engine build alone, figures are still described, and drawing one answers with an
-//! error that names the feature.
+//! kernel ([`kernel`], `hnn kernel`); `gui` the browser front end ([`gui`], `hnn gui`; axum,
+//! tokio). With `default-features = false` the library and the Rhai engine build alone,
+//! figures are still described, and drawing one answers with an error that names the
+//! feature.
 #![warn(missing_docs)]
 // Units are written in brackets (`[ms]`, `[µS]`), as the architecture asks: not links.
 #![allow(rustdoc::broken_intra_doc_links)]
@@ -45,6 +46,8 @@
 pub mod analysis;
 pub mod batch;
 pub mod error;
+#[cfg(feature = "gui")]
+pub mod gui;
 pub mod interrupt;
 pub mod io;
 #[cfg(feature = "kernel")]

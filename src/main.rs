@@ -61,6 +61,33 @@ enum Command {
         #[command(subcommand)]
         action: Option<KernelAction>,
     },
+    /// Start hnn-core's GUI in the browser: a local web server for this machine's browser.
+    #[cfg(feature = "gui")]
+    #[command(after_help = "\
+The server prints an address with a random token (like Jupyter); requests without the
+token are refused. It listens on 127.0.0.1 only, unless --host says otherwise.
+
+Remote use (the simulations run on a server, the page shows on your laptop): on the
+server run
+    hnn gui --port 8765 --no-browser
+then on your laptop forward that port over ssh
+    ssh -N -L 8765:localhost:8765 you@server
+and open the printed address (http://127.0.0.1:8765/?token=...) in your browser.")]
+    Gui {
+        /// Port to listen on (0: any free port).
+        #[arg(long, default_value_t = 8765)]
+        port: u16,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Print the address only; do not open a browser.
+        #[arg(long)]
+        no_browser: bool,
+        /// Project folder: uploads go to its data/, saved outputs to outputs/, the exported
+        /// script to session.rhai.
+        #[arg(long, default_value = ".")]
+        project: PathBuf,
+    },
     /// Simulate one cell template with a somatic current clamp and optional synaptic input.
     Cell {
         /// Template name (L2_pyramidal, L5_pyramidal, L2_basket, L5_basket, L5_pyramidal_calcium, ...).
@@ -105,6 +132,10 @@ enum KernelAction {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    #[cfg(feature = "gui")]
+    let gui = matches!(cli.command, Some(Command::Gui { .. }));
+    #[cfg(not(feature = "gui"))]
+    let gui = false;
     // the prompt and the kernel never die of Ctrl-C: it stops the running statement
     let prompt = matches!(cli.command, Some(Command::Repl))
         || is_kernel(&cli.command)
@@ -112,7 +143,10 @@ fn main() -> ExitCode {
             && cli.eval.is_none()
             && cli.file.is_none()
             && std::io::stdin().is_terminal());
-    hnn::interrupt::install_sigint_handler(!prompt);
+    // the GUI's Stop button stops runs; Ctrl-C ends the server
+    if !gui {
+        hnn::interrupt::install_sigint_handler(!prompt);
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -152,6 +186,20 @@ fn run(cli: Cli) -> Result<(), String> {
             connection_file,
             action,
         }) => kernel(connection_file, action, &ctx),
+        #[cfg(feature = "gui")]
+        Some(Command::Gui {
+            port,
+            host,
+            no_browser,
+            project,
+        }) => hnn::gui::serve(hnn::gui::GuiOptions {
+            host,
+            port,
+            open_browser: !no_browser,
+            project,
+            threads: cli.threads,
+            assets_dir: std::env::var_os("HNN_GUI_ASSETS").map(PathBuf::from),
+        }),
         Some(Command::Cell {
             template,
             tstop,

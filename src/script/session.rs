@@ -132,6 +132,22 @@ impl Session {
         Ok(Executed { value, figures })
     }
 
+    /// Evaluate `code` and hand back its value itself (a front end reading the session's
+    /// state, e.g. to show it as JSON); errors as in [`Session::execute`]. Nothing is kept
+    /// of the input but its effects on the scope.
+    pub fn eval(&mut self, code: &str) -> Result<Dynamic, String> {
+        let ast = self
+            .engine
+            .compile_with_scope(&self.scope, code)
+            .map_err(|e| diagnostics::parse_error("<query>", code, &e))?;
+        let merged = self.functions.merge(&ast);
+        super::guard::guarded(|| {
+            self.engine
+                .eval_ast_with_scope::<Dynamic>(&mut self.scope, &merged)
+        })
+        .map_err(|e| diagnostics::runtime_error("<query>", code, &e))
+    }
+
     /// Whether `code` is ready to run or needs more lines.
     pub fn is_complete(&self, code: &str) -> Completeness {
         completeness(&self.engine, code)
@@ -347,5 +363,15 @@ mod tests {
         assert_eq!(s.is_complete("let x = [1,"), Completeness::Incomplete);
         assert_eq!(s.is_complete("let x = 1;"), Completeness::Complete);
         assert_eq!(s.is_complete("let = ;"), Completeness::Invalid);
+    }
+
+    #[test]
+    fn eval_returns_the_value_itself() {
+        let (mut s, _) = session();
+        s.execute("let a = 2;").unwrap();
+        let v = s.eval("#{ b: a * 3 }").unwrap();
+        let m = v.cast::<rhai::Map>();
+        assert_eq!(m["b"].as_int(), Ok(6));
+        assert!(s.eval("nope").is_err());
     }
 }

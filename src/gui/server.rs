@@ -1,0 +1,715 @@
+//! The HTTP side: routes, the token check, uploads, figures, the event stream. Every action
+//! becomes a job for the session thread; handlers never wait for a simulation (uploads
+//! wait for their own short statement, behind what is queued).
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+use super::actions::{CELL_TYPES, Errors, RunForm, SimForm, run_code, safe_file_name, save_code};
+use super::drives::{DriveForm, forms_from_network};
+use super::figures::{FigureForm, Known, PLOT_TYPES, TEMPLATES, figure_code};
+use super::session_thread::{Handle, Job, Outcome, figures_of};
+use super::state::{DataInfo, Figure, RunInfo, Status};
+use super::{assets, optimize};
+
+/// (number, name) of runs or data.
+type Named = Vec<(usize, String)>;
+
+/// Largest request body (uploads included) [bytes].
+pub const MAX_BODY: usize = 16 << 20;
+
+/// Numbers given out to runs, data and figures (never reused, so a failed statement's
+/// variables are never referred to).
+#[derive(Default)]
+struct Counters {
+    runs: usize,
+    data: usize,
+    figures: usize,
+    fits: usize,
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct App {
+    /// The session thread.
+    pub h: Handle,
+    token: Arc<String>,
+    cookie: Arc<String>,
+    project: Arc<PathBuf>,
+    assets_dir: Option<Arc<PathBuf>>,
+    counters: Arc<Mutex<Counters>>,
+}
+
+impl App {
+    /// The server's shared state: the session thread `h`, the token, the project folder
+    /// (uploads go to its `data/`), optionally a folder to read the page's files from
+    /// instead of the embedded ones.
+    pub fn new(
+        h: Handle,
+        token: String,
+        port: u16,
+        project: PathBuf,
+        assets_dir: Option<PathBuf>,
+    ) -> App {
+        App {
+            h,
+            token: Arc::new(token),
+            cookie: Arc::new(super::auth::cookie_name(port)),
+            project: Arc::new(project),
+            assets_dir: assets_dir.map(Arc::new),
+            counters: Arc::new(Mutex::new(Counters::default())),
+        }
+    }
+
+    fn counters(&self) -> std::sync::MutexGuard<'_, Counters> {
+        self.counters.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The routes.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/app.js", get(|s| asset(s, "app.js")))
+        .route("/style.css", get(|s| asset(s, "style.css")))
+        .route("/api/state", get(state))
+        .route("/api/run", post(run))
+        .route("/api/stop", post(stop))
+        .route("/api/drive_template", post(drive_template))
+        .route("/api/upload", post(upload))
+        .route("/api/figure", post(figure))
+        .route("/api/save", post(save))
+        .route("/api/optimize", post(optimize_run))
+        .route("/api/export", get(export))
+        .route("/api/figures/{file}", get(figure_file))
+        .route("/api/events", get(events))
+        .layer(from_fn_with_state(app.clone(), require_token))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(app)
+}
+
+async fn require_token(State(app): State<App>, req: Request, next: Next) -> Response {
+    let q = req.uri().query().map(str::to_string);
+    let header = req
+        .headers()
+        .get("x-hnn-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let cookies = req
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let given = super::auth::given(
+        q.as_deref(),
+        header.as_deref(),
+        cookies.as_deref(),
+        &app.cookie,
+    );
+    if !given.is_some_and(|t| super::auth::same(t, &app.token)) {
+        return (
+            StatusCode::FORBIDDEN,
+            "hnn gui: open the address with the token that `hnn gui` printed\n",
+        )
+            .into_response();
+    }
+    let mut resp = next.run(req).await;
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{}={}; Path=/; HttpOnly; SameSite=Strict",
+        app.cookie, app.token
+    )) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+fn bad(errors: Errors) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        axum::Json(json!({ "errors": errors })),
+    )
+        .into_response()
+}
+
+fn bad_msg(msg: String) -> Response {
+    (StatusCode::BAD_REQUEST, axum::Json(json!({ "error": msg }))).into_response()
+}
+
+async fn index(s: State<App>) -> Response {
+    asset(s, "index.html").await
+}
+
+async fn asset(State(app): State<App>, name: &'static str) -> Response {
+    let kind = match name.rsplit('.').next() {
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        _ => "text/html; charset=utf-8",
+    };
+    let body = match &app.assets_dir {
+        Some(dir) => std::fs::read_to_string(dir.join(name)).unwrap_or_default(),
+        None => assets::get(name).to_string(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn state(State(app): State<App>) -> Response {
+    let mut st = app.h.shared.lock();
+    // a run's wall time is its simulation statement's
+    let walls: Vec<Option<f64>> = st
+        .runs
+        .iter()
+        .map(|r| {
+            st.entries
+                .iter()
+                .find(|e| e.id == r.job)
+                .and_then(|e| e.wall_ms)
+        })
+        .collect();
+    for (r, w) in st.runs.iter_mut().zip(walls) {
+        r.wall_ms = w;
+    }
+    let mut v = serde_json::to_value(&*st).unwrap_or(Value::Null);
+    v["plot_types"] = json!(PLOT_TYPES);
+    v["templates"] = json!(TEMPLATES.iter().map(|(n, _)| *n).collect::<Vec<_>>());
+    v["project"] = json!(app.project.display().to_string());
+    axum::Json(v).into_response()
+}
+
+async fn run(State(app): State<App>, axum::Json(form): axum::Json<RunForm>) -> Response {
+    let n = app.counters().runs + 1;
+    let code = match run_code(&form, n) {
+        Ok(c) => c,
+        Err(e) => return bad(e),
+    };
+    app.counters().runs = n;
+    let sim = code.sim.clone();
+    {
+        let mut st = app.h.shared.lock();
+        st.forms = serde_json::to_value(&form).unwrap_or(Value::Null);
+        st.runs.push(RunInfo {
+            n,
+            name: sim.name.clone(),
+            status: Status::Queued,
+            tstop: sim.tstop,
+            n_trials: sim.n_trials,
+            wall_ms: None,
+            job: 0,
+        });
+    }
+    let job = app.h.submit(Job {
+        label: format!("run {n}: {}", sim.name),
+        code: code.simulate,
+        exported: true,
+        threads: Some(sim.threads),
+        needs: None,
+        on_done: Some(Box::new(move |_, st, o| {
+            if let Some(r) = st.run_mut(n) {
+                r.status = status_of(o);
+            }
+        })),
+    });
+    let title = format!("run {n}: {}", sim.name);
+    let fig = next_figure(&app);
+    app.h.submit(Job {
+        label: format!("figure of run {n}"),
+        code: code.figure,
+        exported: true,
+        threads: None,
+        needs: Some(job),
+        on_done: Some(keep_figures(fig, title, None)),
+    });
+    if let Some(r) = app.h.shared.lock().run_mut(n) {
+        r.job = job;
+    }
+    axum::Json(json!({ "run": n, "job": job })).into_response()
+}
+
+fn status_of(o: &Outcome) -> Status {
+    match o {
+        Outcome::Done(_) => Status::Done,
+        Outcome::Failed(_) => Status::Failed,
+        Outcome::Stopped => Status::Stopped,
+        Outcome::Cancelled => Status::Cancelled,
+    }
+}
+
+fn next_figure(app: &App) -> usize {
+    let mut c = app.counters();
+    c.figures += 1;
+    c.figures
+}
+
+/// An `on_done` keeping the figures a statement drew (and the metrics `metrics` evaluates
+/// to).
+fn keep_figures(
+    id: usize,
+    title: String,
+    metrics: Option<String>,
+) -> super::session_thread::OnDone {
+    Box::new(move |session, st, o| {
+        let Outcome::Done(x) = o else {
+            return;
+        };
+        let m = metrics
+            .and_then(|code| session.eval(&code).ok())
+            .and_then(|v| serde_json::to_value(&v).ok())
+            .unwrap_or(Value::Null);
+        for f in figures_of(x) {
+            st.figures.push(Figure {
+                id,
+                title: title.clone(),
+                metrics: m.clone(),
+                png: f.png,
+                svg: f.svg,
+            });
+        }
+    })
+}
+
+async fn stop(State(app): State<App>) -> Response {
+    let running = app.h.shared.lock().running;
+    app.h.stop();
+    axum::Json(json!({ "stopped": running })).into_response()
+}
+
+#[derive(Deserialize)]
+struct TemplateQuery {
+    kind: String,
+    location: String,
+    index: usize,
+    tstop: String,
+}
+
+async fn drive_template(axum::Json(q): axum::Json<TemplateQuery>) -> Response {
+    match DriveForm::template(&q.kind, &q.location, q.index, &q.tstop) {
+        Some(f) => axum::Json(f).into_response(),
+        None => bad_msg(format!("unknown drive type '{}'", q.kind)),
+    }
+}
+
+#[derive(Deserialize)]
+struct UploadQuery {
+    kind: String,
+    name: String,
+}
+
+/// Write an upload into the project's `data/` under a name no other upload has taken
+/// (same bytes: the same file); its path relative to the project.
+fn keep_upload(app: &App, name: &str, body: &[u8]) -> Result<String, String> {
+    let name = safe_file_name(name).ok_or_else(|| format!("'{name}' is not a file name"))?;
+    let dir = app.project.join("data");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{name}: cannot keep it: {e}"))?;
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) => (s.to_string(), format!(".{e}")),
+        None => (name.clone(), String::new()),
+    };
+    for k in 1..1000 {
+        let f = if k == 1 {
+            name.clone()
+        } else {
+            format!("{stem}-{k}{ext}")
+        };
+        let p = dir.join(&f);
+        match std::fs::read(&p) {
+            Ok(old) if old == body => return Ok(format!("data/{f}")),
+            Ok(_) => continue,
+            Err(_) => {
+                std::fs::write(&p, body).map_err(|e| format!("{name}: cannot keep it: {e}"))?;
+                return Ok(format!("data/{f}"));
+            }
+        }
+    }
+    Err(format!("{name}: too many files of this name"))
+}
+
+async fn upload(State(app): State<App>, Query(q): Query<UploadQuery>, body: Bytes) -> Response {
+    let shown = safe_file_name(&q.name).unwrap_or_else(|| q.name.chars().take(60).collect());
+    if body.is_empty() {
+        return bad_msg(format!("{shown}: the file is empty"));
+    }
+    if std::str::from_utf8(&body).is_err() && !q.name.ends_with(".hdf5") && !q.name.ends_with(".h5")
+    {
+        return bad_msg(format!("{shown}: not a text file"));
+    }
+    if q.kind != "data" && q.kind != "drives" {
+        return bad_msg(format!("unknown upload kind '{}'", q.kind));
+    }
+    let path = match keep_upload(&app, &q.name, &body) {
+        Ok(p) => p,
+        Err(e) => return bad_msg(e),
+    };
+    match q.kind.as_str() {
+        "data" => load_data(app, shown, path).await,
+        "drives" => load_drives(app, shown, path).await,
+        _ => bad_msg(format!("unknown upload kind '{}'", q.kind)),
+    }
+}
+
+async fn load_data(app: App, shown: String, path: String) -> Response {
+    let n = {
+        let mut c = app.counters();
+        c.data += 1;
+        c.data
+    };
+    let (tx, rx) = oneshot::channel::<Result<(), String>>();
+    let name = shown.clone();
+    let p = path.clone();
+    app.h.submit(Job {
+        label: format!("load data {shown}"),
+        code: format!(
+            "let data_{n} = read_dipole({});\n",
+            super::actions::quote(&path)
+        ),
+        exported: true,
+        threads: None,
+        needs: None,
+        on_done: Some(Box::new(move |_, st, o| {
+            let r = match o {
+                Outcome::Done(_) => {
+                    st.data.push(DataInfo {
+                        n,
+                        name,
+                        path: p.clone(),
+                    });
+                    Ok(())
+                }
+                Outcome::Failed(m) => Err(m.clone()),
+                Outcome::Stopped | Outcome::Cancelled => Err("stopped before it was read".into()),
+            };
+            if r.is_err() {
+                // a file that cannot be read is not kept
+                let _ = std::fs::remove_file(&p);
+            }
+            let _ = tx.send(r);
+        })),
+    });
+    match rx.await {
+        Ok(Ok(())) => axum::Json(json!({ "data": n })).into_response(),
+        Ok(Err(m)) => bad_msg(format!("{shown}: {}", first_line(&m))),
+        Err(_) => bad_msg(format!("{shown}: the session ended")),
+    }
+}
+
+fn first_line(m: &str) -> String {
+    m.lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("error: ")
+        .to_string()
+}
+
+/// The expression describing a network's drives (`{ drives, starts }`) read from `reader`.
+fn drives_query(reader: &str) -> String {
+    format!(
+        "{{ let n = {reader}; let starts = #{{}}; for k in n.external_drives.keys() {{ starts[k] = n.gid_ranges[k][0]; }} #{{ drives: n.external_drives, starts: starts }} }}"
+    )
+}
+
+async fn load_drives(app: App, shown: String, path: String) -> Response {
+    let p = super::actions::quote(&path);
+    let reader = if path.ends_with(".param") {
+        format!(
+            "jones_2009_model(#{{ params: {p}, add_drives_from_params: true, legacy_mode: true }})"
+        )
+    } else {
+        format!("read_network_configuration({p})")
+    };
+    match app.h.query(drives_query(&reader)).await {
+        Ok(v) => {
+            let forms = forms_from_network(&v);
+            if forms.is_empty() {
+                return bad_msg(format!("{shown}: no drives in this file"));
+            }
+            axum::Json(json!({ "drives": forms })).into_response()
+        }
+        Err(m) => bad_msg(format!("{shown}: {}", first_line(&m))),
+    }
+}
+
+async fn figure(State(app): State<App>, axum::Json(f): axum::Json<FigureForm>) -> Response {
+    let (runs, data): (Named, Named) = {
+        let st = app.h.shared.lock();
+        (
+            st.runs
+                .iter()
+                .filter(|r| r.status == Status::Done)
+                .map(|r| (r.n, r.name.clone()))
+                .collect(),
+            st.data.iter().map(|d| (d.n, d.name.clone())).collect(),
+        )
+    };
+    let k = app.counters().figures + 1;
+    let code = match figure_code(
+        &f,
+        k,
+        &Known {
+            runs: &runs,
+            data: &data,
+        },
+    ) {
+        Ok(c) => c,
+        Err(e) => return bad(e),
+    };
+    let k = next_figure(&app);
+    let names: Vec<String> = f
+        .runs
+        .iter()
+        .filter_map(|n| runs.iter().find(|(m, _)| m == n).map(|(_, s)| s.clone()))
+        .collect();
+    let title = format!("figure {k}: {} — {}", f.template, names.join(", "));
+    let job = app.h.submit(Job {
+        label: format!("figure {k}"),
+        code: code.code,
+        exported: true,
+        threads: None,
+        needs: None,
+        on_done: Some(keep_figures(k, title, code.metrics)),
+    });
+    axum::Json(json!({ "figure": k, "job": job })).into_response()
+}
+
+#[derive(Deserialize)]
+struct SaveQuery {
+    run: usize,
+}
+
+async fn save(State(app): State<App>, axum::Json(q): axum::Json<SaveQuery>) -> Response {
+    let name = {
+        let st = app.h.shared.lock();
+        st.runs
+            .iter()
+            .find(|r| r.n == q.run && r.status == Status::Done)
+            .map(|r| r.name.clone())
+    };
+    let Some(name) = name else {
+        return bad_msg(format!("run {} has not finished", q.run));
+    };
+    if let Err(e) = std::fs::create_dir_all(app.project.join("outputs")) {
+        return bad_msg(format!("cannot make outputs/: {e}"));
+    }
+    let job = app.h.submit(Job {
+        label: format!("save run {}", q.run),
+        code: save_code(q.run, &name),
+        exported: true,
+        threads: None,
+        needs: None,
+        on_done: None,
+    });
+    axum::Json(json!({ "job": job })).into_response()
+}
+
+async fn optimize_run(
+    State(app): State<App>,
+    axum::Json(f): axum::Json<optimize::OptimizeForm>,
+) -> Response {
+    let data: Vec<usize> = app.h.shared.lock().data.iter().map(|d| d.n).collect();
+    let (k, n) = {
+        let c = app.counters();
+        (c.fits + 1, c.runs + 1)
+    };
+    let code = match optimize::code(&f, k, n, &data) {
+        Ok(c) => c,
+        Err(e) => return bad(e),
+    };
+    {
+        let mut c = app.counters();
+        c.fits = k;
+        c.runs = n;
+    }
+    let name = format!("{}_optimized", f.run.sim.name.trim());
+    {
+        let mut st = app.h.shared.lock();
+        st.runs.push(RunInfo {
+            n,
+            name: name.clone(),
+            status: Status::Queued,
+            tstop: code.tstop,
+            n_trials: code.n_trials,
+            wall_ms: None,
+            job: 0,
+        });
+    }
+    let params = code.params_query.clone();
+    let job = app.h.submit(Job {
+        label: format!("fit {k} → run {n}: {name}"),
+        code: code.code,
+        exported: true,
+        threads: Some(code.threads),
+        needs: None,
+        on_done: Some(Box::new(move |session, st, o| {
+            if let Some(r) = st.run_mut(n) {
+                r.status = status_of(o);
+            }
+            if let Outcome::Done(_) = o
+                && let Ok(v) = session.eval(&params)
+            {
+                let v = serde_json::to_value(&v).unwrap_or(Value::Null);
+                st.log(format!("fit {k}: best parameters {v}"));
+                st.forms["fit_result"] = v;
+            }
+        })),
+    });
+    let fig = next_figure(&app);
+    app.h.submit(Job {
+        label: format!("figure of fit {k}"),
+        code: code.figure,
+        exported: true,
+        threads: None,
+        needs: Some(job),
+        on_done: Some(keep_figures(fig, format!("fit {k}: {name}"), code.metrics)),
+    });
+    if let Some(r) = app.h.shared.lock().run_mut(n) {
+        r.job = job;
+    }
+    axum::Json(json!({ "run": n, "job": job })).into_response()
+}
+
+async fn export(State(app): State<App>) -> Response {
+    let script = app
+        .h
+        .shared
+        .lock()
+        .script(&app.project.display().to_string());
+    let saved = std::fs::write(app.project.join("session.rhai"), &script).is_ok();
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/plain; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"session.rhai\"".to_string(),
+            ),
+            (
+                header::HeaderName::from_static("x-hnn-saved"),
+                if saved { "session.rhai" } else { "" }.to_string(),
+            ),
+        ],
+        script,
+    )
+        .into_response()
+}
+
+async fn figure_file(State(app): State<App>, Path(file): Path<String>) -> Response {
+    let Some((id, ext)) = file.split_once('.') else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Ok(id) = id.parse::<usize>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let st = app.h.shared.lock();
+    let Some(f) = st.figures.iter().find(|f| f.id == id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match ext {
+        "png" => ([(header::CONTENT_TYPE, "image/png")], f.png.clone()).into_response(),
+        "svg" => ([(header::CONTENT_TYPE, "image/svg+xml")], f.svg.clone()).into_response(),
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn events(State(app): State<App>) -> Response {
+    let rx = app.h.shared.events.subscribe();
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(msg) => return Some((Ok::<Event, Infallible>(Event::default().data(msg)), rx)),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+/// The forms the page starts with: the Simulation tab's defaults (hnn-core's GUI), the ERP
+/// drives and the network of `jones_2009_model`, read from the session.
+pub async fn initial_forms(h: &Handle, threads: usize) -> Result<Value, String> {
+    let q = "{ let b = jones_2009_model(); add_erp_drives_to_jones_model(b);
+        let starts = #{}; for k in b.external_drives.keys() { starts[k] = b.gid_ranges[k][0]; }
+        let conns = [];
+        for c in b.connectivity { conns.push(#{ src: c.src_type, target: c.target_type, loc: c.loc, receptor: c.receptor, weight: c.nc_dict.A_weight, gain: c.nc_dict.gain }); }
+        let cells = [];
+        for t in [\"L2_pyramidal\", \"L5_pyramidal\"] {
+            let cell = b.cell_types[t][\"cell_object\"];
+            for s in cell.sections.keys() {
+                let sec = cell.sections[s];
+                cells.push(#{ cell: t, group: \"section\", owner: s, param: \"L\", value: sec.L });
+                cells.push(#{ cell: t, group: \"section\", owner: s, param: \"diam\", value: sec.diam });
+                cells.push(#{ cell: t, group: \"section\", owner: s, param: \"cm\", value: sec.cm });
+                cells.push(#{ cell: t, group: \"section\", owner: s, param: \"Ra\", value: sec.Ra });
+            }
+            for r in [\"ampa\", \"nmda\", \"gabaa\", \"gabab\"] {
+                let syn = cell.synapses[r];
+                for p in [\"e\", \"tau1\", \"tau2\"] { cells.push(#{ cell: t, group: \"synapse\", owner: r, param: p, value: syn[p] }); }
+            }
+        }
+        #{ drives: b.external_drives, starts: starts, connections: conns, cells: cells } }";
+    let v = h.query(q.to_string()).await?;
+    let drives = forms_from_network(&v);
+    let text = |x: &Value| match x.as_f64() {
+        Some(f) => format!("{f}"),
+        None => String::new(),
+    };
+    // the drives' connections are the drives tab's
+    let connections: Vec<Value> = v["connections"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["src"].as_str().is_some_and(|s| CELL_TYPES.contains(&s)))
+        .map(|c| {
+            json!({ "src": c["src"], "target": c["target"], "loc": c["loc"], "receptor": c["receptor"],
+                    "weight": text(&c["weight"]), "gain": text(&c["gain"]),
+                    "base_weight": c["weight"], "base_gain": c["gain"] })
+        })
+        .collect();
+    let cells: Vec<Value> = v["cells"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            json!({ "cell": c["cell"], "group": c["group"], "owner": c["owner"], "param": c["param"],
+                    "value": text(&c["value"]), "base": c["value"] })
+        })
+        .collect();
+    let gains: BTreeMap<&str, &str> =
+        [("e_e", "1"), ("e_i", "1"), ("i_e", "1"), ("i_i", "1")].into();
+    let sim = SimForm {
+        name: "default".into(),
+        tstop: "170".into(),
+        dt: "0.025".into(),
+        n_trials: "1".into(),
+        threads: threads.to_string(),
+        smooth: "30".into(),
+        scale: "3000".into(),
+    };
+    Ok(json!({
+        "sim": sim,
+        "drives": drives,
+        "network": { "gains": gains, "connections": connections, "cells": cells },
+    }))
+}
