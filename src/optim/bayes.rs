@@ -82,22 +82,48 @@ pub(crate) fn erfc(x: f64) -> f64 {
     if x < 0.0 { 2.0 - r } else { r }
 }
 
+/// The covariance function of a fitted Gaussian process.
+#[derive(Debug, Clone)]
+struct Kernel {
+    /// Signal variance C.
+    amp: f64,
+    /// Length scale per parameter (all equal for the isotropic kernel).
+    len: Vec<f64>,
+    /// Variance added on the diagonal (the nugget).
+    noise: f64,
+    /// Matérn ν = 5/2 instead of the squared exponential.
+    matern: bool,
+}
+
+impl Kernel {
+    fn eval(&self, a: &[f64], b: &[f64]) -> f64 {
+        let r2: f64 = a
+            .iter()
+            .zip(b)
+            .zip(&self.len)
+            .map(|((x, y), l)| (x - y) * (x - y) / (l * l))
+            .sum();
+        if self.matern {
+            let r5 = (5.0 * r2).sqrt();
+            self.amp * (1.0 + r5 + 5.0 * r2 / 3.0) * (-r5).exp()
+        } else {
+            self.amp * (-r2 / 2.0).exp()
+        }
+    }
+}
+
 /// A fitted Gaussian process.
 struct Gp {
     x: Vec<Vec<f64>>,
-    amp: f64,
-    len: f64,
-    /// Cholesky factor of K + αI (lower, row-major).
+    kernel: Kernel,
+    /// Cholesky factor of K + noise·I (lower, row-major).
     l: Vec<Vec<f64>>,
-    /// (K + αI)⁻¹ y.
+    /// (K + noise·I)⁻¹ y.
     alpha: Vec<f64>,
 }
 
+/// sklearn's default `alpha`, the nugget of hnn-core's surrogate.
 const NOISE: f64 = 1e-10;
-
-fn sqdist(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
-}
 
 fn cholesky(k: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     let n = k.len();
@@ -145,16 +171,72 @@ fn backward(l: &[Vec<f64>], b: &[f64]) -> Vec<f64> {
     z
 }
 
+/// Nelder–Mead minimisation of `f` from `x0` with initial steps `step` (standard
+/// coefficients: reflection 1, expansion 2, contraction ½, shrink ½).
+fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], step: f64, iters: usize) -> Vec<f64> {
+    let d = x0.len();
+    let mut simplex: Vec<Vec<f64>> = vec![x0.to_vec()];
+    for k in 0..d {
+        let mut v = x0.to_vec();
+        v[k] += step;
+        simplex.push(v);
+    }
+    let mut vals: Vec<f64> = simplex.iter().map(|p| f(p)).collect();
+    for _ in 0..iters {
+        let mut idx: Vec<usize> = (0..=d).collect();
+        idx.sort_by(|&a, &b| vals[a].total_cmp(&vals[b]));
+        let (b, m, w) = (idx[0], idx[d - 1], idx[d]);
+        let size = (0..d)
+            .map(|k| (simplex[w][k] - simplex[b][k]).abs())
+            .fold(0.0, f64::max);
+        if size < 1e-6 {
+            break;
+        }
+        let cen: Vec<f64> = (0..d)
+            .map(|k| idx[..d].iter().map(|&i| simplex[i][k]).sum::<f64>() / d as f64)
+            .collect();
+        let at = |t: f64| -> Vec<f64> {
+            (0..d)
+                .map(|k| cen[k] + t * (simplex[w][k] - cen[k]))
+                .collect()
+        };
+        let r = at(-1.0);
+        let fr = f(&r);
+        if fr < vals[b] {
+            let e = at(-2.0);
+            let fe = f(&e);
+            if fe < fr {
+                (simplex[w], vals[w]) = (e, fe);
+            } else {
+                (simplex[w], vals[w]) = (r, fr);
+            }
+        } else if fr < vals[m] {
+            (simplex[w], vals[w]) = (r, fr);
+        } else {
+            let c = at(if fr < vals[w] { -0.5 } else { 0.5 });
+            let fc = f(&c);
+            if fc < vals[w].min(fr) {
+                (simplex[w], vals[w]) = (c, fc);
+            } else {
+                for &k in &idx[1..] {
+                    for j in 0..d {
+                        simplex[k][j] = simplex[b][j] + 0.5 * (simplex[k][j] - simplex[b][j]);
+                    }
+                    vals[k] = f(&simplex[k]);
+                }
+            }
+        }
+    }
+    simplex.swap_remove(argmin(&vals))
+}
+
 impl Gp {
-    fn build(x: &[Vec<f64>], y: &[f64], amp: f64, len: f64) -> Option<(Gp, f64)> {
+    fn build(x: &[Vec<f64>], y: &[f64], kernel: Kernel) -> Option<(Gp, f64)> {
         let n = x.len();
         let k: Vec<Vec<f64>> = (0..n)
             .map(|i| {
                 (0..n)
-                    .map(|j| {
-                        amp * (-sqdist(&x[i], &x[j]) / (2.0 * len * len)).exp()
-                            + if i == j { NOISE } else { 0.0 }
-                    })
+                    .map(|j| kernel.eval(&x[i], &x[j]) + if i == j { kernel.noise } else { 0.0 })
                     .collect()
             })
             .collect();
@@ -166,8 +248,7 @@ impl Gp {
         Some((
             Gp {
                 x: x.to_vec(),
-                amp,
-                len,
+                kernel,
                 l,
                 alpha,
             },
@@ -175,83 +256,58 @@ impl Gp {
         ))
     }
 
-    /// Fit C and ℓ (log-space Nelder–Mead from C = ℓ = 1 within the kernel's bounds).
-    fn fit(x: &[Vec<f64>], y: &[f64]) -> Option<Gp> {
+    /// hnn-core's surrogate: C·RBF(ℓ) with one ℓ, C and ℓ fitted to the log marginal
+    /// likelihood within [1e-5, 1e5] from C = ℓ = 1, nugget 1e-10.
+    fn fit_isotropic(x: &[Vec<f64>], y: &[f64]) -> Option<Gp> {
+        let d = x[0].len();
         let (lo, hi) = (1e-5f64.ln(), 1e5f64.ln());
-        let nll = |p: &[f64; 2]| -> f64 {
-            let q = [p[0].clamp(lo, hi), p[1].clamp(lo, hi)];
-            Gp::build(x, y, q[0].exp(), q[1].exp()).map_or(f64::INFINITY, |(_, v)| v)
+        let kernel = |p: &[f64]| Kernel {
+            amp: p[0].clamp(lo, hi).exp(),
+            len: vec![p[1].clamp(lo, hi).exp(); d],
+            noise: NOISE,
+            matern: false,
         };
-        let mut simplex = [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]];
-        let mut vals: Vec<f64> = simplex.iter().map(&nll).collect();
-        for _ in 0..300 {
-            let mut idx = [0usize, 1, 2];
-            idx.sort_by(|&a, &b| vals[a].total_cmp(&vals[b]));
-            let (b, m, w) = (idx[0], idx[1], idx[2]);
-            let size = (0..2)
-                .map(|k| (simplex[w][k] - simplex[b][k]).abs())
-                .fold(0.0, f64::max);
-            if size < 1e-6 {
-                break;
-            }
-            let cen = [
-                (simplex[b][0] + simplex[m][0]) / 2.0,
-                (simplex[b][1] + simplex[m][1]) / 2.0,
-            ];
-            let at = |t: f64| {
-                [
-                    cen[0] + t * (simplex[w][0] - cen[0]),
-                    cen[1] + t * (simplex[w][1] - cen[1]),
-                ]
-            };
-            let r = at(-1.0);
-            let fr = nll(&r);
-            if fr < vals[b] {
-                let e = at(-2.0);
-                let fe = nll(&e);
-                if fe < fr {
-                    simplex[w] = e;
-                    vals[w] = fe;
-                } else {
-                    simplex[w] = r;
-                    vals[w] = fr;
-                }
-            } else if fr < vals[m] {
-                simplex[w] = r;
-                vals[w] = fr;
-            } else {
-                let c = at(if fr < vals[w] { -0.5 } else { 0.5 });
-                let fc = nll(&c);
-                if fc < vals[w].min(fr) {
-                    simplex[w] = c;
-                    vals[w] = fc;
-                } else {
-                    for k in [m, w] {
-                        for j in 0..2 {
-                            simplex[k][j] = simplex[b][j] + 0.5 * (simplex[k][j] - simplex[b][j]);
-                        }
-                        vals[k] = nll(&simplex[k]);
-                    }
-                }
-            }
-        }
-        let b = argmin(&vals);
-        let p = [simplex[b][0].clamp(lo, hi), simplex[b][1].clamp(lo, hi)];
-        Gp::build(x, y, p[0].exp(), p[1].exp())
-            .or_else(|| Gp::build(x, y, 1.0, 1.0))
+        let nll = |p: &[f64]| Gp::build(x, y, kernel(p)).map_or(f64::INFINITY, |(_, v)| v);
+        let p = nelder_mead(&nll, &[0.0, 0.0], 1.0, 300);
+        Gp::build(x, y, kernel(&p))
+            .or_else(|| Gp::build(x, y, kernel(&[0.0, 0.0])))
             .map(|(g, _)| g)
     }
 
-    /// Mean and standard deviation at `q`.
+    /// The default surrogate on parameters scaled to [0, 1] and standardised values:
+    /// Matérn 5/2 with a length scale per parameter (ℓ in [0.01, 10]), C in [0.01, 100]
+    /// and a fitted nugget in [1e-8, 0.1], all by the log marginal likelihood. A nugget
+    /// lets the surrogate pass near, not through, values that spike timing makes rough.
+    fn fit_ard(x: &[Vec<f64>], y: &[f64]) -> Option<Gp> {
+        let d = x[0].len();
+        let kernel = |p: &[f64]| Kernel {
+            amp: p[0].clamp(0.01f64.ln(), 100f64.ln()).exp(),
+            len: (0..d)
+                .map(|j| p[1 + j].clamp(0.01f64.ln(), 10f64.ln()).exp())
+                .collect(),
+            noise: p[1 + d].clamp(1e-8f64.ln(), 0.1f64.ln()).exp(),
+            matern: true,
+        };
+        let nll = |p: &[f64]| Gp::build(x, y, kernel(p)).map_or(f64::INFINITY, |(_, v)| v);
+        let mut p0 = vec![0.0; d + 2];
+        for v in &mut p0[1..=d] {
+            *v = 0.3f64.ln();
+        }
+        p0[d + 1] = 1e-4f64.ln();
+        let p = nelder_mead(&nll, &p0, 1.0, 200 * (d + 2));
+        // one restart from the result escapes an early collapse of the simplex
+        let p = nelder_mead(&nll, &p, 0.5, 100 * (d + 2));
+        Gp::build(x, y, kernel(&p))
+            .or_else(|| Gp::build(x, y, kernel(&p0)))
+            .map(|(g, _)| g)
+    }
+
+    /// Mean and standard deviation at `q` (of the latent function, without the nugget).
     fn predict(&self, q: &[f64]) -> (f64, f64) {
-        let ks: Vec<f64> = self
-            .x
-            .iter()
-            .map(|xi| self.amp * (-sqdist(xi, q) / (2.0 * self.len * self.len)).exp())
-            .collect();
+        let ks: Vec<f64> = self.x.iter().map(|xi| self.kernel.eval(xi, q)).collect();
         let mu: f64 = ks.iter().zip(&self.alpha).map(|(a, b)| a * b).sum();
         let v = forward(&self.l, &ks);
-        let var = self.amp - v.iter().map(|x| x * x).sum::<f64>();
+        let var = self.kernel.amp - v.iter().map(|x| x * x).sum::<f64>();
         (mu, var.max(0.0).sqrt())
     }
 }
@@ -304,7 +360,12 @@ pub fn bayes_opt<E>(
         };
         let xn: Vec<Vec<f64>> = xs.iter().map(|x| norm_x(x)).collect();
         let yn: Vec<f64> = ys.iter().map(|y| (y - ym) / ysd).collect();
-        let next = match Gp::fit(&xn, &yn) {
+        let gp = if s.hnn_core_acquisition {
+            Gp::fit_isotropic(&xn, &yn)
+        } else {
+            Gp::fit_ard(&xn, &yn)
+        };
+        let next = match gp {
             Some(gp) => {
                 let fbest = (best.0 - ym) / ysd;
                 let score: Vec<f64> = pool

@@ -343,40 +343,20 @@ pub fn register(engine: &mut Engine) {
         std::fs::write(p, text).map_err(|e| format!("write_text: cannot write '{p}': {e}").into())
     });
     for (fname, f) in [
-        (
-            "rmse",
-            crate::analysis::objective::rmse
-                as fn(
-                    &crate::results::Dipole,
-                    &crate::results::Dipole,
-                    f64,
-                    f64,
-                    Option<&[f64]>,
-                ) -> crate::Result<f64>,
-        ),
+        ("rmse", crate::analysis::objective::rmse as ObjectiveFn),
         ("anticorr", crate::analysis::objective::anticorr),
     ] {
+        // hnn-core's keywords are all optional: `rmse(dpl, exp_dpl)` works too
+        engine.register_fn(
+            fname,
+            move |a: DipoleHandle, b: DipoleHandle| -> RhaiResult<f64> {
+                objective_call(fname, f, a, b, Map::new())
+            },
+        );
         engine.register_fn(
             fname,
             move |a: DipoleHandle, b: DipoleHandle, m: Map| -> RhaiResult<f64> {
-                let kw = Kw::new(fname, m, &["tstart", "tstop", "weights"])?;
-                let w: Option<Vec<f64>> = kw
-                    .get("weights")
-                    .map(|v| {
-                        v.read_lock::<Array>()
-                            .map(|a| {
-                                a.iter()
-                                    .map(|x| num(x, "weights"))
-                                    .collect::<RhaiResult<Vec<_>>>()
-                            })
-                            .unwrap_or_else(|| err("weights: expected an array"))
-                    })
-                    .transpose()?;
-                let (a, b) = (a.0.borrow(), b.0.borrow());
-                let tstop = kw
-                    .num("tstop")?
-                    .unwrap_or_else(|| *a.times.last().unwrap_or(&0.0));
-                lib(f(&a, &b, kw.num_or("tstart", 0.0)?, tstop, w.as_deref()))
+                objective_call(fname, f, a, b, m)
             },
         );
     }
@@ -470,4 +450,42 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("to_debug", |c: &mut CellResponseHandle| {
         format!("<CellResponse | {} trials>", c.0.spike_times.len())
     });
+}
+
+/// The signature of hnn-core's dipole objectives (`_rmse`, the correlation).
+type ObjectiveFn = fn(
+    &crate::results::Dipole,
+    &crate::results::Dipole,
+    f64,
+    f64,
+    Option<&[f64]>,
+) -> crate::Result<f64>;
+
+/// `rmse` / `anticorr` from a script: keywords `tstart`, `tstop` (default: the end of
+/// `a`) and `weights`.
+fn objective_call(
+    fname: &str,
+    f: ObjectiveFn,
+    a: DipoleHandle,
+    b: DipoleHandle,
+    m: Map,
+) -> RhaiResult<f64> {
+    let kw = Kw::new(fname, m, &["tstart", "tstop", "weights"])?;
+    let w: Option<Vec<f64>> = kw
+        .get("weights")
+        .map(|v| {
+            v.read_lock::<Array>()
+                .map(|a| {
+                    a.iter()
+                        .map(|x| num(x, "weights"))
+                        .collect::<RhaiResult<Vec<_>>>()
+                })
+                .unwrap_or_else(|| err("weights: expected an array"))
+        })
+        .transpose()?;
+    let (a, b) = (a.0.borrow(), b.0.borrow());
+    let tstop = kw
+        .num("tstop")?
+        .unwrap_or_else(|| *a.times.last().unwrap_or(&0.0));
+    lib(f(&a, &b, kw.num_or("tstart", 0.0)?, tstop, w.as_deref()))
 }

@@ -611,12 +611,12 @@ pub const API: &[FnDoc] = &[
     f(
         "rmse",
         "rmse(dpl, exp_dpl, #{ tstart, tstop, weights })",
-        "Root-mean-square error to an experimental dipole, resampled to its times (hnn-core's optimisation objective).",
+        "Root-mean-square error to an experimental dipole, resampled to its times (hnn-core's optimisation objective); keywords optional.",
     ),
     f(
         "anticorr",
-        "anticorr(dpl, exp_dpl, #{ tstart, tstop })",
-        "Normalised correlation, negated (hnn-core's anticorrelation objective).",
+        "anticorr(dpl, exp_dpl, #{ tstart, tstop, weights })",
+        "1 − Pearson correlation of the resampled series over [tstart, tstop] (hnn-core's `_anticorr`); keywords optional.",
     ),
     f(
         "smooth_waveform",

@@ -1,11 +1,14 @@
 //! A cell group: several cells of one template, stepped together over flat arrays.
 //!
-//! Node arrays (`v`, `rhs`, `d`) hold first the segment (membrane) nodes of every cell, cell
-//! after cell, then the zero-area nodes; `node(cell, k)` maps a lowered node to its slot.
-//! Mechanisms are stored densely over the membrane nodes (zero conductance where a
-//! mechanism is absent, which adds exact zeros), so every kernel is one contiguous loop that
-//! the compiler vectorises. The tree solve gathers one cell at a time into its lowered order. The step is compiled for several vector widths and picked at run time; all
-//! variants perform the same IEEE operations per lane and give identical bits.
+//! Node arrays (`v`, `rhs`, `d`) are node-major: the cells of the group are lanes. Slot
+//! `base[k] + c` holds lowered node `k` of cell `c`; the segment (membrane) nodes come first,
+//! then the zero-area nodes (see [`slot_map`]). Mechanisms are stored densely over the
+//! membrane slots (zero conductance where a mechanism is absent, which adds exact zeros), so
+//! every kernel is one contiguous loop that the compiler vectorises, and the tree solve,
+//! the axial currents and the dipole walk the tree once with every cell of the group as a
+//! vector lane. Each cell sees the same IEEE operations in the same order as when it is
+//! solved alone. The step is compiled for several vector widths and picked at run time; all
+//! variants perform the same operations per lane and give identical bits.
 
 use std::sync::Arc;
 
@@ -23,7 +26,6 @@ use crate::mech::rates::Tables;
 use crate::mech::{CAI0, ions};
 
 use super::events::EventQueue;
-use super::hines;
 
 /// Exp2Syn instances of a group.
 #[derive(Debug, Clone, Default)]
@@ -92,13 +94,10 @@ pub struct CellGroup {
     pub threshold: f64,
     /// Membrane potential of every node [mV], in slot order (see [`CellGroup::node`]).
     pub v: Vec<f64>,
-    /// Slot of lowered node `k` of cell `c` at `c * n_nodes + k`.
-    smap: Vec<u32>,
+    /// Slot of lowered node `k` of cell 0; cell `c` is at `base[k] + c`.
+    base: Vec<u32>,
     /// Number of membrane slots (all cells).
     n_mem: usize,
-    /// Per-cell scratch in lowered order: rhs, d.
-    lr: Vec<f64>,
-    ld: Vec<f64>,
     rhs: Vec<f64>,
     d: Vec<f64>,
     parent: Vec<u32>,
@@ -168,6 +167,7 @@ impl CellGroup {
         let total = nn * n_cells;
         let n_mem = cell.n_compartments() * n_cells;
         let smap = slot_map(&cell, n_cells);
+        let base: Vec<u32> = smap[..nn].to_vec();
         let parent: Vec<u32> = cell
             .parent
             .iter()
@@ -287,8 +287,6 @@ impl CellGroup {
             t: 0.0,
             threshold,
             v: scatter(&smap, n_cells, &cell.v0),
-            lr: vec![0.0; nn],
-            ld: vec![0.0; nn],
             rhs: vec![0.0; total],
             d: vec![0.0; total],
             parent,
@@ -296,7 +294,7 @@ impl CellGroup {
             a,
             b,
             d_const: scatter(&smap, n_cells, &d_cell),
-            smap,
+            base,
             n_mem,
             mechs,
             gates,
@@ -324,7 +322,7 @@ impl CellGroup {
 
     /// Index in the group's node arrays (`v`, `cai`) of lowered node `node` of cell `cell`.
     pub fn node(&self, cell: usize, node: usize) -> usize {
-        self.smap[cell * self.n_nodes + node] as usize
+        self.base[node] as usize + cell
     }
 
     /// Number of membrane slots (segments of all cells); slots `0..n_mem()` of [`CellGroup::v`]
@@ -352,7 +350,7 @@ impl CellGroup {
         let mut cap = vec![0.0; nm];
         for c in 0..self.n_cells {
             for k in 0..nn {
-                let slot = self.smap[c * nn + k] as usize;
+                let slot = self.node(c, k);
                 if slot < nm {
                     area[slot] = self.cell.area[k];
                     cap[slot] = 1e-3 * self.cell.cm[k] / self.dt;
@@ -472,7 +470,7 @@ impl CellGroup {
     pub fn detect_spikes(&mut self, spikes: &mut Vec<(usize, f64)>) {
         let soma = self.cell.soma_node;
         for c in 0..self.n_cells {
-            if self.v[self.smap[c * self.n_nodes + soma] as usize] - self.threshold > 0.0 {
+            if self.v[self.base[soma] as usize + c] - self.threshold > 0.0 {
                 if !self.armed[c] {
                     self.armed[c] = true;
                     spikes.push((c, self.t + 1e-10));
@@ -486,30 +484,45 @@ impl CellGroup {
     /// Steps 2–8 of [`Self::step`]: events due by t_n + dt/2, the solve, the states and the
     /// dipole.
     pub fn advance(&mut self, tables: &Tables) -> Result<()> {
+        self.advance_clocked(tables, &mut NoClock)
+    }
+
+    /// [`Self::advance`] with the time of each phase added to `times` (the per-phase
+    /// benchmark, `benches/group_step.rs`). The phases run exactly as in `advance`.
+    pub fn advance_timed(&mut self, tables: &Tables, times: &mut PhaseTimes) -> Result<()> {
+        times.last = Some(std::time::Instant::now());
+        self.advance_clocked(tables, times)
+    }
+
+    fn advance_clocked<C: PhaseClock>(&mut self, tables: &Tables, clock: &mut C) -> Result<()> {
         match self.simd {
             // SAFETY: `Simd::detect` only reports features the CPU has.
             #[cfg(target_arch = "x86_64")]
-            Simd::Avx512 => unsafe { self.advance_avx512(tables) },
+            Simd::Avx512 => unsafe { self.advance_avx512(tables, clock) },
             #[cfg(target_arch = "x86_64")]
-            Simd::Avx2 => unsafe { self.advance_avx2(tables) },
-            _ => self.advance_impl(tables),
+            Simd::Avx2 => unsafe { self.advance_avx2(tables, clock) },
+            _ => self.advance_impl(tables, clock),
         }
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f")]
-    unsafe fn advance_avx512(&mut self, tables: &Tables) -> Result<()> {
-        self.advance_impl(tables)
+    unsafe fn advance_avx512<C: PhaseClock>(
+        &mut self,
+        tables: &Tables,
+        clock: &mut C,
+    ) -> Result<()> {
+        self.advance_impl(tables, clock)
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn advance_avx2(&mut self, tables: &Tables) -> Result<()> {
-        self.advance_impl(tables)
+    unsafe fn advance_avx2<C: PhaseClock>(&mut self, tables: &Tables, clock: &mut C) -> Result<()> {
+        self.advance_impl(tables, clock)
     }
 
     #[inline(always)]
-    fn advance_impl(&mut self, tables: &Tables) -> Result<()> {
+    fn advance_impl<C: PhaseClock>(&mut self, tables: &Tables, clock: &mut C) -> Result<()> {
         let dt = self.dt;
         // 2. events
         let until = self.t + 0.5 * dt;
@@ -519,27 +532,38 @@ impl CellGroup {
             self.syn.a[s] += inc;
             self.syn.b[s] += inc;
         }
+        clock.lap(Phase::Events);
         // 3.
         self.t += 0.5 * dt;
         // 4.
         self.assemble(tables);
+        clock.lap(Phase::Setup);
         // 5.
         self.solve()?;
+        clock.lap(Phase::Solve);
         if let Some(im) = &mut self.imem {
+            // cell by cell, each cell's segments in lowered order: the summation order of
+            // the contacts' potentials does not depend on the slot layout
             let nc = im.phi.len();
+            let lanes = self.n_cells;
             im.phi.fill(0.0);
-            for (k, &i) in im.i.iter().enumerate() {
-                for (p, r) in im.phi.iter_mut().zip(&im.r[k * nc..(k + 1) * nc]) {
-                    *p += r * i;
+            for c in 0..lanes {
+                for k in (c..self.n_mem).step_by(lanes) {
+                    let i = im.i[k];
+                    for (p, r) in im.phi.iter_mut().zip(&im.r[k * nc..(k + 1) * nc]) {
+                        *p += r * i;
+                    }
                 }
             }
+            clock.lap(Phase::Extracellular);
         }
         // 6.
         self.t += 0.5 * dt;
         // 7.
-        self.advance_states(tables);
+        self.advance_states(tables, clock);
         // 8.
         self.compute_dipole();
+        clock.lap(Phase::Dipole);
         Ok(())
     }
 
@@ -605,56 +629,83 @@ impl CellGroup {
         }
     }
 
-    /// Per cell: gather rhs and d into lowered order, add the axial currents, solve the
-    /// tree, and add Δv to v.
+    /// Add the axial currents, solve the tree and add Δv to v, every cell of the group as
+    /// a lane: per cell the operations of [`super::hines::solve`] in the same order.
     #[inline(always)]
     fn solve(&mut self) -> Result<()> {
-        let nn = self.n_nodes;
-        for c in 0..self.n_cells {
-            let map = &self.smap[c * nn..(c + 1) * nn];
-            let (lr, ld) = (&mut self.lr[..nn], &mut self.ld[..nn]);
-            let v = &self.v;
-            for j in 0..nn {
-                let k = map[j] as usize;
-                lr[j] = self.rhs[k];
-                ld[j] = self.d[k];
-            }
-            for j in 1..nn {
-                let p = self.parent[j] as usize;
-                let dv = v[map[p] as usize] - v[map[j] as usize];
-                lr[j] -= self.b[j] * dv;
-                lr[p] += self.a[j] * dv;
-            }
-            if any_non_finite(lr) || any_non_finite(ld) {
-                let k = (0..nn)
-                    .find(|&k| !(lr[k].is_finite() && ld[k].is_finite()))
-                    .unwrap_or(0);
-                return Err(self.non_finite(c, k));
-            }
-            hines::solve(&self.parent, &self.a, &self.b, &self.ab, ld, lr);
-            if let Some(im) = &mut self.imem {
-                for j in 0..nn {
-                    let k = map[j] as usize;
-                    if k < self.n_mem {
-                        im.i[k] = (im.d_mem[k] * lr[j] + im.i_ion[k]) * im.area[k] * 0.01;
-                    }
-                }
-            }
-            let mut bad = false;
-            for j in 0..nn {
-                let k = map[j] as usize;
-                let x = self.v[k] + lr[j];
-                bad |= !x.is_finite();
-                self.v[k] = x;
-            }
-            if bad {
-                let k = (0..nn)
-                    .find(|&j| !self.v[map[j] as usize].is_finite())
-                    .unwrap_or(0);
-                return Err(self.non_finite(c, k));
+        let (nn, lanes) = (self.n_nodes, self.n_cells);
+        let (base, parent) = (&self.base, &self.parent);
+        let (rhs, d, v) = (&mut self.rhs, &mut self.d, &self.v);
+        // axial currents at v_n
+        for j in 1..nn {
+            let (bj, bp) = (base[j] as usize, base[parent[j] as usize] as usize);
+            let (aj, bj_) = (self.a[j], self.b[j]);
+            let (rj, rp) = pair_mut(rhs, bj, bp, lanes);
+            let (vj, vp) = (&v[bj..bj + lanes], &v[bp..bp + lanes]);
+            for c in 0..lanes {
+                let dv = vp[c] - vj[c];
+                rj[c] -= bj_ * dv;
+                rp[c] += aj * dv;
             }
         }
+        if any_non_finite(rhs) || any_non_finite(d) {
+            return Err(self.first_non_finite(|g, k| g.rhs[k].is_finite() && g.d[k].is_finite()));
+        }
+        // elimination from the leaves
+        for i in (1..nn).rev() {
+            let (bi, bp) = (base[i] as usize, base[parent[i] as usize] as usize);
+            let (ai, abi) = (self.a[i], self.ab[i]);
+            let (di, dp) = pair_mut(d, bi, bp, lanes);
+            let (ri, rp) = pair_mut(rhs, bi, bp, lanes);
+            for c in 0..lanes {
+                let (dc, rc) = (di[c], ri[c]);
+                let dp_dec = abi / dc;
+                let r = 1.0 / dc;
+                let rp_dec = ai * r * rc;
+                di[c] = r;
+                dp[c] -= dp_dec;
+                rp[c] -= rp_dec;
+            }
+        }
+        // the root keeps its pivot; then back substitution toward the leaves
+        let b0 = base[0] as usize;
+        for c in b0..b0 + lanes {
+            rhs[c] /= d[c];
+        }
+        for i in 1..nn {
+            let (bi, bp) = (base[i] as usize, base[parent[i] as usize] as usize);
+            let bi_ = self.b[i];
+            let (ri, rp) = pair_mut(rhs, bi, bp, lanes);
+            let di = &d[bi..bi + lanes];
+            for c in 0..lanes {
+                ri[c] = (ri[c] - bi_ * rp[c]) * di[c];
+            }
+        }
+        if let Some(im) = &mut self.imem {
+            for k in 0..self.n_mem {
+                im.i[k] = (im.d_mem[k] * rhs[k] + im.i_ion[k]) * im.area[k] * 0.01;
+            }
+        }
+        let mut bad = false;
+        for (x, dx) in self.v.iter_mut().zip(rhs.iter()) {
+            *x += dx;
+            bad |= !x.is_finite();
+        }
+        if bad {
+            return Err(self.first_non_finite(|g, k| g.v[k].is_finite()));
+        }
         Ok(())
+    }
+
+    /// The error for the first cell (then the first lowered node of it) whose slot fails
+    /// `ok`.
+    fn first_non_finite(&self, ok: impl Fn(&Self, usize) -> bool) -> Error {
+        for c in 0..self.n_cells {
+            if let Some(k) = (0..self.n_nodes).find(|&k| !ok(self, self.node(c, k))) {
+                return self.non_finite(c, k);
+            }
+        }
+        self.non_finite(0, 0)
     }
 
     fn non_finite(&self, c: usize, k: usize) -> Error {
@@ -667,12 +718,13 @@ impl CellGroup {
     }
 
     #[inline(always)]
-    fn advance_states(&mut self, tables: &Tables) {
+    fn advance_states<C: PhaseClock>(&mut self, tables: &Tables, clock: &mut C) {
         let (m, g, v) = (&mut self.mechs, &mut self.gates, &self.v[..self.n_mem]);
         // cad first: kca's rates use the cai it writes
         if let Some(x) = &mut m.cad {
             x.advance(&self.ica, &mut self.cai);
         }
+        clock.lap(Phase::Calcium);
         if let Some(x) = &m.ar {
             x.rates(v, g, tables);
         }
@@ -691,12 +743,15 @@ impl CellGroup {
         if let Some(x) = &m.km {
             x.rates(v, g, tables);
         }
+        clock.lap(Phase::Rates);
         g.advance(self.dt);
+        clock.lap(Phase::Cnexp);
         let s = &mut self.syn;
         for i in 0..s.a.len() {
             s.a[i] += s.c1[i] * (-s.a[i]);
             s.b[i] += s.c2[i] * (-s.b[i]);
         }
+        clock.lap(Phase::SynapseDecay);
     }
 
     #[inline(always)]
@@ -704,30 +759,95 @@ impl CellGroup {
         if self.dipole.is_empty() {
             return;
         }
-        let nn = self.n_nodes;
-        for c in 0..self.n_cells {
-            let map = &self.smap[c * nn..(c + 1) * nn];
-            let v = &self.v;
-            let mut q = 0.0;
-            for term in &self.cell.dipole {
-                let (vp, vn) = (
-                    v[map[term.parent as usize] as usize],
-                    v[map[term.node as usize] as usize],
-                );
-                q += (vp - vn) * term.g * term.ztan;
+        let lanes = self.n_cells;
+        let q = &mut self.dipole[..lanes];
+        q.fill(0.0);
+        for term in &self.cell.dipole {
+            let bp = self.base[term.parent as usize] as usize;
+            let bn = self.base[term.node as usize] as usize;
+            let (vp, vn) = (&self.v[bp..bp + lanes], &self.v[bn..bn + lanes]);
+            for c in 0..lanes {
+                q[c] += (vp[c] - vn[c]) * term.g * term.ztan;
             }
-            self.dipole[c] = q;
         }
     }
 }
 
+/// The phases of one step, as [`CellGroup::advance_timed`] reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Synaptic events due in the step.
+    Events,
+    /// Matrix set-up: reversal potentials, mechanism, synapse and clamp currents.
+    Setup,
+    /// Axial currents, tree solve, v += Δv.
+    Solve,
+    /// Transmembrane currents to the contacts (only when recorded).
+    Extracellular,
+    /// Calcium concentration (cad).
+    Calcium,
+    /// Steady states and time constants at the new voltage (rate tables; kca's rates).
+    Rates,
+    /// The cnexp update of every gate.
+    Cnexp,
+    /// Decay of the synapses' conductances.
+    SynapseDecay,
+    /// The per-cell dipole.
+    Dipole,
+}
+
+impl Phase {
+    /// Every phase, in step order.
+    pub const ALL: [Phase; 9] = [
+        Phase::Events,
+        Phase::Setup,
+        Phase::Solve,
+        Phase::Extracellular,
+        Phase::Calcium,
+        Phase::Rates,
+        Phase::Cnexp,
+        Phase::SynapseDecay,
+        Phase::Dipole,
+    ];
+}
+
+/// Marks the end of each phase; the plain step's clock does nothing.
+trait PhaseClock {
+    fn lap(&mut self, phase: Phase);
+}
+
+struct NoClock;
+
+impl PhaseClock for NoClock {
+    #[inline(always)]
+    fn lap(&mut self, _: Phase) {}
+}
+
+/// Wall time per phase, summed over the steps of [`CellGroup::advance_timed`].
+#[derive(Debug, Clone, Default)]
+pub struct PhaseTimes {
+    last: Option<std::time::Instant>,
+    /// Nanoseconds per phase, indexed by `Phase as usize`.
+    pub ns: [u64; 9],
+}
+
+impl PhaseClock for PhaseTimes {
+    fn lap(&mut self, phase: Phase) {
+        let now = std::time::Instant::now();
+        if let Some(last) = self.last {
+            self.ns[phase as usize] += (now - last).as_nanos() as u64;
+        }
+        self.last = Some(now);
+    }
+}
+
 /// Where a group of `n_cells` cells keeps each node: entry `c * n_nodes + k` is the slot of
-/// lowered node `k` of cell `c`. Segments of all cells come first (cell by cell), then the
-/// zero-area nodes, so mechanisms run over one contiguous range.
+/// lowered node `k` of cell `c`. Node-major: the segments come first, each segment's cells
+/// side by side (`rank · n_cells + c`), then the zero-area nodes the same way, so that
+/// mechanisms run over one contiguous range and the tree solve runs over the cells as lanes.
 pub fn slot_map(cell: &LoweredCell, n_cells: usize) -> Vec<u32> {
     let nn = cell.n_nodes();
     let m_cell = cell.n_compartments();
-    let z_cell = nn - m_cell;
     let n_mem = m_cell * n_cells;
     let mut rank = vec![0usize; nn];
     let (mut mr, mut zr) = (0, 0);
@@ -745,13 +865,26 @@ pub fn slot_map(cell: &LoweredCell, n_cells: usize) -> Vec<u32> {
             let rank = &rank;
             (0..nn).map(move |k| {
                 (if cell.membrane[k] {
-                    c * m_cell + rank[k]
+                    rank[k] * n_cells + c
                 } else {
-                    n_mem + c * z_cell + rank[k]
+                    n_mem + rank[k] * n_cells + c
                 }) as u32
             })
         })
         .collect()
+}
+
+/// Two disjoint runs of `len` values starting at `i` and `j` (`i != j`, runs not
+/// overlapping), both mutable.
+#[inline(always)]
+fn pair_mut(x: &mut [f64], i: usize, j: usize, len: usize) -> (&mut [f64], &mut [f64]) {
+    if i < j {
+        let (lo, hi) = x.split_at_mut(j);
+        (&mut lo[i..i + len], &mut hi[..len])
+    } else {
+        let (lo, hi) = x.split_at_mut(i);
+        (&mut hi[..len], &mut lo[j..j + len])
+    }
 }
 
 /// True when any value is NaN or infinite (an integer reduction, so it vectorises).

@@ -22,7 +22,8 @@ import time
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "fixtures", "optim")
+# OPTIM_OUT redirects the files (benches/optim_compare.sh times fits without touching fixtures)
+OUT = os.environ.get("OPTIM_OUT", os.path.join(HERE, "..", "fixtures", "optim"))
 TARGET = os.path.join(HERE, "..", "..", "data", "yes_trial_S1_ERP_all_avg.txt")
 
 
@@ -228,7 +229,7 @@ def tutorial(solver):
     max_iter = 50
     if solver == "cma":
         max_iter = 5
-        kwargs.update(popsize=10, n_jobs=1, verbose=False)
+        kwargs.update(popsize=10, n_jobs=int(os.environ.get("N_JOBS", "1")), verbose=False)
     if solver == "bayesian":
         np.random.seed(0)  # hnn-core draws the candidate pool from numpy's global RNG
     optim = Optimizer(jones_2009_model(), tstop=tstop, constraints=constraints,
