@@ -226,6 +226,14 @@ pub struct NetworkForm {
     pub connections: Vec<ConnForm>,
     /// Cell parameters (only changed ones are written).
     pub cells: Vec<CellParamForm>,
+    /// A network file loaded on the Network tab ("Load local network connectivity"), its
+    /// path in the project (`data/...`): runs start from it instead of `jones_2009_model()`.
+    #[serde(default)]
+    pub base: Option<String>,
+    /// Whether `base` is a parameter file (HNN's `.param` or a flat `.json`) rather than a
+    /// network configuration.
+    #[serde(default)]
+    pub base_params: bool,
 }
 
 const GAINS: [&str; 4] = ["e_e", "e_i", "i_e", "i_i"];
@@ -240,6 +248,23 @@ fn is_name(s: &str) -> bool {
 }
 
 impl NetworkForm {
+    /// The expression of the network runs start from: `jones_2009_model()`, or the loaded
+    /// network file without its drives and biases (the External drives tab adds those).
+    pub fn model(&self, e: &mut Errors) -> String {
+        match &self.base {
+            None => "jones_2009_model()".to_string(),
+            Some(p) => {
+                let ok = p
+                    .strip_prefix("data/")
+                    .is_some_and(|f| safe_file_name(f).as_deref() == Some(f));
+                if !ok {
+                    e.add("net.base", "load the network file again");
+                }
+                network_reader(p, self.base_params)
+            }
+        }
+    }
+
     /// Statements applying the edits to `net` (none when nothing changed).
     pub fn code(&self, net: &str, e: &mut Errors) -> String {
         let mut out = String::new();
@@ -364,8 +389,9 @@ pub fn run_code(form: &RunForm, n: usize) -> Result<RunCode, Errors> {
     let sim = form.sim.check(&mut e);
     let net = format!("net_{n}");
     let mut code = format!(
-        "// run {n}: {}\nlet {net} = jones_2009_model();\n",
-        comment(&sim.name)
+        "// run {n}: {}\nlet {net} = {};\n",
+        comment(&sim.name),
+        form.network.model(&mut e)
     );
     code.push_str(&form.network.code(&net, &mut e));
     let mut names = Vec::new();
@@ -440,6 +466,25 @@ pub fn save_code(n: usize, name: &str) -> String {
     format!(
         "// save run {n}\nfor i in 0..dpls_{n}.len() {{ dpls_{n}[i].write(`outputs/{n}_{stem}_dipole_trial${{i}}.txt`); }}\nnet_{n}.write_configuration(\"outputs/{n}_{stem}_network.json\");\n"
     )
+}
+
+/// The expression reading the network file at `path` without its drives and biases: a
+/// network configuration (hnn-core's JSON), or the model of a parameter file (`params`).
+pub fn network_reader(path: &str, params: bool) -> String {
+    if params {
+        format!("jones_2009_model(#{{ params: {} }})", quote(path))
+    } else {
+        format!(
+            "read_network_configuration({}, #{{ read_drives: false, read_external_biases: false }})",
+            quote(path)
+        )
+    }
+}
+
+/// Whether the text of a `.json` file is a flat parameter file (HNN's legacy JSON) rather
+/// than hnn-core's network configuration.
+pub fn is_params_json(text: &str) -> bool {
+    !text.contains("\"object_type\"") && !text.contains("\"cell_types\"")
 }
 
 /// A file name made safe for the project's `data/` folder (letters, digits, `-_.`).

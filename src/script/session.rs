@@ -148,6 +148,22 @@ impl Session {
         .map_err(|e| diagnostics::runtime_error("<query>", code, &e))
     }
 
+    /// The figure held by the session's variable `name`, drawn (a front end re-showing a
+    /// figure that later inputs drew into); `None` when there is no such figure. The figure
+    /// is not marked as written.
+    pub fn figure(&self, name: &str) -> Option<FigureImage> {
+        let v = self.scope.get_value::<FigHandle>(name)?;
+        let fig = v.0.borrow();
+        let png = fig.png_bytes().ok()?;
+        let svg = fig.svg_string().ok()?;
+        Some(FigureImage {
+            png,
+            svg,
+            width: fig.size.0,
+            height: fig.size.1,
+        })
+    }
+
     /// Whether `code` is ready to run or needs more lines.
     pub fn is_complete(&self, code: &str) -> Completeness {
         completeness(&self.engine, code)

@@ -120,6 +120,13 @@ $("#export").onclick = async e => {
   $("#save-msg").textContent = "exported session.rhai (also written to the project folder)";
 };
 
+async function removeData(n) {
+  const r = await api("/api/data/remove", { data: n });
+  const m = $("#data-msg");
+  m.className = r.ok ? "msg ok" : "msg";
+  m.textContent = r.ok ? `data_${n} removed` : r.data.error;
+}
+
 async function upload(input, kind, msgEl, onOk) {
   const file = input.files[0];
   if (!file) return;
@@ -214,6 +221,9 @@ $("#load-drives").onchange = e => upload(e.target, "drives", $("#drives-msg"), r
 // ---- Network tab ------------------------------------------------------------------------
 function renderNetwork() {
   const n = forms.network;
+  $("#network-base").textContent = n.base
+    ? `Runs start from the network of ${n.base} (without its drives).`
+    : "Runs start from jones_2009_model().";
   $("#gains").replaceChildren(...["e_e", "e_i", "i_e", "i_i"].map(g => h("label", {},
     { e_e: "Exc-to-Exc", e_i: "Exc-to-Inh", i_e: "Inh-to-Exc", i_i: "Inh-to-Inh" }[g],
     input(n.gains[g] ?? "1", v => { n.gains[g] = v; }, `net.gain.${g}`, `gain-${g}`))));
@@ -237,6 +247,11 @@ function renderNetwork() {
   });
   $("#cells").replaceChildren(ct);
 }
+$("#load-network").onchange = e => upload(e.target, "network", $("#network-msg"), r => {
+  forms.network = r.network; renderNetwork();
+  $("#network-msg").className = "msg ok";
+  $("#network-msg").textContent = `${r.network.connections.length} connections loaded; runs start from ${r.path}`;
+});
 $("#conn-filter").oninput = renderNetwork;
 $("#cell-type").onchange = renderNetwork;
 $("#cell-group").onchange = renderNetwork;
@@ -267,6 +282,36 @@ function renderOpt() {
     box.append(t);
   });
 }
+function optVisibility() {
+  const psd = $("#opt-obj").value === "maximize_psd";
+  $("#opt-psd").classList.toggle("hidden", !psd);
+  $("#opt-target").classList.toggle("hidden", psd);
+  $("#opt-cma").classList.toggle("hidden", $("#opt-solver").value !== "cma");
+  for (const id of ["#opt-band2-lo", "#opt-band2-hi", "#opt-prop2"]) $(id).disabled = !$("#opt-band2").checked;
+}
+$("#opt-obj").onchange = optVisibility;
+$("#opt-solver").onchange = optVisibility;
+$("#opt-band2").onchange = optVisibility;
+// a fit's best parameters written back into the drives (as hnn-core's GUI does)
+let fitApplied = 0;
+function applyFit(res) {
+  if (!res || !res.fit || res.fit <= fitApplied) return;
+  fitApplied = res.fit;
+  const done = [];
+  for (const p of res.params || []) {
+    const d = forms.drives.find(x => x.name === p.name);
+    if (!d || typeof p.value !== "number") continue;
+    const v = String(p.value);
+    const [row, cell] = p.field.split(".");
+    if (cell) { if (d.targets[row]) d.targets[row][cell] = v; } else d.fields[p.field] = v;
+    done.push(`${p.name}.${p.field} = ${v}`);
+  }
+  if (done.length) {
+    renderDrives(); renderOpt();
+    log(`fit ${res.fit}: best parameters written into the drives: ${done.join(", ")}`);
+    $("#opt-progress").textContent = `fit ${res.fit} done; drives updated: ${done.join(", ")}`;
+  }
+}
 $("#optimize").onclick = async () => {
   clearErrors();
   const chosen = Object.values(optChoice).filter(c => c.on && forms.drives[c.drive]);
@@ -274,6 +319,10 @@ $("#optimize").onclick = async () => {
     run: forms, solver: $("#opt-solver").value, obj_fun: $("#opt-obj").value, max_iter: $("#opt-iter").value,
     data: $("#opt-data").value ? Number($("#opt-data").value) : null,
     params: chosen.map(c => ({ drive: c.drive, field: c.field, min_pct: c.min, max_pct: c.max })),
+    band1: [$("#opt-band1-lo").value, $("#opt-band1-hi").value], prop1: $("#opt-prop1").value,
+    use_band2: $("#opt-band2").checked,
+    band2: [$("#opt-band2-lo").value, $("#opt-band2-hi").value], prop2: $("#opt-prop2").value,
+    cma_seed: $("#opt-cma-seed").value, popsize: $("#opt-popsize").value, sigma0: $("#opt-sigma0").value,
   };
   const r = await api("/api/optimize", body);
   if (!r.ok) {
@@ -293,17 +342,63 @@ $("#optimize").onclick = async () => {
 };
 
 // ---- Visualization tab ------------------------------------------------------------------
+function plotOptions() {
+  return {
+    smooth: $("#fig-smooth").value, scale: $("#fig-scale").value,
+    data_smooth: $("#fig-data-smooth").value, data_scale: $("#fig-data-scale").value,
+    fmin: $("#fig-fmin").value, fmax: $("#fig-fmax").value, cmap: $("#fig-cmap").value,
+    marker_size: $("#fig-marker-size").value, hide_legend: $("#fig-hide-legend").checked,
+  };
+}
 $("#make-figure").onclick = async () => {
   clearErrors();
   const runs = $$("#fig-runs input:checked").map(e => Number(e.value));
   const body = {
     template: $("#fig-template").value, runs, data: $("#fig-data").value ? Number($("#fig-data").value) : null,
-    smooth: $("#fig-smooth").value, scale: $("#fig-scale").value, fmin: $("#fig-fmin").value, fmax: $("#fig-fmax").value,
+    ...plotOptions(),
   };
   const r = await api("/api/figure", body);
   if (!r.ok) return r.data.errors ? showErrors(r.data.errors) : setStatus(r.data.error, "failed");
   setStatus(`Figure ${r.data.figure} queued`, "");
+  pendingEdit = r.data.figure;
 };
+let pendingEdit = null;  // a figure to select in the editor once drawn
+async function axisAction(action) {
+  clearErrors();
+  const body = {
+    figure: Number($("#ax-figure").value || 0), axis: Number($("#ax-axis").value || 0), action,
+    plot: $("#ax-plot").value, run: $("#ax-run").value ? Number($("#ax-run").value) : null,
+    data: $("#fig-data").value ? Number($("#fig-data").value) : null, ...plotOptions(),
+  };
+  const r = await api("/api/axis", body);
+  if (!r.ok) {
+    if (!r.data.errors) return setStatus(r.data.error, "failed");
+    const errs = {};
+    for (const [k, v] of Object.entries(r.data.errors)) errs[k === "ax.data" ? "fig.data" : k] = v;
+    return showErrors(errs);
+  }
+  setStatus(action === "clear" ? `Clearing ax${body.axis} of figure ${body.figure}` : `Adding ${body.plot} to figure ${body.figure}`, "");
+}
+$("#ax-add").onclick = () => axisAction("add");
+$("#ax-clear").onclick = () => axisAction("clear");
+function renderAxisEditor() {
+  const figs = S.figures.filter(f => f.var && f.plots && f.plots.length);
+  fill($("#ax-figure"), figs.map(f => [f.id, f.title]), true);
+  if (pendingEdit != null && figs.some(f => f.id === pendingEdit)) { $("#ax-figure").value = String(pendingEdit); pendingEdit = null; }
+  const f = figs.find(x => String(x.id) === $("#ax-figure").value);
+  const cols = f ? f.grid[1] : 1;
+  fill($("#ax-axis"), f ? f.plots.map((_, i) => [i, `ax${i} (row ${Math.floor(i / cols) + 1}, column ${i % cols + 1})`]) : [], true);
+  const present = f ? (f.plots[Number($("#ax-axis").value || 0)] || []) : [];
+  $("#ax-present").textContent = f ? (present.length ? `On this axis: ${present.join("; ")}` : "This axis is empty.") : "Make a figure first.";
+}
+$("#ax-figure").onchange = renderAxisEditor;
+$("#ax-axis").onchange = renderAxisEditor;
+function editFigure(id) {
+  showTab("viz");
+  $("#ax-figure").value = String(id);
+  renderAxisEditor();
+  $("#ax-figure").scrollIntoView({ block: "center" });
+}
 
 // ---- rendering the server's state --------------------------------------------------------
 function fill(select, items, keep) {
@@ -323,10 +418,16 @@ function render() {
   const dataItems = S.data.map(d => [d.n, `data_${d.n}: ${d.name}`]);
   fill($("#fig-data"), [["", "(none)"], ...dataItems], true);
   fill($("#opt-data"), [["", "(none)"], ...dataItems], true);
-  $("#data-list").replaceChildren(...S.data.map(d => h("li", { text: `data_${d.n}: ${d.name} (${d.path})` })));
+  $("#data-list").replaceChildren(...S.data.map(d => h("tr", { "data-testid": `data-${d.n}` },
+    h("td", { text: `data_${d.n}: ${d.name}` }), h("td", { class: "note", text: d.path }),
+    h("td", {}, h("button", { class: "danger", "data-testid": `remove-data-${d.n}`, onclick: () => removeData(d.n) }, "Remove")))));
   if (!$("#fig-template").options.length) {
     fill($("#fig-template"), [...S.templates.map(t => [t, t]), ...S.plot_types.map(t => [t, `[single] ${t}`])]);
+    fill($("#ax-plot"), S.plot_types.map(t => [t, t]));
+    fill($("#fig-cmap"), S.colormaps.map(c => [c, c]));
   }
+  fill($("#ax-run"), done.slice().reverse().map(r => [r.n, `${r.n}: ${r.name}`]), true);
+  renderAxisEditor();
   const checked = new Set($$("#fig-runs input:checked").map(e => e.value));
   const last = done.length ? String(done[done.length - 1].n) : null;
   $("#fig-runs").replaceChildren(...done.map(r => h("label", {}, h("input", { type: "checkbox", value: r.n, "data-testid": `fig-run-${r.n}`,
@@ -365,9 +466,10 @@ function render() {
 function figureEl(f, seen) {
   const el = h("div", { class: "figure", "data-id": f.id, "data-testid": `figure-${f.id}` },
     h("div", { class: "title" }, h("span", { text: f.title }),
-      h("span", {}, h("a", { href: `/api/figures/${f.id}.svg?token=${TOKEN}`, target: "_blank", text: "SVG" }), " ",
+      h("span", {}, h("a", { href: `/api/figures/${f.id}.svg?token=${TOKEN}&v=${f.rev || 0}`, target: "_blank", text: "SVG" }), " ",
+        f.plots && f.plots.length ? h("button", { "data-testid": `edit-figure-${f.id}`, onclick: () => editFigure(f.id) }, "Edit") : null, " ",
         h("button", { "data-testid": `close-figure-${f.id}`, onclick: () => { hidden.add(f.id); render(); } }, "Close"))),
-    h("img", { src: `/api/figures/${f.id}.png?token=${TOKEN}`, alt: f.title, loading: seen ? "eager" : "lazy" }));
+    h("img", { src: `/api/figures/${f.id}.png?token=${TOKEN}&v=${f.rev || 0}`, alt: f.title, "data-rev": f.rev || 0, loading: seen ? "eager" : "lazy" }));
   if (Array.isArray(f.metrics) && f.metrics.length) {
     el.append(h("table", {}, f.metrics.map(m => h("tr", {}, h("td", { text: `${m.run} vs ${m.data}` }),
       h("td", { "data-testid": `rmse-${f.id}`, text: `RMSE ${fmt(m.rmse)}` }), h("td", { text: `corr ${fmt(m.corr)}` })))));
@@ -385,10 +487,7 @@ async function refresh() {
     bindSim(); renderDrives(); renderNetwork();
     for (const l of S.log) log(l);
   }
-  if (S.forms && S.forms.fit_result && !forms.fit_seen) {
-    forms.fit_seen = true;
-    log(`best parameters: ${JSON.stringify(S.forms.fit_result)}`);
-  }
+  if (S.forms && S.forms.fit_result) applyFit(S.forms.fit_result);
   render();
 }
 function refreshSoon() { if (!pending) pending = setTimeout(() => { pending = null; refresh(); }, 80); }
