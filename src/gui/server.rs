@@ -720,7 +720,8 @@ async fn optimize_run(
         title: format!("fit {k}: convergence"),
         var: format!("fig_conv_{k}"),
         grid: (1, 1),
-        plots: vec![vec![format!("convergence: fit {k}")]],
+        // drawn once, not edited axis by axis
+        plots: Vec::new(),
     };
     let job = app.h.submit(Job {
         label: format!("fit {k} → run {n}: {name}"),
