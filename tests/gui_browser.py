@@ -110,6 +110,8 @@ with sync_playwright() as p:
     shot(page, "05-drive-added")
     page.get_by_test_id("tab-network").click()
     page.get_by_test_id("gain-e_e").fill("1.2")
+    # the final weight read-out: the weight times the gain the run will use
+    expect(page.get_by_test_id("conn-L2_pyramidal-L2_pyramidal-proximal-ampa-final")).to_have_text("0.0006")
     shot(page, "06-network")
     page.get_by_test_id("tab-sim").click()
     page.get_by_test_id("sim-name").fill("ERPyes-extra")

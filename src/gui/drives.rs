@@ -296,10 +296,14 @@ impl DriveForm {
             "tstop".to_string(),
             first.get("tstop").map(num_text).unwrap_or_default(),
         );
-        let amplitude: BTreeMap<String, String> = by_type
+        let mut amplitude: BTreeMap<String, String> = by_type
             .iter()
             .filter_map(|(cell, spec)| Some((cell.clone(), num_text(spec.get("amplitude")?))))
             .collect();
+        // the other cell types shown empty (not given), to be filled in
+        for c in CELL_TYPES {
+            amplitude.entry(c.to_string()).or_default();
+        }
         let weighted = amplitude
             .values()
             .any(|v| v.parse::<f64>().is_ok_and(|x| x != 0.0));

@@ -283,6 +283,8 @@ pub struct FigureCode {
     pub grid: (usize, usize),
     /// What each axis shows ("current dipole: default", ...).
     pub plots: Vec<Vec<String>>,
+    /// The names of the runs drawn.
+    pub drawn: Vec<String>,
 }
 
 /// What a figure refers to: run names by number (only finished runs) and data names.
@@ -388,11 +390,19 @@ pub fn figure_code(f: &FigureForm, k: usize, known: &Known) -> Result<FigureCode
             plots[i].push(format!("data: {dname}"));
         }
     }
+    let drawn = if blank {
+        Vec::new()
+    } else if tpl.panels.contains(&"compare") {
+        runs.iter().map(|(_, name)| name.clone()).collect()
+    } else {
+        runs.iter().take(1).map(|(_, name)| name.clone()).collect()
+    };
     Ok(FigureCode {
         code,
         metrics: metrics_expr(&metrics),
         grid: (tpl.nrows, tpl.ncols),
         plots,
+        drawn,
     })
 }
 
@@ -426,6 +436,7 @@ pub fn axis_code(
                 metrics: None,
                 grid: (0, 0),
                 plots,
+                drawn: Vec::new(),
             });
         }
         "add" => {}
@@ -493,6 +504,7 @@ pub fn axis_code(
         metrics: metrics_expr(&metrics),
         grid: (0, 0),
         plots,
+        drawn: vec![name],
     })
 }
 

@@ -493,11 +493,7 @@ async fn figure(State(app): State<App>, axum::Json(f): axum::Json<FigureForm>) -
         Err(e) => return bad(e),
     };
     let k = next_figure(&app);
-    let names: Vec<String> = f
-        .runs
-        .iter()
-        .filter_map(|n| runs.iter().find(|(m, _)| m == n).map(|(_, s)| s.clone()))
-        .collect();
+    let names = &code.drawn;
     let title = if names.is_empty() {
         format!("figure {k}: {}", f.template)
     } else {

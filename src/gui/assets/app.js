@@ -219,24 +219,43 @@ $("#load-drives").onchange = e => upload(e.target, "drives", $("#drives-msg"), r
 });
 
 // ---- Network tab ------------------------------------------------------------------------
+// the weight each shown connection gets in a run (the statements' order: global gains set
+// every connection's gain of their kind, then a connection's own changed gain)
+let finals = [];
+function updateFinals() {
+  const g = forms.network.gains, num = x => (String(x ?? "").trim() === "" ? NaN : Number(x));
+  const global = ["e_e", "e_i", "i_e", "i_i"].some(k => num(g[k] ?? "1") !== 1);
+  for (const [c, td] of finals) {
+    const w = num(c.weight), own = num(c.gain);
+    const kind = `${c.src.includes("pyramidal") ? "e" : "i"}_${c.target.includes("pyramidal") ? "e" : "i"}`;
+    const gain = own !== c.base_gain ? own : global ? num(g[kind] ?? "1") : own;
+    const f = w * gain;
+    td.textContent = Number.isFinite(f) ? String(Number(f.toPrecision(6))) : "—";
+  }
+}
 function renderNetwork() {
   const n = forms.network;
+  finals = [];
   $("#network-base").textContent = n.base
     ? `Runs start from the network of ${n.base} (without its drives).`
     : "Runs start from jones_2009_model().";
   $("#gains").replaceChildren(...["e_e", "e_i", "i_e", "i_i"].map(g => h("label", {},
     { e_e: "Exc-to-Exc", e_i: "Exc-to-Inh", i_e: "Inh-to-Exc", i_i: "Inh-to-Inh" }[g],
-    input(n.gains[g] ?? "1", v => { n.gains[g] = v; }, `net.gain.${g}`, `gain-${g}`))));
+    input(n.gains[g] ?? "1", v => { n.gains[g] = v; updateFinals(); }, `net.gain.${g}`, `gain-${g}`))));
   const filter = $("#conn-filter").value.trim();
-  const t = h("table", {}, h("tr", {}, h("th", { text: "Source → target (location)" }), h("th", { text: "Receptor" }), h("th", { text: "Weight" }), h("th", { text: "Gain" })));
+  const t = h("table", {}, h("tr", {}, h("th", { text: "Source → target (location)" }), h("th", { text: "Receptor" }), h("th", { text: "Weight" }), h("th", { text: "Gain" }),
+    h("th", { text: "Final weight", title: "weight × the gain the run uses: the connection's own gain when changed here, else the global gain of its kind when any global gain is not 1" })));
   n.connections.forEach((c, i) => {
     const label = `${c.src} → ${c.target} (${c.loc})`;
     if (filter && !`${label} ${c.receptor}`.includes(filter)) return;
+    const fin = h("td", { class: "final", "data-testid": `conn-${c.src}-${c.target}-${c.loc}-${c.receptor}-final` });
+    finals.push([c, fin]);
     t.append(h("tr", {}, h("td", { text: label }), h("td", { text: c.receptor }),
-      h("td", {}, input(c.weight, v => { c.weight = v; }, `net.conn.${i}.weight`, `conn-${c.src}-${c.target}-${c.loc}-${c.receptor}-weight`)),
-      h("td", {}, input(c.gain, v => { c.gain = v; }, `net.conn.${i}.gain`, `conn-${c.src}-${c.target}-${c.loc}-${c.receptor}-gain`))));
+      h("td", {}, input(c.weight, v => { c.weight = v; updateFinals(); }, `net.conn.${i}.weight`, `conn-${c.src}-${c.target}-${c.loc}-${c.receptor}-weight`)),
+      h("td", {}, input(c.gain, v => { c.gain = v; updateFinals(); }, `net.conn.${i}.gain`, `conn-${c.src}-${c.target}-${c.loc}-${c.receptor}-gain`)), fin));
   });
   $("#connections").replaceChildren(t);
+  updateFinals();
   const cell = $("#cell-type").value, group = $("#cell-group").value;
   const ct = h("table", {}, h("tr", {}, h("th", { text: group === "section" ? "Section" : "Receptor" }), h("th", { text: "Parameter" }), h("th", { text: "Value" })));
   n.cells.forEach((c, i) => {
