@@ -401,6 +401,19 @@ fn token_checks_uploads_runs_stop_queue_figures_and_exact_export() {
         f["sim"]["name"] = json!("stronger");
         f["network"]["gains"]["e_e"] = json!("1.5");
         f["network"]["connections"][0]["weight"] = json!("0.0007");
+        // a channel density of the Network tab's biophysics
+        let cells = f["network"]["cells"].as_array_mut().unwrap();
+        let k = cells
+            .iter()
+            .position(|c| {
+                c["cell"] == "L5_pyramidal"
+                    && c["group"] == "biophysics"
+                    && c["owner"] == "soma"
+                    && c["param"] == "hh2.gkbar_hh2"
+            })
+            .expect("the L5 soma's gkbar_hh2 is offered");
+        let v: f64 = cells[k]["value"].as_str().unwrap().parse().unwrap();
+        cells[k]["value"] = json!(format!("{}", v * 1.1));
     });
     let r = s.post("/api/run", &edited);
     assert_eq!(r.status, 200, "{}", r.text());
@@ -419,6 +432,10 @@ fn token_checks_uploads_runs_stop_queue_figures_and_exact_export() {
         "{code}"
     );
     assert!(code.contains("[\"A_weight\"] = 0.0007"), "{code}");
+    assert!(
+        code.contains(".sections[\"soma\"].mechs[\"hh2\"][\"gkbar_hh2\"] = "),
+        "{code}"
+    );
     s.wait_idle();
     let stronger = s.state()["runs"]
         .as_array()

@@ -332,23 +332,38 @@ impl NetworkForm {
                         SYNAPSE_PARAMS.contains(&c.param.as_str())
                             && RECEPTORS.contains(&c.owner.as_str())
                     }
+                    // a channel density: `mechanism.parameter` of a section
+                    "biophysics" => c
+                        .param
+                        .split_once('.')
+                        .is_some_and(|(m, p)| is_name(m) && is_name(p)),
                     _ => false,
                 };
             if !known {
                 e.add(&key, "unknown cell parameter");
                 continue;
             }
-            let rule = if c.param == "e" {
-                Rule::Any
-            } else {
-                Rule::Positive
+            let rule = match c.group.as_str() {
+                // reversal potentials may be negative, densities may be 0
+                "biophysics" if c.param.contains(".e") => Rule::Any,
+                "biophysics" => Rule::NonNegative,
+                _ if c.param == "e" => Rule::Any,
+                _ => Rule::Positive,
             };
             let v = e.float(&key, &c.value, rule);
             if v.is_finite() && v != c.base {
-                let target = if c.group == "section" {
-                    format!("sections[{}].{}", quote(&c.owner), c.param)
-                } else {
-                    format!("synapses[{}][{}]", quote(&c.owner), quote(&c.param))
+                let target = match c.group.as_str() {
+                    "section" => format!("sections[{}].{}", quote(&c.owner), c.param),
+                    "biophysics" => {
+                        let (m, p) = c.param.split_once('.').unwrap_or_default();
+                        format!(
+                            "sections[{}].mechs[{}][{}]",
+                            quote(&c.owner),
+                            quote(m),
+                            quote(p)
+                        )
+                    }
+                    _ => format!("synapses[{}][{}]", quote(&c.owner), quote(&c.param)),
                 };
                 out.push_str(&format!(
                     "{net}.cell_types[{}][\"cell_object\"].{target} = {};\n",

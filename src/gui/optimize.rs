@@ -325,7 +325,7 @@ pub fn code(f: &OptimizeForm, k: usize, n: usize, data: &[usize]) -> Result<FitC
         figure,
         metrics,
         convergence: format!(
-            "// fit {k}: its convergence\nlet fig_conv_{k} = fit_{k}.plot_convergence();\n"
+            "// fit {k}: its convergence, and its history (hnn-core's \"Save Optimization History\")\nlet fig_conv_{k} = fit_{k}.plot_convergence();\nlet history_{k} = \"iteration\\tobjective\\n\";\nfor i in 0..fit_{k}.obj_.len() {{ history_{k} += (i + 1).to_string() + \"\\t\" + fit_{k}.obj_[i].to_string() + \"\\n\"; }}\nwrite_text(\"outputs/fit_{k}_history.txt\", history_{k});\n"
         ),
         params_query,
         tstop: sim.tstop,

@@ -878,6 +878,13 @@ fn network_query(model: &str, erp: bool) -> String {
                 cells.push(#{{ cell: t, group: \"section\", owner: s, param: \"diam\", value: sec.diam }});
                 cells.push(#{{ cell: t, group: \"section\", owner: s, param: \"cm\", value: sec.cm }});
                 cells.push(#{{ cell: t, group: \"section\", owner: s, param: \"Ra\", value: sec.Ra }});
+                for m in sec.mechs.keys() {{
+                    let mh = sec.mechs[m];
+                    for p in mh.keys() {{
+                        let v = mh[p];
+                        if type_of(v) == \"f64\" {{ cells.push(#{{ cell: t, group: \"biophysics\", owner: s, param: m + \".\" + p, value: v }}); }}
+                    }}
+                }}
             }}
             for r in [\"ampa\", \"nmda\", \"gabaa\", \"gabab\"] {{
                 let syn = cell.synapses[r];

@@ -257,11 +257,12 @@ function renderNetwork() {
   $("#connections").replaceChildren(t);
   updateFinals();
   const cell = $("#cell-type").value, group = $("#cell-group").value;
-  const ct = h("table", {}, h("tr", {}, h("th", { text: group === "section" ? "Section" : "Receptor" }), h("th", { text: "Parameter" }), h("th", { text: "Value" })));
+  const ct = h("table", {}, h("tr", {}, h("th", { text: group === "synapse" ? "Receptor" : "Section" }), h("th", { text: group === "biophysics" ? "Mechanism.parameter" : "Parameter" }), h("th", { text: "Value" })));
+  const mechUnit = p => { const q = p.split(".")[1] || ""; return q.startsWith("g") ? "S/cm²" : q.startsWith("e") ? "mV" : ""; };
   n.cells.forEach((c, i) => {
     if (c.cell !== cell || c.group !== group) return;
-    const unit = { L: "µm", diam: "µm", cm: "µF/cm²", Ra: "Ω·cm", e: "mV", tau1: "ms", tau2: "ms" }[c.param] || "";
-    ct.append(h("tr", {}, h("td", { text: c.owner }), h("td", { text: `${c.param} (${unit})` }),
+    const unit = group === "biophysics" ? mechUnit(c.param) : ({ L: "µm", diam: "µm", cm: "µF/cm²", Ra: "Ω·cm", e: "mV", tau1: "ms", tau2: "ms" }[c.param] || "");
+    ct.append(h("tr", {}, h("td", { text: c.owner }), h("td", { text: unit ? `${c.param} (${unit})` : c.param }),
       h("td", {}, input(c.value, v => { c.value = v; }, `net.cell.${i}`, `cell-${c.cell}-${c.owner}-${c.param}`))));
   });
   $("#cells").replaceChildren(ct);
