@@ -597,6 +597,21 @@ fn token_checks_uploads_runs_stop_queue_figures_and_exact_export() {
     s.wait_idle();
     assert_eq!(s.post("/api/save", &json!({ "run": netrun })).status, 200);
     s.wait_idle();
+    let file = format!("{netrun}_netfile_dipole_trial0.txt");
+    assert!(
+        s.state()["saved"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(file)),
+        "the saved files are listed"
+    );
+    let dl = s.get(&format!("/api/outputs/{file}"));
+    assert_eq!(dl.status, 200);
+    assert_eq!(
+        dl.body,
+        std::fs::read(s.project.join("outputs").join(&file)).unwrap()
+    );
+    assert_eq!(s.get("/api/outputs/..%2Fsession.rhai").status, 404);
     std::fs::write(
         s.project.join("direct.rhai"),
         "let d = simulate_dipole(read_network_configuration(\"data/net_drives.json\"), #{ tstop: 60.0, dt: 0.025, n_trials: 1 });\nd[0].write(\"direct_dipole.txt\");\n",
@@ -774,6 +789,7 @@ fn twenty_runs_in_a_row_and_a_fuzzed_api() {
         "/api/upload",
         "/api/figures/1.png",
         "/api/figures/..%2F..%2Fx.svg",
+        "/api/outputs/..%2F..%2Fx.txt",
         "/api/nope",
     ];
     for i in 0..300 {

@@ -250,6 +250,12 @@ with sync_playwright() as p:
     page.get_by_test_id("save").click()
     page.get_by_test_id("save-run").select_option("5")
     page.get_by_test_id("save").click()
+    step("the saved files and the fit's history are offered as downloads")
+    expect(page.get_by_test_id("saved-1_ERPyes_dipole_trial0.txt")).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("saved-fit_1_history.txt")).to_be_visible()
+    with page.expect_download() as dl:
+        page.get_by_test_id("saved-1_ERPyes_dipole_trial0.txt").click()
+    assert filecmp.cmp(dl.value.path(), os.path.join(PROJECT, "outputs", "1_ERPyes_dipole_trial0.txt"), shallow=False)
     page.get_by_test_id("tab-script").click()
     expect(page.locator("#script .entry.queued, #script .entry.running")).to_have_count(0, timeout=60_000)
     shot(page, "11-script")

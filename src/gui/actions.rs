@@ -467,8 +467,25 @@ pub fn view(dpls: &str, smooth: f64, scale: f64) -> String {
 /// Statements writing run `n`'s dipoles (one text file per trial) and network into
 /// `outputs/`, named after the run.
 pub fn save_code(n: usize, name: &str) -> String {
-    let stem: String = name
-        .chars()
+    let stem = output_stem(name);
+    format!(
+        "// save run {n}\nfor i in 0..dpls_{n}.len() {{ dpls_{n}[i].write(`outputs/{n}_{stem}_dipole_trial${{i}}.txt`); }}\nnet_{n}.write_configuration(\"outputs/{n}_{stem}_network.json\");\n"
+    )
+}
+
+/// The files [`save_code`] writes into `outputs/` for run `n` of `n_trials` trials.
+pub fn saved_files(n: usize, name: &str, n_trials: i64) -> Vec<String> {
+    let stem = output_stem(name);
+    let mut files: Vec<String> = (0..n_trials.max(0))
+        .map(|i| format!("{n}_{stem}_dipole_trial{i}.txt"))
+        .collect();
+    files.push(format!("{n}_{stem}_network.json"));
+    files
+}
+
+/// A run's name as it starts its output files' names.
+fn output_stem(name: &str) -> String {
+    name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
                 c
@@ -477,10 +494,7 @@ pub fn save_code(n: usize, name: &str) -> String {
             }
         })
         .take(60)
-        .collect();
-    format!(
-        "// save run {n}\nfor i in 0..dpls_{n}.len() {{ dpls_{n}[i].write(`outputs/{n}_{stem}_dipole_trial${{i}}.txt`); }}\nnet_{n}.write_configuration(\"outputs/{n}_{stem}_network.json\");\n"
-    )
+        .collect()
 }
 
 /// The expression reading the network file at `path` without its drives and biases: a

@@ -19,7 +19,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
-use super::actions::{CELL_TYPES, Errors, RunForm, SimForm, run_code, safe_file_name, save_code};
+use super::actions::{
+    CELL_TYPES, Errors, RunForm, SimForm, run_code, safe_file_name, save_code, saved_files,
+};
 use super::drives::{DriveForm, forms_from_network};
 use super::figures::{
     AxisForm, COLORMAPS, FigureForm, Known, PLOT_TYPES, TEMPLATES, axis_code, figure_code,
@@ -100,6 +102,7 @@ pub fn router(app: App) -> Router {
         .route("/api/optimize", post(optimize_run))
         .route("/api/export", get(export))
         .route("/api/figures/{file}", get(figure_file))
+        .route("/api/outputs/{file}", get(output_file))
         .route("/api/events", get(events))
         .layer(from_fn_with_state(app.clone(), require_token))
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -655,14 +658,14 @@ struct SaveQuery {
 }
 
 async fn save(State(app): State<App>, axum::Json(q): axum::Json<SaveQuery>) -> Response {
-    let name = {
+    let run = {
         let st = app.h.shared.lock();
         st.runs
             .iter()
             .find(|r| r.n == q.run && r.status == Status::Done)
-            .map(|r| r.name.clone())
+            .map(|r| (r.name.clone(), r.n_trials))
     };
-    let Some(name) = name else {
+    let Some((name, n_trials)) = run else {
         return bad_msg(format!("run {} has not finished", q.run));
     };
     if let Err(e) = std::fs::create_dir_all(app.project.join("outputs")) {
@@ -674,9 +677,48 @@ async fn save(State(app): State<App>, axum::Json(q): axum::Json<SaveQuery>) -> R
         exported: true,
         threads: None,
         needs: None,
-        on_done: None,
+        on_done: Some(Box::new(move |_, st, o| {
+            if let Outcome::Done(_) = o {
+                saved(st, saved_files(q.run, &name, n_trials));
+            }
+        })),
     });
     axum::Json(json!({ "job": job })).into_response()
+}
+
+/// Note files written into `outputs/` (once each).
+fn saved(st: &mut super::state::GuiState, files: Vec<String>) {
+    for f in files {
+        if !st.saved.contains(&f) {
+            st.saved.push(f);
+        }
+    }
+}
+
+/// A file of the project's `outputs/`, as a download.
+async fn output_file(State(app): State<App>, Path(file): Path<String>) -> Response {
+    if safe_file_name(&file).as_deref() != Some(file.as_str()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let Ok(bytes) = std::fs::read(app.project.join("outputs").join(&file)) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let kind = if file.ends_with(".json") {
+        "application/json"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 async fn optimize_run(
@@ -777,17 +819,25 @@ async fn optimize_run(
         needs: Some(job),
         on_done: Some(keep_figure(meta, code.metrics)),
     });
-    let conv = FigMeta {
-        id: next_figure(&app),
-        ..conv
-    };
+    let keep_conv = keep_figure(
+        FigMeta {
+            id: next_figure(&app),
+            ..conv
+        },
+        None,
+    );
     app.h.submit(Job {
         label: format!("convergence of fit {k}"),
         code: code.convergence,
         exported: true,
         threads: None,
         needs: Some(fig_job),
-        on_done: Some(keep_figure(conv, None)),
+        on_done: Some(Box::new(move |session, st, o| {
+            if let Outcome::Done(_) = o {
+                saved(st, vec![format!("fit_{k}_history.txt")]);
+            }
+            keep_conv(session, st, o);
+        })),
     });
     if let Some(r) = app.h.shared.lock().run_mut(n) {
         r.job = job;

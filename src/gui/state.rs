@@ -113,6 +113,9 @@ pub struct GuiState {
     pub data: Vec<DataInfo>,
     /// Figures, oldest first.
     pub figures: Vec<Figure>,
+    /// Files written into the project's `outputs/` (saved runs, fit histories), for the
+    /// page to offer as downloads.
+    pub saved: Vec<String>,
     /// The forms as last sent or loaded (`{ sim, drives, network }`).
     pub forms: Value,
     /// The job being run.

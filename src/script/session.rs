@@ -328,6 +328,22 @@ mod tests {
     }
 
     #[test]
+    fn a_figure_variable_is_drawn_on_request() {
+        let (mut s, _) = session();
+        s.execute(
+            "let f = figure(#{ nrows: 2, ncols: 1 }); f.axes[1].set_title(\"x\"); let n = 1;",
+        )
+        .unwrap();
+        let img = s.figure("f").unwrap();
+        assert_eq!(&img.png[1..4], b"PNG");
+        assert!(img.svg.starts_with("<svg"));
+        assert!(s.figure("n").is_none() && s.figure("nope").is_none());
+        // an axes emptied by cla() keeps nothing drawn in it
+        s.execute("f.axes[1].cla(); f.axes[0].clear();").unwrap();
+        assert!(s.figure("f").is_some());
+    }
+
+    #[test]
     fn figures_come_back_rendered() {
         let (mut s, _) = session();
         let r = s.execute("let f = figure(); f").unwrap();

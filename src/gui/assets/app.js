@@ -447,6 +447,8 @@ function render() {
     fill($("#fig-cmap"), S.colormaps.map(c => [c, c]));
   }
   fill($("#ax-run"), done.slice().reverse().map(r => [r.n, `${r.n}: ${r.name}`]), true);
+  $("#saved").replaceChildren(...(S.saved || []).map(f => h("li", {},
+    h("a", { href: `/api/outputs/${encodeURIComponent(f)}?token=${TOKEN}`, download: f, "data-testid": `saved-${f}`, text: `outputs/${f}` }))));
   renderAxisEditor();
   const checked = new Set($$("#fig-runs input:checked").map(e => e.value));
   const last = done.length ? String(done[done.length - 1].n) : null;
