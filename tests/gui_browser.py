@@ -256,6 +256,7 @@ with sync_playwright() as p:
     with page.expect_download() as dl:
         page.get_by_test_id("saved-1_ERPyes_dipole_trial0.txt").click()
     assert filecmp.cmp(dl.value.path(), os.path.join(PROJECT, "outputs", "1_ERPyes_dipole_trial0.txt"), shallow=False)
+    shot(page, "12-saved")
     page.get_by_test_id("tab-script").click()
     expect(page.locator("#script .entry.queued, #script .entry.running")).to_have_count(0, timeout=60_000)
     shot(page, "11-script")

@@ -86,7 +86,12 @@ const SOLVERS: [&str; 3] = ["bayesian", "cobyla", "cma"];
 const OBJECTIVES: [&str; 3] = ["dipole_rmse", "dipole_corr", "maximize_psd"];
 
 /// The statements of fit `k`, whose result becomes run `n`; `data` lists the loaded data.
-pub fn code(f: &OptimizeForm, k: usize, n: usize, data: &[usize]) -> Result<FitCode, Errors> {
+pub fn code(
+    f: &OptimizeForm,
+    k: usize,
+    n: usize,
+    data: &[(usize, String)],
+) -> Result<FitCode, Errors> {
     let mut e = Errors::default();
     let run = match run_code(&f.run, n) {
         Ok(r) => Some(r),
@@ -104,7 +109,7 @@ pub fn code(f: &OptimizeForm, k: usize, n: usize, data: &[usize]) -> Result<FitC
     let psd = f.obj_fun == "maximize_psd";
     let max_iter = e.int("opt.max_iter", &f.max_iter, Rule::Between(1.0, 10000.0));
     let d = match f.data {
-        Some(d) if data.contains(&d) => d,
+        Some(d) if data.iter().any(|(m, _)| *m == d) => d,
         _ if psd => 0,
         _ => {
             e.add("opt.data", "load recorded data to fit first");
@@ -315,8 +320,13 @@ pub fn code(f: &OptimizeForm, k: usize, n: usize, data: &[usize]) -> Result<FitC
                 "// fit {k}: the fitted run against the data\nlet fig_fit_{k} = figure(#{{ nrows: 2, ncols: 1, sharex: true, gridspec_kw: #{{ height_ratios: [1, 3] }} }});\nnet_{n}.cell_response.plot_spikes_hist(#{{ ax: fig_fit_{k}.axes[0] }});\nlet rmse_fit_{k} = rmse(average_dipoles({v}), data_{d}, #{{}});\nlet corr_fit_{k} = 1.0 - anticorr(average_dipoles({v}), data_{d}, #{{}});\nplot_dipole({v}, #{{ ax: fig_fit_{k}.axes[1], color: \"tab:blue\" }});\nplot_dipole(data_{d}, #{{ ax: fig_fit_{k}.axes[1], color: \"k\" }});\nfig_fit_{k}.axes[1].set_title(`RMSE ${{(rmse_fit_{k} * 1000.0).round() / 1000.0}}, corr ${{(corr_fit_{k} * 1000.0).round() / 1000.0}}`);\n"
             ),
             Some(format!(
-                "[#{{ run: {}, data: \"data_{d}\", rmse: rmse_fit_{k}, corr: corr_fit_{k}, axis: 1 }}]",
-                quote(&format!("{}_optimized", sim.name))
+                "[#{{ run: {}, data: {}, rmse: rmse_fit_{k}, corr: corr_fit_{k}, axis: 1 }}]",
+                quote(&format!("{}_optimized", sim.name)),
+                quote(
+                    data.iter()
+                        .find(|(m, _)| *m == d)
+                        .map_or("", |(_, name)| name.as_str())
+                )
             )),
         )
     };

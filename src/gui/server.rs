@@ -725,7 +725,14 @@ async fn optimize_run(
     State(app): State<App>,
     axum::Json(f): axum::Json<optimize::OptimizeForm>,
 ) -> Response {
-    let data: Vec<usize> = app.h.shared.lock().data.iter().map(|d| d.n).collect();
+    let data: Named = app
+        .h
+        .shared
+        .lock()
+        .data
+        .iter()
+        .map(|d| (d.n, d.name.clone()))
+        .collect();
     let (k, n) = {
         let c = app.counters();
         (c.fits + 1, c.runs + 1)
