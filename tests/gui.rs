@@ -401,6 +401,19 @@ fn token_checks_uploads_runs_stop_queue_figures_and_exact_export() {
         f["sim"]["name"] = json!("stronger");
         f["network"]["gains"]["e_e"] = json!("1.5");
         f["network"]["connections"][0]["weight"] = json!("0.0007");
+        // a channel density of the Network tab's biophysics
+        let cells = f["network"]["cells"].as_array_mut().unwrap();
+        let k = cells
+            .iter()
+            .position(|c| {
+                c["cell"] == "L5_pyramidal"
+                    && c["group"] == "biophysics"
+                    && c["owner"] == "soma"
+                    && c["param"] == "hh2.gkbar_hh2"
+            })
+            .expect("the L5 soma's gkbar_hh2 is offered");
+        let v: f64 = cells[k]["value"].as_str().unwrap().parse().unwrap();
+        cells[k]["value"] = json!(format!("{}", v * 1.1));
     });
     let r = s.post("/api/run", &edited);
     assert_eq!(r.status, 200, "{}", r.text());
@@ -419,6 +432,10 @@ fn token_checks_uploads_runs_stop_queue_figures_and_exact_export() {
         "{code}"
     );
     assert!(code.contains("[\"A_weight\"] = 0.0007"), "{code}");
+    assert!(
+        code.contains(".sections[\"soma\"].mechs[\"hh2\"][\"gkbar_hh2\"] = "),
+        "{code}"
+    );
     s.wait_idle();
     let stronger = s.state()["runs"]
         .as_array()
@@ -445,6 +462,200 @@ fn token_checks_uploads_runs_stop_queue_figures_and_exact_export() {
             .len(),
         2
     );
+
+    // hnn-core's per-axis editing: a blank layout, a dipole against smoothed and scaled
+    // data on ax1 (RMSE), a refused mixture, a cleared axis
+    let opts = json!({ "smooth": "30", "scale": "3000", "data_smooth": "10", "data_scale": "1.5",
+                       "fmin": "10", "fmax": "100", "cmap": "magma", "marker_size": "3" });
+    let with = |extra: Value| {
+        let mut v = opts.clone();
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        v
+    };
+    let r = s.post(
+        "/api/figure",
+        &with(json!({ "template": "[Blank] 2row x 1col (1:3)", "runs": [] })),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let blank = r.json()["figure"].as_u64().unwrap();
+    s.wait_idle();
+    let r = s.post(
+        "/api/axis",
+        &with(
+            json!({ "figure": blank, "axis": 1, "action": "add", "plot": "current dipole", "run": 1, "data": data_n }),
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    s.wait_idle();
+    let r = s.post(
+        "/api/axis",
+        &with(json!({ "figure": blank, "axis": 0, "action": "add", "plot": "spikes with dipoles", "run": 1 })),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    s.wait_idle();
+    let fig_of = |st: &Value| {
+        st["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == blank)
+            .unwrap()
+            .clone()
+    };
+    let f = fig_of(&s.state());
+    assert_eq!(f["rev"], 2, "{f}");
+    assert_eq!(f["plots"][0][0], "spikes with dipoles: ERPyes");
+    let m = &f["metrics"][0];
+    assert!(m["axis"] == 1 && m["rmse"].as_f64().unwrap() > 0.0, "{f}");
+    let code = s.state()["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|e| {
+            e["label"]
+                .as_str()
+                .unwrap()
+                .contains("add current dipole to ax1")
+        })
+        .unwrap()["code"]
+        .clone();
+    assert!(
+        code.as_str()
+            .unwrap()
+            .contains(&format!("data_{data_n}.copy().smooth(10.0).scale(1.5)")),
+        "{code}"
+    );
+    let r = s.post(
+        "/api/axis",
+        &with(json!({ "figure": blank, "axis": 0, "action": "add", "plot": "current dipole", "run": 1 })),
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.json()["errors"]["ax.plot"].is_string(), "{}", r.text());
+    let r = s.post(
+        "/api/axis",
+        &with(json!({ "figure": blank, "axis": 1, "action": "clear" })),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    s.wait_idle();
+    let f = fig_of(&s.state());
+    assert!(
+        f["plots"][1].as_array().unwrap().is_empty() && f["metrics"].is_null(),
+        "{f}"
+    );
+
+    // maximize_psd's bands and CMA's settings are checked field by field
+    let r = s.post(
+        "/api/optimize",
+        &json!({ "run": s.initial, "solver": "cma", "obj_fun": "maximize_psd", "max_iter": "3",
+                  "data": null, "params": [{ "drive": 1, "field": "mu", "min_pct": "50", "max_pct": "150" }],
+                  "band1": ["25", "15"], "prop1": "0.5", "use_band2": true, "band2": ["9", "14"],
+                  "prop2": "0.2", "cma_seed": "-1", "popsize": "x", "sigma0": "0.25" }),
+    );
+    assert_eq!(r.status, 400);
+    for key in ["opt.band1.hi", "opt.prop2", "opt.cma_seed", "opt.popsize"] {
+        assert!(r.json()["errors"][key].is_string(), "{key}: {}", r.text());
+    }
+
+    // a network file (connectivity) with its drives of every type and a tonic bias, run
+    // from the page's forms: the same dipole as the file simulated directly
+    let netfile = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/files/net_drives.json"),
+    )
+    .unwrap();
+    let token = s.token.clone();
+    let load = |kind: &str| {
+        let r = s.request(
+            "POST",
+            &format!("/api/upload?kind={kind}&name=net_drives.json"),
+            &netfile,
+            Some(&token),
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()
+    };
+    let net = load("network")["network"].clone();
+    let drives = load("drives")["drives"].clone();
+    let kinds: Vec<&str> = drives
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["poisson", "bursty", "evoked", "tonic"]);
+    let from_file = forms_with(&s, |f| {
+        f["sim"]["name"] = json!("netfile");
+        f["sim"]["tstop"] = json!("60");
+        f["network"] = net;
+        f["drives"] = drives;
+    });
+    let r = s.post("/api/run", &from_file);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let netrun = r.json()["run"].as_u64().unwrap();
+    s.wait_idle();
+    assert_eq!(s.post("/api/save", &json!({ "run": netrun })).status, 200);
+    s.wait_idle();
+    let file = format!("{netrun}_netfile_dipole_trial0.txt");
+    assert!(
+        s.state()["saved"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(file)),
+        "the saved files are listed"
+    );
+    let dl = s.get(&format!("/api/outputs/{file}"));
+    assert_eq!(dl.status, 200);
+    assert_eq!(
+        dl.body,
+        std::fs::read(s.project.join("outputs").join(&file)).unwrap()
+    );
+    assert_eq!(s.get("/api/outputs/..%2Fsession.rhai").status, 404);
+    std::fs::write(
+        s.project.join("direct.rhai"),
+        "let d = simulate_dipole(read_network_configuration(\"data/net_drives.json\"), #{ tstop: 60.0, dt: 0.025, n_trials: 1 });\nd[0].write(\"direct_dipole.txt\");\n",
+    )
+    .unwrap();
+    let st = Command::new(hnn())
+        .args(["run", "direct.rhai"])
+        .current_dir(&s.project)
+        .env("HNN_NO_PROGRESS", "1")
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let direct = std::fs::read(s.project.join("direct_dipole.txt")).unwrap();
+    let gui = std::fs::read(
+        s.project
+            .join(format!("outputs/{netrun}_netfile_dipole_trial0.txt")),
+    )
+    .unwrap();
+    assert!(
+        direct == gui,
+        "the network file rebuilt by the page differs from the file simulated directly"
+    );
+
+    // removing the data: no longer offered
+    assert_eq!(
+        s.post("/api/data/remove", &json!({ "data": data_n }))
+            .status,
+        200
+    );
+    assert_eq!(
+        s.post("/api/data/remove", &json!({ "data": data_n }))
+            .status,
+        400
+    );
+    let r = s.post(
+        "/api/figure",
+        &with(json!({ "template": "Drive-Dipole (2x1)", "runs": [1], "data": data_n })),
+    );
+    assert!(r.json()["errors"]["fig.data"].is_string(), "{}", r.text());
+    s.wait_idle();
+    assert!(s.state()["data"].as_array().unwrap().is_empty());
+
+    let st = s.state();
     let failed: Vec<&Value> = st["entries"]
         .as_array()
         .unwrap()
@@ -566,6 +777,9 @@ fn twenty_runs_in_a_row_and_a_fuzzed_api() {
     let paths = [
         "/api/run",
         "/api/figure",
+        "/api/axis",
+        "/api/data/remove",
+        "/api/upload?kind=network&name=a.json",
         "/api/save",
         "/api/optimize",
         "/api/drive_template",
@@ -575,6 +789,7 @@ fn twenty_runs_in_a_row_and_a_fuzzed_api() {
         "/api/upload",
         "/api/figures/1.png",
         "/api/figures/..%2F..%2Fx.svg",
+        "/api/outputs/..%2F..%2Fx.txt",
         "/api/nope",
     ];
     for i in 0..300 {
@@ -660,6 +875,10 @@ fn browser_journey_through_the_erp_tutorial() {
         .env(
             "HNN_PARAM",
             Path::new(env!("CARGO_MANIFEST_DIR")).join("data/param/ERPYes100Trials.param"),
+        )
+        .env(
+            "HNN_NETFILE",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/files/net_drives.json"),
         )
         .env("HNN_SHOTS", &shots)
         .status()

@@ -226,6 +226,14 @@ pub struct NetworkForm {
     pub connections: Vec<ConnForm>,
     /// Cell parameters (only changed ones are written).
     pub cells: Vec<CellParamForm>,
+    /// A network file loaded on the Network tab ("Load local network connectivity"), its
+    /// path in the project (`data/...`): runs start from it instead of `jones_2009_model()`.
+    #[serde(default)]
+    pub base: Option<String>,
+    /// Whether `base` is a parameter file (HNN's `.param` or a flat `.json`) rather than a
+    /// network configuration.
+    #[serde(default)]
+    pub base_params: bool,
 }
 
 const GAINS: [&str; 4] = ["e_e", "e_i", "i_e", "i_i"];
@@ -240,6 +248,23 @@ fn is_name(s: &str) -> bool {
 }
 
 impl NetworkForm {
+    /// The expression of the network runs start from: `jones_2009_model()`, or the loaded
+    /// network file without its drives and biases (the External drives tab adds those).
+    pub fn model(&self, e: &mut Errors) -> String {
+        match &self.base {
+            None => "jones_2009_model()".to_string(),
+            Some(p) => {
+                let ok = p
+                    .strip_prefix("data/")
+                    .is_some_and(|f| safe_file_name(f).as_deref() == Some(f));
+                if !ok {
+                    e.add("net.base", "load the network file again");
+                }
+                network_reader(p, self.base_params)
+            }
+        }
+    }
+
     /// Statements applying the edits to `net` (none when nothing changed).
     pub fn code(&self, net: &str, e: &mut Errors) -> String {
         let mut out = String::new();
@@ -307,23 +332,38 @@ impl NetworkForm {
                         SYNAPSE_PARAMS.contains(&c.param.as_str())
                             && RECEPTORS.contains(&c.owner.as_str())
                     }
+                    // a channel density: `mechanism.parameter` of a section
+                    "biophysics" => c
+                        .param
+                        .split_once('.')
+                        .is_some_and(|(m, p)| is_name(m) && is_name(p)),
                     _ => false,
                 };
             if !known {
                 e.add(&key, "unknown cell parameter");
                 continue;
             }
-            let rule = if c.param == "e" {
-                Rule::Any
-            } else {
-                Rule::Positive
+            let rule = match c.group.as_str() {
+                // reversal potentials may be negative, densities may be 0
+                "biophysics" if c.param.contains(".e") => Rule::Any,
+                "biophysics" => Rule::NonNegative,
+                _ if c.param == "e" => Rule::Any,
+                _ => Rule::Positive,
             };
             let v = e.float(&key, &c.value, rule);
             if v.is_finite() && v != c.base {
-                let target = if c.group == "section" {
-                    format!("sections[{}].{}", quote(&c.owner), c.param)
-                } else {
-                    format!("synapses[{}][{}]", quote(&c.owner), quote(&c.param))
+                let target = match c.group.as_str() {
+                    "section" => format!("sections[{}].{}", quote(&c.owner), c.param),
+                    "biophysics" => {
+                        let (m, p) = c.param.split_once('.').unwrap_or_default();
+                        format!(
+                            "sections[{}].mechs[{}][{}]",
+                            quote(&c.owner),
+                            quote(m),
+                            quote(p)
+                        )
+                    }
+                    _ => format!("synapses[{}][{}]", quote(&c.owner), quote(&c.param)),
                 };
                 out.push_str(&format!(
                     "{net}.cell_types[{}][\"cell_object\"].{target} = {};\n",
@@ -364,8 +404,9 @@ pub fn run_code(form: &RunForm, n: usize) -> Result<RunCode, Errors> {
     let sim = form.sim.check(&mut e);
     let net = format!("net_{n}");
     let mut code = format!(
-        "// run {n}: {}\nlet {net} = jones_2009_model();\n",
-        comment(&sim.name)
+        "// run {n}: {}\nlet {net} = {};\n",
+        comment(&sim.name),
+        form.network.model(&mut e)
     );
     code.push_str(&form.network.code(&net, &mut e));
     let mut names = Vec::new();
@@ -426,8 +467,25 @@ pub fn view(dpls: &str, smooth: f64, scale: f64) -> String {
 /// Statements writing run `n`'s dipoles (one text file per trial) and network into
 /// `outputs/`, named after the run.
 pub fn save_code(n: usize, name: &str) -> String {
-    let stem: String = name
-        .chars()
+    let stem = output_stem(name);
+    format!(
+        "// save run {n}\nfor i in 0..dpls_{n}.len() {{ dpls_{n}[i].write(`outputs/{n}_{stem}_dipole_trial${{i}}.txt`); }}\nnet_{n}.write_configuration(\"outputs/{n}_{stem}_network.json\");\n"
+    )
+}
+
+/// The files [`save_code`] writes into `outputs/` for run `n` of `n_trials` trials.
+pub fn saved_files(n: usize, name: &str, n_trials: i64) -> Vec<String> {
+    let stem = output_stem(name);
+    let mut files: Vec<String> = (0..n_trials.max(0))
+        .map(|i| format!("{n}_{stem}_dipole_trial{i}.txt"))
+        .collect();
+    files.push(format!("{n}_{stem}_network.json"));
+    files
+}
+
+/// A run's name as it starts its output files' names.
+fn output_stem(name: &str) -> String {
+    name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
                 c
@@ -436,10 +494,26 @@ pub fn save_code(n: usize, name: &str) -> String {
             }
         })
         .take(60)
-        .collect();
-    format!(
-        "// save run {n}\nfor i in 0..dpls_{n}.len() {{ dpls_{n}[i].write(`outputs/{n}_{stem}_dipole_trial${{i}}.txt`); }}\nnet_{n}.write_configuration(\"outputs/{n}_{stem}_network.json\");\n"
-    )
+        .collect()
+}
+
+/// The expression reading the network file at `path` without its drives and biases: a
+/// network configuration (hnn-core's JSON), or the model of a parameter file (`params`).
+pub fn network_reader(path: &str, params: bool) -> String {
+    if params {
+        format!("jones_2009_model(#{{ params: {} }})", quote(path))
+    } else {
+        format!(
+            "read_network_configuration({}, #{{ read_drives: false, read_external_biases: false }})",
+            quote(path)
+        )
+    }
+}
+
+/// Whether the text of a `.json` file is a flat parameter file (HNN's legacy JSON) rather
+/// than hnn-core's network configuration.
+pub fn is_params_json(text: &str) -> bool {
+    !text.contains("\"object_type\"") && !text.contains("\"cell_types\"")
 }
 
 /// A file name made safe for the project's `data/` folder (letters, digits, `-_.`).

@@ -283,6 +283,41 @@ impl DriveForm {
         })
     }
 
+    /// The tonic form of a bias as `net.external_biases[name]` describes it (JSON: cell
+    /// type → `{ amplitude, t0, tstop }`; a `tstop` of null is the simulation's).
+    pub fn from_bias(name: &str, b: &Value) -> Option<DriveForm> {
+        let Value::Object(by_type) = b else {
+            return None;
+        };
+        let first = by_type.values().next()?;
+        let mut fields = BTreeMap::new();
+        fields.insert("t0".to_string(), num_text(first.get("t0")?));
+        fields.insert(
+            "tstop".to_string(),
+            first.get("tstop").map(num_text).unwrap_or_default(),
+        );
+        let mut amplitude: BTreeMap<String, String> = by_type
+            .iter()
+            .filter_map(|(cell, spec)| Some((cell.clone(), num_text(spec.get("amplitude")?))))
+            .collect();
+        // the other cell types shown empty (not given), to be filled in
+        for c in CELL_TYPES {
+            amplitude.entry(c.to_string()).or_default();
+        }
+        let weighted = amplitude
+            .values()
+            .any(|v| v.parse::<f64>().is_ok_and(|x| x != 0.0));
+        Some(DriveForm {
+            kind: "tonic".into(),
+            name: name.into(),
+            location: String::new(),
+            cell_specific: false,
+            enabled: weighted,
+            fields,
+            targets: [("amplitude".to_string(), amplitude)].into(),
+        })
+    }
+
     /// The statement adding this drive to `net`; messages under `drive.<i>.<field>`.
     pub fn code(&self, net: &str, i: usize, e: &mut Errors) -> String {
         self.code_with(net, i, e, &|_| None)
@@ -314,8 +349,15 @@ impl DriveForm {
             e.add(&key("name"), "letters, digits and _ only");
         }
         let tonic = self.kind == "tonic";
-        if !tonic && self.location != "proximal" && self.location != "distal" {
-            e.add(&key("location"), "proximal or distal");
+        // proximal or distal from the page; a loaded file may name soma or a section
+        let section_name = !self.location.is_empty()
+            && self.location.len() <= 64
+            && self
+                .location
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !tonic && !section_name {
+            e.add(&key("location"), "proximal, distal or a section's name");
         }
         let mut parts: Vec<String> = Vec::new();
         let mut values = BTreeMap::new();
@@ -324,6 +366,10 @@ impl DriveForm {
                 continue;
             }
             let raw = self.fields.get(*f).map_or("", String::as_str);
+            if tonic && *f == "tstop" && raw.trim().is_empty() {
+                // a tonic bias without a stop lasts the whole simulation
+                continue;
+            }
             let text = match kind {
                 Float(r) => {
                     let x = e.float(&key(f), raw, *r);
@@ -393,12 +439,14 @@ impl DriveForm {
         }
         if tonic {
             let t0 = values.get("t0").copied().unwrap_or(f64::NAN);
-            let tstop = values.get("tstop").copied().unwrap_or(f64::NAN);
+            let tstop = match values.get("tstop") {
+                Some(x) => format!(", tstop: {}", lit(*x)),
+                None => String::new(),
+            };
             let amp = parts.pop().unwrap_or_default();
             return format!(
-                "{net}.add_tonic_bias(#{{ {amp}, t0: {}, tstop: {} }});\n",
-                lit(t0),
-                lit(tstop)
+                "{net}.add_tonic_bias(#{{ {amp}, t0: {}{tstop} }});\n",
+                lit(t0)
             );
         }
         let call = match self.kind.as_str() {
@@ -431,7 +479,15 @@ pub fn forms_from_network(v: &Value) -> Vec<DriveForm> {
         }
     }
     named.sort_by_key(|(s, _)| *s);
-    named.into_iter().map(|(_, f)| f).collect()
+    let mut forms: Vec<DriveForm> = named.into_iter().map(|(_, f)| f).collect();
+    if let Some(Value::Object(biases)) = v.get("biases") {
+        forms.extend(
+            biases
+                .iter()
+                .filter_map(|(n, b)| DriveForm::from_bias(n, b)),
+        );
+    }
+    forms
 }
 
 #[cfg(test)]
@@ -453,6 +509,24 @@ mod tests {
         assert_eq!(
             code,
             "net_1.add_evoked_drive(\"evdist1\", #{\n    mu: 63.53, sigma: 3.85, numspikes: 1, location: \"distal\", event_seed: 274, conn_seed: 3, space_constant: 3.0, cell_specific: true, weights_ampa: #{ L2_basket: 0.006562 }, synaptic_delays: #{ L2_basket: 0.1 } });\n"
+        );
+    }
+
+    #[test]
+    fn a_tonic_bias_of_a_file_becomes_a_tonic_drive() {
+        let v = serde_json::json!({ "drives": {}, "starts": {}, "biases": { "tonic": {
+            "L2_pyramidal": { "amplitude": 4.0, "t0": 0.0, "tstop": null, "section": "soma" },
+            "L5_pyramidal": { "amplitude": 6.0, "t0": 0.0, "tstop": null, "section": "soma" } } } });
+        let forms = forms_from_network(&v);
+        assert_eq!(forms.len(), 1);
+        let f = &forms[0];
+        assert!(f.enabled && f.kind == "tonic");
+        let mut e = Errors::default();
+        let code = f.code("net_1", 0, &mut e);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(
+            code,
+            "net_1.add_tonic_bias(#{ amplitude: #{ L2_pyramidal: 4.0, L5_pyramidal: 6.0 }, t0: 0.0 });\n"
         );
     }
 

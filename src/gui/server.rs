@@ -19,9 +19,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
-use super::actions::{CELL_TYPES, Errors, RunForm, SimForm, run_code, safe_file_name, save_code};
+use super::actions::{
+    CELL_TYPES, Errors, RunForm, SimForm, run_code, safe_file_name, save_code, saved_files,
+};
 use super::drives::{DriveForm, forms_from_network};
-use super::figures::{FigureForm, Known, PLOT_TYPES, TEMPLATES, figure_code};
+use super::figures::{
+    AxisForm, COLORMAPS, FigureForm, Known, PLOT_TYPES, TEMPLATES, axis_code, figure_code,
+};
 use super::session_thread::{Handle, Job, Outcome, figures_of};
 use super::state::{DataInfo, Figure, RunInfo, Status};
 use super::{assets, optimize};
@@ -92,10 +96,13 @@ pub fn router(app: App) -> Router {
         .route("/api/drive_template", post(drive_template))
         .route("/api/upload", post(upload))
         .route("/api/figure", post(figure))
+        .route("/api/axis", post(axis))
+        .route("/api/data/remove", post(remove_data))
         .route("/api/save", post(save))
         .route("/api/optimize", post(optimize_run))
         .route("/api/export", get(export))
         .route("/api/figures/{file}", get(figure_file))
+        .route("/api/outputs/{file}", get(output_file))
         .route("/api/events", get(events))
         .layer(from_fn_with_state(app.clone(), require_token))
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -191,7 +198,8 @@ async fn state(State(app): State<App>) -> Response {
     }
     let mut v = serde_json::to_value(&*st).unwrap_or(Value::Null);
     v["plot_types"] = json!(PLOT_TYPES);
-    v["templates"] = json!(TEMPLATES.iter().map(|(n, _)| *n).collect::<Vec<_>>());
+    v["templates"] = json!(TEMPLATES.iter().map(|t| t.name).collect::<Vec<_>>());
+    v["colormaps"] = json!(COLORMAPS);
     v["project"] = json!(app.project.display().to_string());
     axum::Json(v).into_response()
 }
@@ -229,15 +237,23 @@ async fn run(State(app): State<App>, axum::Json(form): axum::Json<RunForm>) -> R
             }
         })),
     });
-    let title = format!("run {n}: {}", sim.name);
-    let fig = next_figure(&app);
+    let meta = FigMeta {
+        id: next_figure(&app),
+        title: format!("run {n}: {}", sim.name),
+        var: format!("fig_run_{n}"),
+        grid: (2, 1),
+        plots: vec![
+            vec![format!("input histogram: {}", sim.name)],
+            vec![format!("current dipole: {}", sim.name)],
+        ],
+    };
     app.h.submit(Job {
         label: format!("figure of run {n}"),
         code: code.figure,
         exported: true,
         threads: None,
         needs: Some(job),
-        on_done: Some(keep_figures(fig, title, None)),
+        on_done: Some(keep_figure(meta, None)),
     });
     if let Some(r) = app.h.shared.lock().run_mut(n) {
         r.job = job;
@@ -260,13 +276,18 @@ fn next_figure(app: &App) -> usize {
     c.figures
 }
 
-/// An `on_done` keeping the figures a statement drew (and the metrics `metrics` evaluates
-/// to).
-fn keep_figures(
+/// A figure about to be drawn: its number, title, variable, grid and what its axes show.
+struct FigMeta {
     id: usize,
     title: String,
-    metrics: Option<String>,
-) -> super::session_thread::OnDone {
+    var: String,
+    grid: (usize, usize),
+    plots: Vec<Vec<String>>,
+}
+
+/// An `on_done` keeping the figure a statement drew into `meta.var` (and the metrics
+/// `metrics` evaluates to).
+fn keep_figure(meta: FigMeta, metrics: Option<String>) -> super::session_thread::OnDone {
     Box::new(move |session, st, o| {
         let Outcome::Done(x) = o else {
             return;
@@ -275,15 +296,23 @@ fn keep_figures(
             .and_then(|code| session.eval(&code).ok())
             .and_then(|v| serde_json::to_value(&v).ok())
             .unwrap_or(Value::Null);
-        for f in figures_of(x) {
-            st.figures.push(Figure {
-                id,
-                title: title.clone(),
-                metrics: m.clone(),
-                png: f.png,
-                svg: f.svg,
-            });
-        }
+        let Some(img) = session
+            .figure(&meta.var)
+            .or_else(|| figures_of(x).into_iter().next())
+        else {
+            return;
+        };
+        st.figures.push(Figure {
+            id: meta.id,
+            title: meta.title,
+            metrics: m,
+            png: img.png,
+            svg: img.svg,
+            var: meta.var,
+            grid: meta.grid,
+            plots: meta.plots,
+            rev: 0,
+        });
     })
 }
 
@@ -352,16 +381,21 @@ async fn upload(State(app): State<App>, Query(q): Query<UploadQuery>, body: Byte
     {
         return bad_msg(format!("{shown}: not a text file"));
     }
-    if q.kind != "data" && q.kind != "drives" {
+    if !["data", "drives", "network"].contains(&q.kind.as_str()) {
         return bad_msg(format!("unknown upload kind '{}'", q.kind));
     }
     let path = match keep_upload(&app, &q.name, &body) {
         Ok(p) => p,
         Err(e) => return bad_msg(e),
     };
+    // HNN's parameter files: `.param`, or a flat `.json` (the tutorials' drive files)
+    let params = path.ends_with(".param")
+        || (path.ends_with(".json")
+            && super::actions::is_params_json(&String::from_utf8_lossy(&body)));
     match q.kind.as_str() {
         "data" => load_data(app, shown, path).await,
-        "drives" => load_drives(app, shown, path).await,
+        "drives" => load_drives(app, shown, path, params).await,
+        "network" => load_network(app, shown, path, params).await,
         _ => bad_msg(format!("unknown upload kind '{}'", q.kind)),
     }
 }
@@ -422,13 +456,13 @@ fn first_line(m: &str) -> String {
 /// The expression describing a network's drives (`{ drives, starts }`) read from `reader`.
 fn drives_query(reader: &str) -> String {
     format!(
-        "{{ let n = {reader}; let starts = #{{}}; for k in n.external_drives.keys() {{ starts[k] = n.gid_ranges[k][0]; }} #{{ drives: n.external_drives, starts: starts }} }}"
+        "{{ let n = {reader}; let starts = #{{}}; for k in n.external_drives.keys() {{ starts[k] = n.gid_ranges[k][0]; }} #{{ drives: n.external_drives, starts: starts, biases: n.external_biases }} }}"
     )
 }
 
-async fn load_drives(app: App, shown: String, path: String) -> Response {
+async fn load_drives(app: App, shown: String, path: String, params: bool) -> Response {
     let p = super::actions::quote(&path);
-    let reader = if path.ends_with(".param") {
+    let reader = if params {
         format!(
             "jones_2009_model(#{{ params: {p}, add_drives_from_params: true, legacy_mode: true }})"
         )
@@ -448,17 +482,7 @@ async fn load_drives(app: App, shown: String, path: String) -> Response {
 }
 
 async fn figure(State(app): State<App>, axum::Json(f): axum::Json<FigureForm>) -> Response {
-    let (runs, data): (Named, Named) = {
-        let st = app.h.shared.lock();
-        (
-            st.runs
-                .iter()
-                .filter(|r| r.status == Status::Done)
-                .map(|r| (r.n, r.name.clone()))
-                .collect(),
-            st.data.iter().map(|d| (d.n, d.name.clone())).collect(),
-        )
-    };
+    let (runs, data) = known_now(&app);
     let k = app.counters().figures + 1;
     let code = match figure_code(
         &f,
@@ -472,21 +496,160 @@ async fn figure(State(app): State<App>, axum::Json(f): axum::Json<FigureForm>) -
         Err(e) => return bad(e),
     };
     let k = next_figure(&app);
-    let names: Vec<String> = f
-        .runs
-        .iter()
-        .filter_map(|n| runs.iter().find(|(m, _)| m == n).map(|(_, s)| s.clone()))
-        .collect();
-    let title = format!("figure {k}: {} — {}", f.template, names.join(", "));
+    let names = &code.drawn;
+    let title = if names.is_empty() {
+        format!("figure {k}: {}", f.template)
+    } else {
+        format!("figure {k}: {} — {}", f.template, names.join(", "))
+    };
+    let meta = FigMeta {
+        id: k,
+        title,
+        var: format!("fig_{k}"),
+        grid: code.grid,
+        plots: code.plots,
+    };
     let job = app.h.submit(Job {
         label: format!("figure {k}"),
         code: code.code,
         exported: true,
         threads: None,
         needs: None,
-        on_done: Some(keep_figures(k, title, code.metrics)),
+        on_done: Some(keep_figure(meta, code.metrics)),
     });
     axum::Json(json!({ "figure": k, "job": job })).into_response()
+}
+
+/// The finished runs and the loaded data, by number.
+fn known_now(app: &App) -> (Named, Named) {
+    let st = app.h.shared.lock();
+    (
+        st.runs
+            .iter()
+            .filter(|r| r.status == Status::Done)
+            .map(|r| (r.n, r.name.clone()))
+            .collect(),
+        st.data.iter().map(|d| (d.n, d.name.clone())).collect(),
+    )
+}
+
+/// "Add plot" or "Clear axis" on one axis of a figure: drawn into the figure's variable,
+/// the figure drawn again.
+async fn axis(State(app): State<App>, axum::Json(f): axum::Json<AxisForm>) -> Response {
+    let (runs, data) = known_now(&app);
+    let fig = {
+        let st = app.h.shared.lock();
+        st.figures
+            .iter()
+            .find(|x| x.id == f.figure)
+            .map(|x| (x.var.clone(), x.plots.clone()))
+    };
+    let Some((var, plots)) = fig else {
+        let mut e = Errors::default();
+        e.add("ax.figure", "choose a figure");
+        return bad(e);
+    };
+    let present = plots.get(f.axis).cloned().unwrap_or_default();
+    let code = match axis_code(
+        &f,
+        &var,
+        plots.len(),
+        &present,
+        &Known {
+            runs: &runs,
+            data: &data,
+        },
+    ) {
+        Ok(c) => c,
+        Err(e) => return bad(e),
+    };
+    let (id, axis, clear) = (f.figure, f.axis, f.action == "clear");
+    let added = code.plots.get(axis).cloned().unwrap_or_default();
+    let metrics = code.metrics;
+    let label = if clear {
+        format!("figure {id}: clear ax{axis}")
+    } else {
+        format!("figure {id}: add {} to ax{axis}", f.plot)
+    };
+    let job = app.h.submit(Job {
+        label,
+        code: code.code,
+        exported: true,
+        threads: None,
+        needs: None,
+        on_done: Some(Box::new(move |session, st, o| {
+            if !matches!(o, Outcome::Done(_)) {
+                return;
+            }
+            let m = metrics
+                .and_then(|code| session.eval(&code).ok())
+                .and_then(|v| serde_json::to_value(&v).ok());
+            let img = session.figure(&var);
+            let Some(fig) = st.figures.iter_mut().find(|x| x.id == id) else {
+                return;
+            };
+            if let Some(img) = img {
+                fig.png = img.png;
+                fig.svg = img.svg;
+                fig.rev += 1;
+            }
+            let mut kept: Vec<Value> = match fig.metrics.take() {
+                Value::Array(a) => a,
+                _ => Vec::new(),
+            };
+            if clear {
+                if let Some(p) = fig.plots.get_mut(axis) {
+                    p.clear();
+                }
+                kept.retain(|x| x["axis"].as_u64() != Some(axis as u64));
+            } else {
+                if let Some(p) = fig.plots.get_mut(axis) {
+                    p.extend(added);
+                }
+                if let Some(Value::Array(a)) = m {
+                    kept.extend(a);
+                }
+            }
+            fig.metrics = if kept.is_empty() {
+                Value::Null
+            } else {
+                Value::Array(kept)
+            };
+        })),
+    });
+    axum::Json(json!({ "figure": id, "job": job })).into_response()
+}
+
+#[derive(Deserialize)]
+struct DataQuery {
+    data: usize,
+}
+
+/// Remove a loaded recording: the page no longer offers it and the session lets go of it
+/// (the file stays in the project's `data/`: earlier statements read it).
+async fn remove_data(State(app): State<App>, axum::Json(q): axum::Json<DataQuery>) -> Response {
+    let removed = {
+        let mut st = app.h.shared.lock();
+        let before = st.data.len();
+        st.data.retain(|d| d.n != q.data);
+        let gone = st.data.len() != before;
+        if gone {
+            app.h.shared.changed(&mut st);
+        }
+        gone
+    };
+    if !removed {
+        return bad_msg(format!("there is no data_{}", q.data));
+    }
+    let job = app.h.submit(Job {
+        label: format!("remove data_{}", q.data),
+        code: format!("// remove data_{n}\ndata_{n} = ();\n", n = q.data),
+        exported: true,
+        threads: None,
+        needs: None,
+        on_done: None,
+    });
+    axum::Json(json!({ "removed": q.data, "job": job })).into_response()
 }
 
 #[derive(Deserialize)]
@@ -495,14 +658,14 @@ struct SaveQuery {
 }
 
 async fn save(State(app): State<App>, axum::Json(q): axum::Json<SaveQuery>) -> Response {
-    let name = {
+    let run = {
         let st = app.h.shared.lock();
         st.runs
             .iter()
             .find(|r| r.n == q.run && r.status == Status::Done)
-            .map(|r| r.name.clone())
+            .map(|r| (r.name.clone(), r.n_trials))
     };
-    let Some(name) = name else {
+    let Some((name, n_trials)) = run else {
         return bad_msg(format!("run {} has not finished", q.run));
     };
     if let Err(e) = std::fs::create_dir_all(app.project.join("outputs")) {
@@ -514,16 +677,62 @@ async fn save(State(app): State<App>, axum::Json(q): axum::Json<SaveQuery>) -> R
         exported: true,
         threads: None,
         needs: None,
-        on_done: None,
+        on_done: Some(Box::new(move |_, st, o| {
+            if let Outcome::Done(_) = o {
+                saved(st, saved_files(q.run, &name, n_trials));
+            }
+        })),
     });
     axum::Json(json!({ "job": job })).into_response()
+}
+
+/// Note files written into `outputs/` (once each).
+fn saved(st: &mut super::state::GuiState, files: Vec<String>) {
+    for f in files {
+        if !st.saved.contains(&f) {
+            st.saved.push(f);
+        }
+    }
+}
+
+/// A file of the project's `outputs/`, as a download.
+async fn output_file(State(app): State<App>, Path(file): Path<String>) -> Response {
+    if safe_file_name(&file).as_deref() != Some(file.as_str()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let Ok(bytes) = std::fs::read(app.project.join("outputs").join(&file)) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let kind = if file.ends_with(".json") {
+        "application/json"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 async fn optimize_run(
     State(app): State<App>,
     axum::Json(f): axum::Json<optimize::OptimizeForm>,
 ) -> Response {
-    let data: Vec<usize> = app.h.shared.lock().data.iter().map(|d| d.n).collect();
+    let data: Named = app
+        .h
+        .shared
+        .lock()
+        .data
+        .iter()
+        .map(|d| (d.n, d.name.clone()))
+        .collect();
     let (k, n) = {
         let c = app.counters();
         (c.fits + 1, c.runs + 1)
@@ -551,6 +760,14 @@ async fn optimize_run(
         });
     }
     let params = code.params_query.clone();
+    let conv = FigMeta {
+        id: 0,
+        title: format!("fit {k}: convergence"),
+        var: format!("fig_conv_{k}"),
+        grid: (1, 1),
+        // drawn once, not edited axis by axis
+        plots: Vec::new(),
+    };
     let job = app.h.submit(Job {
         label: format!("fit {k} → run {n}: {name}"),
         code: code.code,
@@ -565,19 +782,69 @@ async fn optimize_run(
                 && let Ok(v) = session.eval(&params)
             {
                 let v = serde_json::to_value(&v).unwrap_or(Value::Null);
-                st.log(format!("fit {k}: best parameters {v}"));
-                st.forms["fit_result"] = v;
+                let shown: Vec<String> = v
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|p| {
+                        format!(
+                            "{}.{} = {}",
+                            p["name"].as_str().unwrap_or("?"),
+                            p["field"].as_str().unwrap_or("?"),
+                            p["value"]
+                        )
+                    })
+                    .collect();
+                st.log(format!("fit {k}: best parameters {}", shown.join(", ")));
+                st.forms["fit_result"] = json!({ "fit": k, "params": v });
             }
         })),
     });
-    let fig = next_figure(&app);
-    app.h.submit(Job {
+    let meta = FigMeta {
+        id: next_figure(&app),
+        title: format!("fit {k}: {name}"),
+        var: format!("fig_fit_{k}"),
+        grid: (if code.metrics.is_some() { 2 } else { 3 }, 1),
+        plots: if code.metrics.is_some() {
+            vec![
+                vec![format!("input histogram: {name}")],
+                vec![format!("current dipole: {name}"), "data".to_string()],
+            ]
+        } else {
+            vec![
+                vec![format!("input histogram: {name}")],
+                vec![format!("current dipole: {name}")],
+                vec![format!("PSD: {name}")],
+            ]
+        },
+    };
+    let fig_job = app.h.submit(Job {
         label: format!("figure of fit {k}"),
         code: code.figure,
         exported: true,
         threads: None,
         needs: Some(job),
-        on_done: Some(keep_figures(fig, format!("fit {k}: {name}"), code.metrics)),
+        on_done: Some(keep_figure(meta, code.metrics)),
+    });
+    let keep_conv = keep_figure(
+        FigMeta {
+            id: next_figure(&app),
+            ..conv
+        },
+        None,
+    );
+    app.h.submit(Job {
+        label: format!("convergence of fit {k}"),
+        code: code.convergence,
+        exported: true,
+        threads: None,
+        needs: Some(fig_job),
+        on_done: Some(Box::new(move |session, st, o| {
+            if let Outcome::Done(_) = o {
+                saved(st, vec![format!("fit_{k}_history.txt")]);
+            }
+            keep_conv(session, st, o);
+        })),
     });
     if let Some(r) = app.h.shared.lock().run_mut(n) {
         r.job = job;
@@ -646,31 +913,48 @@ async fn events(State(app): State<App>) -> Response {
         .into_response()
 }
 
-/// The forms the page starts with: the Simulation tab's defaults (hnn-core's GUI), the ERP
-/// drives and the network of `jones_2009_model`, read from the session.
-pub async fn initial_forms(h: &Handle, threads: usize) -> Result<Value, String> {
-    let q = "{ let b = jones_2009_model(); add_erp_drives_to_jones_model(b);
-        let starts = #{}; for k in b.external_drives.keys() { starts[k] = b.gid_ranges[k][0]; }
+/// The expression describing the network `model` (an expression; the ERP drives added
+/// when `erp`): `{ drives, starts, connections, cells }`.
+fn network_query(model: &str, erp: bool) -> String {
+    let erp = if erp {
+        "add_erp_drives_to_jones_model(b);"
+    } else {
+        ""
+    };
+    format!(
+        "{{ let b = {model}; {erp}
+        let starts = #{{}}; for k in b.external_drives.keys() {{ starts[k] = b.gid_ranges[k][0]; }}
         let conns = [];
-        for c in b.connectivity { conns.push(#{ src: c.src_type, target: c.target_type, loc: c.loc, receptor: c.receptor, weight: c.nc_dict.A_weight, gain: c.nc_dict.gain }); }
+        for c in b.connectivity {{ conns.push(#{{ src: c.src_type, target: c.target_type, loc: c.loc, receptor: c.receptor, weight: c.nc_dict.A_weight, gain: c.nc_dict.gain }}); }}
         let cells = [];
-        for t in [\"L2_pyramidal\", \"L5_pyramidal\"] {
+        for t in [\"L2_pyramidal\", \"L5_pyramidal\"] {{
             let cell = b.cell_types[t][\"cell_object\"];
-            for s in cell.sections.keys() {
+            for s in cell.sections.keys() {{
                 let sec = cell.sections[s];
-                cells.push(#{ cell: t, group: \"section\", owner: s, param: \"L\", value: sec.L });
-                cells.push(#{ cell: t, group: \"section\", owner: s, param: \"diam\", value: sec.diam });
-                cells.push(#{ cell: t, group: \"section\", owner: s, param: \"cm\", value: sec.cm });
-                cells.push(#{ cell: t, group: \"section\", owner: s, param: \"Ra\", value: sec.Ra });
-            }
-            for r in [\"ampa\", \"nmda\", \"gabaa\", \"gabab\"] {
+                cells.push(#{{ cell: t, group: \"section\", owner: s, param: \"L\", value: sec.L }});
+                cells.push(#{{ cell: t, group: \"section\", owner: s, param: \"diam\", value: sec.diam }});
+                cells.push(#{{ cell: t, group: \"section\", owner: s, param: \"cm\", value: sec.cm }});
+                cells.push(#{{ cell: t, group: \"section\", owner: s, param: \"Ra\", value: sec.Ra }});
+                for m in sec.mechs.keys() {{
+                    let mh = sec.mechs[m];
+                    for p in mh.keys() {{
+                        let v = mh[p];
+                        if type_of(v) == \"f64\" {{ cells.push(#{{ cell: t, group: \"biophysics\", owner: s, param: m + \".\" + p, value: v }}); }}
+                    }}
+                }}
+            }}
+            for r in [\"ampa\", \"nmda\", \"gabaa\", \"gabab\"] {{
                 let syn = cell.synapses[r];
-                for p in [\"e\", \"tau1\", \"tau2\"] { cells.push(#{ cell: t, group: \"synapse\", owner: r, param: p, value: syn[p] }); }
-            }
-        }
-        #{ drives: b.external_drives, starts: starts, connections: conns, cells: cells } }";
-    let v = h.query(q.to_string()).await?;
-    let drives = forms_from_network(&v);
+                for p in [\"e\", \"tau1\", \"tau2\"] {{ cells.push(#{{ cell: t, group: \"synapse\", owner: r, param: p, value: syn[p] }}); }}
+            }}
+        }}
+        #{{ drives: b.external_drives, starts: starts, connections: conns, cells: cells }} }}"
+    )
+}
+
+/// The Network tab's form of a network described by [`network_query`], starting from the
+/// network file `base` when given.
+fn network_form(v: &Value, base: Option<&str>) -> Value {
     let text = |x: &Value| match x.as_f64() {
         Some(f) => format!("{f}"),
         None => String::new(),
@@ -698,6 +982,34 @@ pub async fn initial_forms(h: &Handle, threads: usize) -> Result<Value, String> 
         .collect();
     let gains: BTreeMap<&str, &str> =
         [("e_e", "1"), ("e_i", "1"), ("i_e", "1"), ("i_i", "1")].into();
+    json!({ "gains": gains, "connections": connections, "cells": cells, "base": base })
+}
+
+/// "Load local network connectivity": the network file's connections and cell parameters
+/// become the Network tab (runs start from the file; its drives stay the drives tab's).
+async fn load_network(app: App, shown: String, path: String, params: bool) -> Response {
+    let model = super::actions::network_reader(&path, params);
+    match app.h.query(network_query(&model, false)).await {
+        Ok(v) => {
+            let mut form = network_form(&v, Some(&path));
+            form["base_params"] = json!(params);
+            if form["connections"].as_array().is_none_or(|c| c.is_empty()) {
+                return bad_msg(format!("{shown}: no connections in this file"));
+            }
+            axum::Json(json!({ "network": form, "path": path })).into_response()
+        }
+        Err(m) => {
+            let _ = std::fs::remove_file(app.project.join(&path));
+            bad_msg(format!("{shown}: {}", first_line(&m)))
+        }
+    }
+}
+
+/// The forms the page starts with: the Simulation tab's defaults (hnn-core's GUI), the ERP
+/// drives and the network of `jones_2009_model`, read from the session.
+pub async fn initial_forms(h: &Handle, threads: usize) -> Result<Value, String> {
+    let v = h.query(network_query("jones_2009_model()", true)).await?;
+    let drives = forms_from_network(&v);
     let sim = SimForm {
         name: "default".into(),
         tstop: "170".into(),
@@ -710,6 +1022,6 @@ pub async fn initial_forms(h: &Handle, threads: usize) -> Result<Value, String> 
     Ok(json!({
         "sim": sim,
         "drives": drives,
-        "network": { "gains": gains, "connections": connections, "cells": cells },
+        "network": network_form(&v, None),
     }))
 }

@@ -82,8 +82,16 @@ pub struct Figure {
     pub id: usize,
     /// Title shown above it.
     pub title: String,
-    /// RMSE and correlation of data overlays: `[{ run, data, rmse, corr }]`.
+    /// RMSE and correlation of data overlays: `[{ run, data, rmse, corr, axis }]`.
     pub metrics: Value,
+    /// The session's variable holding it (`fig_3`, `fig_run_1`): "Add plot" draws into it.
+    pub var: String,
+    /// Its grid of axes (rows, columns).
+    pub grid: (usize, usize),
+    /// What each axis shows, axis by axis ("current dipole: default", "data: yes.txt").
+    pub plots: Vec<Vec<String>>,
+    /// Bumped whenever it is drawn again (the page reloads its image).
+    pub rev: u64,
     /// PNG bytes.
     #[serde(skip)]
     pub png: Vec<u8>,
@@ -105,6 +113,9 @@ pub struct GuiState {
     pub data: Vec<DataInfo>,
     /// Figures, oldest first.
     pub figures: Vec<Figure>,
+    /// Files written into the project's `outputs/` (saved runs, fit histories), for the
+    /// page to offer as downloads.
+    pub saved: Vec<String>,
     /// The forms as last sent or loaded (`{ sim, drives, network }`).
     pub forms: Value,
     /// The job being run.

@@ -620,6 +620,25 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_get("connectivity", connectivity);
     engine.register_get("external_drives", super::api_paths::external_drives);
+    // hnn-core's `net.external_biases`: bias name → cell type → #{ amplitude, t0, tstop,
+    // section } (tstop `()` when it is the simulation's); a read-only copy
+    engine.register_get("external_biases", |net: &mut NetHandle| -> Dynamic {
+        let mut out = Map::new();
+        for b in &net.0.borrow().net.external_biases {
+            let mut spec = Map::new();
+            spec.insert("amplitude".into(), b.amplitude.into());
+            spec.insert("t0".into(), b.t0.into());
+            spec.insert("tstop".into(), b.tstop.map_or(Dynamic::UNIT, Dynamic::from));
+            spec.insert("section".into(), b.section.clone().into());
+            let by_type = out
+                .entry(b.name.as_str().into())
+                .or_insert_with(|| Map::new().into());
+            if let Some(mut m) = by_type.write_lock::<Map>() {
+                m.insert(b.cell_type.as_str().into(), spec.into());
+            }
+        }
+        super::api_paths::frozen(out.into())
+    });
     engine.register_fn("gid_to_type", |net: &mut NetHandle, gid: i64| -> Dynamic {
         net.0
             .borrow()

@@ -636,6 +636,13 @@ pub fn register(engine: &mut Engine) {
             a.clone()
         });
     }
+    // matplotlib's `ax.cla()` / `ax.clear()`: the axes emptied of everything drawn in it
+    for name in ["cla", "clear"] {
+        engine.register_fn(name, |a: &mut AxHandle| -> AxHandle {
+            a.fig.0.borrow_mut().panels[a.index] = Panel::default();
+            a.clone()
+        });
+    }
     engine.register_fn(
         "legend",
         |a: &mut AxHandle, labels: Array| -> RhaiResult<AxHandle> {

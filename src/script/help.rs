@@ -212,6 +212,11 @@ pub const API: &[FnDoc] = &[
         "Map of drive name -> its parameters.",
     ),
     f(
+        "external_biases",
+        "net.external_biases",
+        "Map of bias name -> cell type -> #{ amplitude, t0, tstop, section } (tstop () when it is the simulation's); read-only (add_tonic_bias adds one).",
+    ),
+    f(
         "cell_types",
         "net.cell_types",
         "Array of the cell type names.",
@@ -729,6 +734,12 @@ pub const API: &[FnDoc] = &[
         "Axes title and axis labels; returns the axes.",
     ),
     f("set_xlabel", "ax.set_xlabel(s)", "x-axis label."),
+    f(
+        "cla",
+        "ax.cla() / ax.clear()",
+        "Empty the axes of everything drawn in it (title, labels and limits too); returns the axes.",
+    ),
+    f("clear", "ax.clear()", "The same as ax.cla()."),
     f("set_ylabel", "ax.set_ylabel(s)", "y-axis label."),
     f(
         "set_xlim",

@@ -148,6 +148,22 @@ impl Session {
         .map_err(|e| diagnostics::runtime_error("<query>", code, &e))
     }
 
+    /// The figure held by the session's variable `name`, drawn (a front end re-showing a
+    /// figure that later inputs drew into); `None` when there is no such figure. The figure
+    /// is not marked as written.
+    pub fn figure(&self, name: &str) -> Option<FigureImage> {
+        let v = self.scope.get_value::<FigHandle>(name)?;
+        let fig = v.0.borrow();
+        let png = fig.png_bytes().ok()?;
+        let svg = fig.svg_string().ok()?;
+        Some(FigureImage {
+            png,
+            svg,
+            width: fig.size.0,
+            height: fig.size.1,
+        })
+    }
+
     /// Whether `code` is ready to run or needs more lines.
     pub fn is_complete(&self, code: &str) -> Completeness {
         completeness(&self.engine, code)
@@ -309,6 +325,22 @@ mod tests {
             s.execute("a + 1").unwrap().value,
             Some(Display::Text("43".into()))
         );
+    }
+
+    #[test]
+    fn a_figure_variable_is_drawn_on_request() {
+        let (mut s, _) = session();
+        s.execute(
+            "let f = figure(#{ nrows: 2, ncols: 1 }); f.axes[1].set_title(\"x\"); let n = 1;",
+        )
+        .unwrap();
+        let img = s.figure("f").unwrap();
+        assert_eq!(&img.png[1..4], b"PNG");
+        assert!(img.svg.starts_with("<svg"));
+        assert!(s.figure("n").is_none() && s.figure("nope").is_none());
+        // an axes emptied by cla() keeps nothing drawn in it
+        s.execute("f.axes[1].cla(); f.axes[0].clear();").unwrap();
+        assert!(s.figure("f").is_some());
     }
 
     #[test]

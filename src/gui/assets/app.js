@@ -120,6 +120,13 @@ $("#export").onclick = async e => {
   $("#save-msg").textContent = "exported session.rhai (also written to the project folder)";
 };
 
+async function removeData(n) {
+  const r = await api("/api/data/remove", { data: n });
+  const m = $("#data-msg");
+  m.className = r.ok ? "msg ok" : "msg";
+  m.textContent = r.ok ? `data_${n} removed` : r.data.error;
+}
+
 async function upload(input, kind, msgEl, onOk) {
   const file = input.files[0];
   if (!file) return;
@@ -212,31 +219,59 @@ $("#load-drives").onchange = e => upload(e.target, "drives", $("#drives-msg"), r
 });
 
 // ---- Network tab ------------------------------------------------------------------------
+// the weight each shown connection gets in a run (the statements' order: global gains set
+// every connection's gain of their kind, then a connection's own changed gain)
+let finals = [];
+function updateFinals() {
+  const g = forms.network.gains, num = x => (String(x ?? "").trim() === "" ? NaN : Number(x));
+  const global = ["e_e", "e_i", "i_e", "i_i"].some(k => num(g[k] ?? "1") !== 1);
+  for (const [c, td] of finals) {
+    const w = num(c.weight), own = num(c.gain);
+    const kind = `${c.src.includes("pyramidal") ? "e" : "i"}_${c.target.includes("pyramidal") ? "e" : "i"}`;
+    const gain = own !== c.base_gain ? own : global ? num(g[kind] ?? "1") : own;
+    const f = w * gain;
+    td.textContent = Number.isFinite(f) ? String(Number(f.toPrecision(6))) : "—";
+  }
+}
 function renderNetwork() {
   const n = forms.network;
+  finals = [];
+  $("#network-base").textContent = n.base
+    ? `Runs start from the network of ${n.base} (without its drives).`
+    : "Runs start from jones_2009_model().";
   $("#gains").replaceChildren(...["e_e", "e_i", "i_e", "i_i"].map(g => h("label", {},
     { e_e: "Exc-to-Exc", e_i: "Exc-to-Inh", i_e: "Inh-to-Exc", i_i: "Inh-to-Inh" }[g],
-    input(n.gains[g] ?? "1", v => { n.gains[g] = v; }, `net.gain.${g}`, `gain-${g}`))));
+    input(n.gains[g] ?? "1", v => { n.gains[g] = v; updateFinals(); }, `net.gain.${g}`, `gain-${g}`))));
   const filter = $("#conn-filter").value.trim();
-  const t = h("table", {}, h("tr", {}, h("th", { text: "Source → target (location)" }), h("th", { text: "Receptor" }), h("th", { text: "Weight" }), h("th", { text: "Gain" })));
+  const t = h("table", {}, h("tr", {}, h("th", { text: "Source → target (location)" }), h("th", { text: "Receptor" }), h("th", { text: "Weight" }), h("th", { text: "Gain" }),
+    h("th", { text: "Final weight", title: "weight × the gain the run uses: the connection's own gain when changed here, else the global gain of its kind when any global gain is not 1" })));
   n.connections.forEach((c, i) => {
     const label = `${c.src} → ${c.target} (${c.loc})`;
     if (filter && !`${label} ${c.receptor}`.includes(filter)) return;
+    const fin = h("td", { class: "final", "data-testid": `conn-${c.src}-${c.target}-${c.loc}-${c.receptor}-final` });
+    finals.push([c, fin]);
     t.append(h("tr", {}, h("td", { text: label }), h("td", { text: c.receptor }),
-      h("td", {}, input(c.weight, v => { c.weight = v; }, `net.conn.${i}.weight`, `conn-${c.src}-${c.target}-${c.loc}-${c.receptor}-weight`)),
-      h("td", {}, input(c.gain, v => { c.gain = v; }, `net.conn.${i}.gain`, `conn-${c.src}-${c.target}-${c.loc}-${c.receptor}-gain`))));
+      h("td", {}, input(c.weight, v => { c.weight = v; updateFinals(); }, `net.conn.${i}.weight`, `conn-${c.src}-${c.target}-${c.loc}-${c.receptor}-weight`)),
+      h("td", {}, input(c.gain, v => { c.gain = v; updateFinals(); }, `net.conn.${i}.gain`, `conn-${c.src}-${c.target}-${c.loc}-${c.receptor}-gain`)), fin));
   });
   $("#connections").replaceChildren(t);
+  updateFinals();
   const cell = $("#cell-type").value, group = $("#cell-group").value;
-  const ct = h("table", {}, h("tr", {}, h("th", { text: group === "section" ? "Section" : "Receptor" }), h("th", { text: "Parameter" }), h("th", { text: "Value" })));
+  const ct = h("table", {}, h("tr", {}, h("th", { text: group === "synapse" ? "Receptor" : "Section" }), h("th", { text: group === "biophysics" ? "Mechanism.parameter" : "Parameter" }), h("th", { text: "Value" })));
+  const mechUnit = p => { const q = p.split(".")[1] || ""; return q.startsWith("g") ? "S/cm²" : q.startsWith("e") ? "mV" : ""; };
   n.cells.forEach((c, i) => {
     if (c.cell !== cell || c.group !== group) return;
-    const unit = { L: "µm", diam: "µm", cm: "µF/cm²", Ra: "Ω·cm", e: "mV", tau1: "ms", tau2: "ms" }[c.param] || "";
-    ct.append(h("tr", {}, h("td", { text: c.owner }), h("td", { text: `${c.param} (${unit})` }),
+    const unit = group === "biophysics" ? mechUnit(c.param) : ({ L: "µm", diam: "µm", cm: "µF/cm²", Ra: "Ω·cm", e: "mV", tau1: "ms", tau2: "ms" }[c.param] || "");
+    ct.append(h("tr", {}, h("td", { text: c.owner }), h("td", { text: unit ? `${c.param} (${unit})` : c.param }),
       h("td", {}, input(c.value, v => { c.value = v; }, `net.cell.${i}`, `cell-${c.cell}-${c.owner}-${c.param}`))));
   });
   $("#cells").replaceChildren(ct);
 }
+$("#load-network").onchange = e => upload(e.target, "network", $("#network-msg"), r => {
+  forms.network = r.network; renderNetwork();
+  $("#network-msg").className = "msg ok";
+  $("#network-msg").textContent = `${r.network.connections.length} connections loaded; runs start from ${r.path}`;
+});
 $("#conn-filter").oninput = renderNetwork;
 $("#cell-type").onchange = renderNetwork;
 $("#cell-group").onchange = renderNetwork;
@@ -267,6 +302,36 @@ function renderOpt() {
     box.append(t);
   });
 }
+function optVisibility() {
+  const psd = $("#opt-obj").value === "maximize_psd";
+  $("#opt-psd").classList.toggle("hidden", !psd);
+  $("#opt-target").classList.toggle("hidden", psd);
+  $("#opt-cma").classList.toggle("hidden", $("#opt-solver").value !== "cma");
+  for (const id of ["#opt-band2-lo", "#opt-band2-hi", "#opt-prop2"]) $(id).disabled = !$("#opt-band2").checked;
+}
+$("#opt-obj").onchange = optVisibility;
+$("#opt-solver").onchange = optVisibility;
+$("#opt-band2").onchange = optVisibility;
+// a fit's best parameters written back into the drives (as hnn-core's GUI does)
+let fitApplied = 0;
+function applyFit(res) {
+  if (!res || !res.fit || res.fit <= fitApplied) return;
+  fitApplied = res.fit;
+  const done = [];
+  for (const p of res.params || []) {
+    const d = forms.drives.find(x => x.name === p.name);
+    if (!d || typeof p.value !== "number") continue;
+    const v = String(p.value);
+    const [row, cell] = p.field.split(".");
+    if (cell) { if (d.targets[row]) d.targets[row][cell] = v; } else d.fields[p.field] = v;
+    done.push(`${p.name}.${p.field} = ${v}`);
+  }
+  if (done.length) {
+    renderDrives(); renderOpt();
+    log(`fit ${res.fit}: best parameters written into the drives: ${done.join(", ")}`);
+    $("#opt-progress").textContent = `fit ${res.fit} done; drives updated: ${done.join(", ")}`;
+  }
+}
 $("#optimize").onclick = async () => {
   clearErrors();
   const chosen = Object.values(optChoice).filter(c => c.on && forms.drives[c.drive]);
@@ -274,6 +339,10 @@ $("#optimize").onclick = async () => {
     run: forms, solver: $("#opt-solver").value, obj_fun: $("#opt-obj").value, max_iter: $("#opt-iter").value,
     data: $("#opt-data").value ? Number($("#opt-data").value) : null,
     params: chosen.map(c => ({ drive: c.drive, field: c.field, min_pct: c.min, max_pct: c.max })),
+    band1: [$("#opt-band1-lo").value, $("#opt-band1-hi").value], prop1: $("#opt-prop1").value,
+    use_band2: $("#opt-band2").checked,
+    band2: [$("#opt-band2-lo").value, $("#opt-band2-hi").value], prop2: $("#opt-prop2").value,
+    cma_seed: $("#opt-cma-seed").value, popsize: $("#opt-popsize").value, sigma0: $("#opt-sigma0").value,
   };
   const r = await api("/api/optimize", body);
   if (!r.ok) {
@@ -293,17 +362,63 @@ $("#optimize").onclick = async () => {
 };
 
 // ---- Visualization tab ------------------------------------------------------------------
+function plotOptions() {
+  return {
+    smooth: $("#fig-smooth").value, scale: $("#fig-scale").value,
+    data_smooth: $("#fig-data-smooth").value, data_scale: $("#fig-data-scale").value,
+    fmin: $("#fig-fmin").value, fmax: $("#fig-fmax").value, cmap: $("#fig-cmap").value,
+    marker_size: $("#fig-marker-size").value, hide_legend: $("#fig-hide-legend").checked,
+  };
+}
 $("#make-figure").onclick = async () => {
   clearErrors();
   const runs = $$("#fig-runs input:checked").map(e => Number(e.value));
   const body = {
     template: $("#fig-template").value, runs, data: $("#fig-data").value ? Number($("#fig-data").value) : null,
-    smooth: $("#fig-smooth").value, scale: $("#fig-scale").value, fmin: $("#fig-fmin").value, fmax: $("#fig-fmax").value,
+    ...plotOptions(),
   };
   const r = await api("/api/figure", body);
   if (!r.ok) return r.data.errors ? showErrors(r.data.errors) : setStatus(r.data.error, "failed");
   setStatus(`Figure ${r.data.figure} queued`, "");
+  pendingEdit = r.data.figure;
 };
+let pendingEdit = null;  // a figure to select in the editor once drawn
+async function axisAction(action) {
+  clearErrors();
+  const body = {
+    figure: Number($("#ax-figure").value || 0), axis: Number($("#ax-axis").value || 0), action,
+    plot: $("#ax-plot").value, run: $("#ax-run").value ? Number($("#ax-run").value) : null,
+    data: $("#fig-data").value ? Number($("#fig-data").value) : null, ...plotOptions(),
+  };
+  const r = await api("/api/axis", body);
+  if (!r.ok) {
+    if (!r.data.errors) return setStatus(r.data.error, "failed");
+    const errs = {};
+    for (const [k, v] of Object.entries(r.data.errors)) errs[k === "ax.data" ? "fig.data" : k] = v;
+    return showErrors(errs);
+  }
+  setStatus(action === "clear" ? `Clearing ax${body.axis} of figure ${body.figure}` : `Adding ${body.plot} to figure ${body.figure}`, "");
+}
+$("#ax-add").onclick = () => axisAction("add");
+$("#ax-clear").onclick = () => axisAction("clear");
+function renderAxisEditor() {
+  const figs = S.figures.filter(f => f.var && f.plots && f.plots.length);
+  fill($("#ax-figure"), figs.map(f => [f.id, f.title]), true);
+  if (pendingEdit != null && figs.some(f => f.id === pendingEdit)) { $("#ax-figure").value = String(pendingEdit); pendingEdit = null; }
+  const f = figs.find(x => String(x.id) === $("#ax-figure").value);
+  const cols = f ? f.grid[1] : 1;
+  fill($("#ax-axis"), f ? f.plots.map((_, i) => [i, `ax${i} (row ${Math.floor(i / cols) + 1}, column ${i % cols + 1})`]) : [], true);
+  const present = f ? (f.plots[Number($("#ax-axis").value || 0)] || []) : [];
+  $("#ax-present").textContent = f ? (present.length ? `On this axis: ${present.join("; ")}` : "This axis is empty.") : "Make a figure first.";
+}
+$("#ax-figure").onchange = renderAxisEditor;
+$("#ax-axis").onchange = renderAxisEditor;
+function editFigure(id) {
+  showTab("viz");
+  $("#ax-figure").value = String(id);
+  renderAxisEditor();
+  $("#ax-figure").scrollIntoView({ block: "center" });
+}
 
 // ---- rendering the server's state --------------------------------------------------------
 function fill(select, items, keep) {
@@ -323,10 +438,18 @@ function render() {
   const dataItems = S.data.map(d => [d.n, `data_${d.n}: ${d.name}`]);
   fill($("#fig-data"), [["", "(none)"], ...dataItems], true);
   fill($("#opt-data"), [["", "(none)"], ...dataItems], true);
-  $("#data-list").replaceChildren(...S.data.map(d => h("li", { text: `data_${d.n}: ${d.name} (${d.path})` })));
+  $("#data-list").replaceChildren(...S.data.map(d => h("tr", { "data-testid": `data-${d.n}` },
+    h("td", { text: `data_${d.n}: ${d.name}` }), h("td", { class: "note", text: d.path }),
+    h("td", {}, h("button", { class: "danger", "data-testid": `remove-data-${d.n}`, onclick: () => removeData(d.n) }, "Remove")))));
   if (!$("#fig-template").options.length) {
     fill($("#fig-template"), [...S.templates.map(t => [t, t]), ...S.plot_types.map(t => [t, `[single] ${t}`])]);
+    fill($("#ax-plot"), S.plot_types.map(t => [t, t]));
+    fill($("#fig-cmap"), S.colormaps.map(c => [c, c]));
   }
+  fill($("#ax-run"), done.slice().reverse().map(r => [r.n, `${r.n}: ${r.name}`]), true);
+  $("#saved").replaceChildren(...(S.saved || []).map(f => h("li", {},
+    h("a", { href: `/api/outputs/${encodeURIComponent(f)}?token=${TOKEN}`, download: f, "data-testid": `saved-${f}`, text: `outputs/${f}` }))));
+  renderAxisEditor();
   const checked = new Set($$("#fig-runs input:checked").map(e => e.value));
   const last = done.length ? String(done[done.length - 1].n) : null;
   $("#fig-runs").replaceChildren(...done.map(r => h("label", {}, h("input", { type: "checkbox", value: r.n, "data-testid": `fig-run-${r.n}`,
@@ -365,9 +488,10 @@ function render() {
 function figureEl(f, seen) {
   const el = h("div", { class: "figure", "data-id": f.id, "data-testid": `figure-${f.id}` },
     h("div", { class: "title" }, h("span", { text: f.title }),
-      h("span", {}, h("a", { href: `/api/figures/${f.id}.svg?token=${TOKEN}`, target: "_blank", text: "SVG" }), " ",
+      h("span", {}, h("a", { href: `/api/figures/${f.id}.svg?token=${TOKEN}&v=${f.rev || 0}`, target: "_blank", text: "SVG" }), " ",
+        f.plots && f.plots.length ? h("button", { "data-testid": `edit-figure-${f.id}`, onclick: () => editFigure(f.id) }, "Edit") : null, " ",
         h("button", { "data-testid": `close-figure-${f.id}`, onclick: () => { hidden.add(f.id); render(); } }, "Close"))),
-    h("img", { src: `/api/figures/${f.id}.png?token=${TOKEN}`, alt: f.title, loading: seen ? "eager" : "lazy" }));
+    h("img", { src: `/api/figures/${f.id}.png?token=${TOKEN}&v=${f.rev || 0}`, alt: f.title, "data-rev": f.rev || 0, loading: seen ? "eager" : "lazy" }));
   if (Array.isArray(f.metrics) && f.metrics.length) {
     el.append(h("table", {}, f.metrics.map(m => h("tr", {}, h("td", { text: `${m.run} vs ${m.data}` }),
       h("td", { "data-testid": `rmse-${f.id}`, text: `RMSE ${fmt(m.rmse)}` }), h("td", { text: `corr ${fmt(m.corr)}` })))));
@@ -385,10 +509,7 @@ async function refresh() {
     bindSim(); renderDrives(); renderNetwork();
     for (const l of S.log) log(l);
   }
-  if (S.forms && S.forms.fit_result && !forms.fit_seen) {
-    forms.fit_seen = true;
-    log(`best parameters: ${JSON.stringify(S.forms.fit_result)}`);
-  }
+  if (S.forms && S.forms.fit_result) applyFit(S.forms.fit_result);
   render();
 }
 function refreshSoon() { if (!pending) pending = setTimeout(() => { pending = null; refresh(); }, 80); }
