@@ -1,14 +1,18 @@
 //! hnn-core's bundled Bayesian optimiser (`externals/bayesopt.py`): evaluate the start
 //! point, then `max_iter` times fit a Gaussian process to everything evaluated, score a pool
-//! of uniform random candidates with an acquisition function and evaluate the best one.
+//! of candidates with an acquisition function and evaluate the best one.
 //!
-//! The surrogate is scikit-learn's default `GaussianProcessRegressor` of 1.9: kernel
-//! `C·exp(−|x − x'|² / 2ℓ²)` on the raw parameters, noise 1e-10, no normalisation of y,
-//! C and ℓ fitted to the log marginal likelihood within [1e-5, 1e5] from C = ℓ = 1.
-//! The pool comes from a seeded numpy-legacy generator (`np.random.seed(seed)` then
-//! `np.random.uniform` draws the same pool). By default half of it is drawn around the
-//! best point so far and the acquisition is the expected improvement; with
-//! `hnn_core_acquisition` the pool is all uniform and the acquisition is hnn-core's.
+//! With `hnn_core_acquisition` (compat "hnn-core-0.6.1") the surrogate is scikit-learn 1.9's
+//! default `GaussianProcessRegressor`: kernel `C·exp(−|x − x'|² / 2ℓ²)` on the raw
+//! parameters, noise 1e-10, no normalisation of y, C and ℓ fitted to the log marginal
+//! likelihood within [1e-5, 1e5] from C = ℓ = 1; the pool is 10,000 uniform points from a
+//! seeded numpy-legacy generator (`np.random.seed(seed)` then `np.random.uniform` draws the
+//! same pool); the acquisition is hnn-core's. By default the surrogate is a Matérn-5/2 GP
+//! with a length scale per parameter and a fitted noise term on scaled parameters and
+//! standardised values ([`Gp::fit_ard`]), half of the pool is drawn around the best point so
+//! far, and the acquisition is the expected improvement. On the tutorial problem (50 steps)
+//! the default ended at RMSE 14.05–14.09 over four seeds, an isotropic squared-exponential
+//! surrogate at 14.09–15.88 and hnn-core's rule at 14.09–15.17 (docs/optimization.md).
 
 use super::linalg::argmin;
 use crate::rng::random_state::RandomState;

@@ -747,9 +747,11 @@ impl CellGroup {
         g.advance(self.dt);
         clock.lap(Phase::Cnexp);
         let s = &mut self.syn;
-        for i in 0..s.a.len() {
-            s.a[i] += s.c1[i] * (-s.a[i]);
-            s.b[i] += s.c2[i] * (-s.b[i]);
+        for (a, c1) in s.a.iter_mut().zip(&s.c1) {
+            *a += c1 * (-*a);
+        }
+        for (b, c2) in s.b.iter_mut().zip(&s.c2) {
+            *b += c2 * (-*b);
         }
         clock.lap(Phase::SynapseDecay);
     }
