@@ -9,7 +9,7 @@
 //! seeded numpy-legacy generator (`np.random.seed(seed)` then `np.random.uniform` draws the
 //! same pool); the acquisition is hnn-core's. By default the surrogate is a Matérn-5/2 GP
 //! with a length scale per parameter and a fitted noise term on scaled parameters and
-//! standardised values ([`Gp::fit_ard`]), half of the pool is drawn around the best point so
+//! standardised values (`Gp::fit_ard`), half of the pool is drawn around the best point so
 //! far, and the acquisition is the expected improvement. On the tutorial problem (50 steps)
 //! the default ended at RMSE 14.05–14.09 over four seeds, an isotropic squared-exponential
 //! surrogate at 14.09–15.88 and hnn-core's rule at 14.09–15.17 (docs/optimization.md).
