@@ -147,7 +147,22 @@ fn main() -> ExitCode {
     if !gui {
         hnn::interrupt::install_sigint_handler(!prompt);
     }
-    match run(cli) {
+    // a script started by mpirun/srun runs on every rank (feature `mpi`, docs/cluster.md)
+    let script = matches!(cli.command, Some(Command::Run { .. }))
+        || (cli.command.is_none() && (cli.eval.is_some() || cli.file.is_some()));
+    if script && let Err(e) = hnn::cluster::init() {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    let result = run(cli);
+    if hnn::cluster::size() > 1 {
+        match &result {
+            Ok(()) => hnn::cluster::finish(),
+            // every rank stops, with the message naming this rank
+            Err(e) => hnn::cluster::fail(e),
+        }
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");

@@ -198,30 +198,32 @@ pub fn root_decides<T: Wire>(f: impl FnOnce() -> Result<T>) -> Result<T> {
 
 /// Write files on rank 0 only: `f` runs there; on the collective path every rank waits for
 /// it and gets its outcome (so a file written is there for every rank to read, and a write
-/// that fails fails everywhere); elsewhere the other ranks skip it.
+/// that fails fails everywhere: `remote` makes the other ranks' error from rank 0's
+/// message); elsewhere the other ranks skip it. With one process this is `f()`.
 pub fn root_writes<E: std::fmt::Display>(
     f: impl FnOnce() -> std::result::Result<(), E>,
-) -> std::result::Result<(), String> {
-    if size() == 1 {
-        return f().map_err(|e| e.to_string());
-    }
+    remote: impl FnOnce(String) -> E,
+) -> std::result::Result<(), E> {
     if !collective() {
-        return if is_root() {
-            f().map_err(|e| e.to_string())
-        } else {
-            Ok(())
-        };
+        return if is_root() { f() } else { Ok(()) };
     }
-    root_decides(|| {
-        f().map_err(|e| Error::OnRank {
-            rank: 0,
-            message: e.to_string(),
+    let mut mine = None;
+    let outcome = root_decides(|| {
+        f().map_err(|e| {
+            let m = e.to_string();
+            mine = Some(e);
+            Error::OnRank {
+                rank: 0,
+                message: m,
+            }
         })
-    })
-    .map_err(|e| match e {
-        Error::OnRank { message, .. } => message,
-        e => e.to_string(),
-    })
+    });
+    match (outcome, mine) {
+        (Ok(()), _) => Ok(()),
+        (Err(_), Some(e)) => Err(e),
+        (Err(Error::OnRank { message, .. }), None) => Err(remote(message)),
+        (Err(e), None) => Err(remote(e.to_string())),
+    }
 }
 
 /// Every rank's bytes, in rank order (collective; with one rank, just `mine`).
@@ -294,7 +296,10 @@ mod tests {
         let v = share(4, |idx| idx.iter().map(|&i| i as u64 * 2).collect()).unwrap();
         assert_eq!(v, vec![0, 2, 4, 6]);
         assert_eq!(root_decides(|| Ok(5u64)).unwrap(), 5);
-        assert!(root_writes(|| Err::<(), _>("disk full")).is_err());
+        assert_eq!(
+            root_writes(|| Err::<(), _>("disk full"), |_| "other"),
+            Err("disk full")
+        );
         // a simulation inside `local` is local
         assert_eq!(local(|| LOCAL_DEPTH.with(|d| d.get())), 1);
         assert_eq!(LOCAL_DEPTH.with(|d| d.get()), 0);

@@ -208,7 +208,7 @@ impl<T: Wire> Wire for Option<T> {
     }
 }
 
-impl<T: Wire> Wire for std::result::Result<T, String> {
+impl<T: Wire, E: Wire> Wire for std::result::Result<T, E> {
     fn put(&self, w: &mut Writer) {
         match self {
             Ok(x) => {
@@ -225,7 +225,7 @@ impl<T: Wire> Wire for std::result::Result<T, String> {
         Ok(if bool::get(r)? {
             Ok(T::get(r)?)
         } else {
-            Err(String::get(r)?)
+            Err(E::get(r)?)
         })
     }
 }
