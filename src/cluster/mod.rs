@@ -140,7 +140,6 @@ pub fn share<T: Wire>(n: usize, eval: impl FnOnce(&[usize]) -> Vec<T>) -> Result
     }
     let (r, s) = (rank(), size());
     let mine = my_items(n, r, s);
-    fault_point("share");
     let values = local(|| eval(&mine));
     if values.len() != mine.len() {
         return Err(Error::invalid(
@@ -261,9 +260,11 @@ pub fn broadcast(root: Option<Vec<u8>>) -> Result<Vec<u8>> {
 }
 
 /// A fault injected for the tests of what a failing rank does: with
-/// `HNN_FAULT=<point>:<rank>` (e.g. `share:1`) that rank panics when it reaches `point`;
-/// `<point>:<rank>:exit` makes it exit at once without a word, as a crashed process would.
+/// `HNN_FAULT=<point>:<rank>[:<nth>]` (e.g. `row:1:2`) that rank panics the `nth` time
+/// (default: the first) it reaches `point`. Points: `row` (a batch row about to be
+/// simulated).
 pub fn fault_point(point: &str) {
+    static HITS: AtomicUsize = AtomicUsize::new(0);
     let Ok(spec) = std::env::var("HNN_FAULT") else {
         return;
     };
@@ -271,10 +272,10 @@ pub fn fault_point(point: &str) {
     if parts.next() != Some(point) || parts.next() != Some(rank().to_string().as_str()) {
         return;
     }
-    if parts.next() == Some("exit") {
-        std::process::exit(3);
+    let nth: usize = parts.next().and_then(|n| n.parse().ok()).unwrap_or(1);
+    if HITS.fetch_add(1, Ordering::SeqCst) + 1 == nth {
+        panic!("fault injected at '{point}' on rank {} (HNN_FAULT)", rank());
     }
-    panic!("fault injected at '{point}' on rank {} (HNN_FAULT)", rank());
 }
 
 #[cfg(test)]
