@@ -155,12 +155,11 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let result = run(cli);
-    if hnn::cluster::size() > 1 {
-        match &result {
-            Ok(()) => hnn::cluster::finish(),
-            // every rank stops, with the message naming this rank
-            Err(e) => hnn::cluster::fail(e),
-        }
+    match &result {
+        // every rank stops, with the message naming this rank
+        Err(e) if hnn::cluster::size() > 1 => hnn::cluster::fail(e),
+        // MPI_Finalize, when MPI was started
+        _ => hnn::cluster::finish(),
     }
     match result {
         Ok(()) => ExitCode::SUCCESS,
