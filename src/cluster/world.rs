@@ -16,8 +16,16 @@ static UNIVERSE: Mutex<Option<Universe>> = Mutex::new(None);
 
 /// Start MPI (calls from one thread at a time); returns (rank, size).
 pub fn init() -> Result<(usize, usize)> {
-    let (universe, _level) = mpi::initialize_with_threading(Threading::Serialized)
+    let (universe, level) = mpi::initialize_with_threading(Threading::Serialized)
         .ok_or_else(|| Error::invalid("MPI", "already started", "started once per process"))?;
+    // the script's thread talks to MPI, and with --threads it may do so from a pool thread
+    if matches!(level, Threading::Single | Threading::Funneled) {
+        return Err(Error::invalid(
+            "the MPI library's thread support",
+            format!("{level:?}"),
+            "MPI_THREAD_SERIALIZED or MPI_THREAD_MULTIPLE (build the MPI library with threads)",
+        ));
+    }
     let world = universe.world();
     let out = (world.rank() as usize, world.size() as usize);
     if let Ok(mut u) = UNIVERSE.lock() {

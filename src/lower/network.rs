@@ -339,3 +339,38 @@ impl LoweredNetwork {
         owner
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_are_shared_by_cost() {
+        let net = crate::network::models::jones_2009_model((10, 10)).unwrap();
+        let low = lower_network(&net, 10.0, 0.025).unwrap();
+        assert_eq!(low.groups.len(), 20);
+        assert_eq!(low.partition(1), vec![0; 20]);
+        for n in [2, 3, 7] {
+            let owner = low.partition(n);
+            assert_eq!(owner, low.partition(n), "the same on every rank");
+            let mut load = vec![0usize; n];
+            for (g, &r) in owner.iter().enumerate() {
+                let spec = &low.groups[g];
+                load[r] += spec.n_cells * low.cells[spec.type_idx].n_compartments();
+            }
+            let (lo, hi) = (load.iter().min().unwrap(), load.iter().max().unwrap());
+            // no rank carries more than the largest group beyond the least loaded one
+            let biggest = low
+                .groups
+                .iter()
+                .map(|s| s.n_cells * low.cells[s.type_idx].n_compartments())
+                .max()
+                .unwrap();
+            assert!(hi - lo <= biggest, "{n} ranks: loads {load:?}");
+        }
+        // more ranks than groups: some ranks idle, every group owned once
+        let owner = low.partition(30);
+        assert_eq!(owner.len(), 20);
+        assert!(owner.iter().all(|&r| r < 30));
+    }
+}
