@@ -317,15 +317,29 @@ impl LoweredNetwork {
         }
     }
 
+    /// The estimated cost of one step of a cell of type `type_idx`: compartments × (4 +
+    /// the mechanisms of the template). Mechanisms are laid densely over a group's segments,
+    /// so each one costs on every compartment; the 4 stands for the tree solve, the matrix
+    /// set-up and the recording, and makes an L5 pyramidal cell cost 3.2 L2 pyramidal cells,
+    /// as measured (docs/performance.md: 55 × 50.8 ns against 32 × 28.2 ns a step).
+    pub fn step_cost(&self, type_idx: usize) -> usize {
+        let lc = &self.cells[type_idx];
+        let mechs: std::collections::BTreeSet<&String> =
+            lc.mechs.iter().flat_map(|m| m.keys()).collect();
+        lc.n_compartments().max(1) * (4 + mechs.len())
+    }
+
     /// The rank that steps each group when the groups are shared over `n_ranks` ranks:
-    /// groups by decreasing cost (cells × compartments; ties in gid order), each to the
-    /// least loaded rank so far (ties to the lowest rank). The same on every rank.
+    /// groups by decreasing cost (cells × [`LoweredNetwork::step_cost`]; ties in gid
+    /// order), each to the least loaded rank so far (ties to the lowest rank). The same on
+    /// every rank.
     pub fn partition(&self, n_ranks: usize) -> Vec<usize> {
         let n_ranks = n_ranks.max(1);
+        let per_cell: Vec<usize> = (0..self.cells.len()).map(|t| self.step_cost(t)).collect();
         let cost: Vec<usize> = self
             .groups
             .iter()
-            .map(|g| g.n_cells * self.cells[g.type_idx].n_compartments().max(1))
+            .map(|g| g.n_cells * per_cell[g.type_idx])
             .collect();
         let mut order: Vec<usize> = (0..self.groups.len()).collect();
         order.sort_by(|&a, &b| cost[b].cmp(&cost[a]).then(a.cmp(&b)));
@@ -349,6 +363,11 @@ mod tests {
         let net = crate::network::models::jones_2009_model((10, 10)).unwrap();
         let low = lower_network(&net, 10.0, 0.025).unwrap();
         assert_eq!(low.groups.len(), 20);
+        // an L5 pyramidal cell costs about 3 L2 pyramidal cells a step
+        let ty = |n: &str| net.cell_types.iter().position(|c| c.name == n).unwrap();
+        let ratio =
+            low.step_cost(ty("L5_pyramidal")) as f64 / low.step_cost(ty("L2_pyramidal")) as f64;
+        assert!((2.5..4.0).contains(&ratio), "L5/L2 cost {ratio}");
         assert_eq!(low.partition(1), vec![0; 20]);
         for n in [2, 3, 7] {
             let owner = low.partition(n);
@@ -356,14 +375,14 @@ mod tests {
             let mut load = vec![0usize; n];
             for (g, &r) in owner.iter().enumerate() {
                 let spec = &low.groups[g];
-                load[r] += spec.n_cells * low.cells[spec.type_idx].n_compartments();
+                load[r] += spec.n_cells * low.step_cost(spec.type_idx);
             }
             let (lo, hi) = (load.iter().min().unwrap(), load.iter().max().unwrap());
             // no rank carries more than the largest group beyond the least loaded one
             let biggest = low
                 .groups
                 .iter()
-                .map(|s| s.n_cells * low.cells[s.type_idx].n_compartments())
+                .map(|s| s.n_cells * low.step_cost(s.type_idx))
                 .max()
                 .unwrap();
             assert!(hi - lo <= biggest, "{n} ranks: loads {load:?}");
