@@ -99,6 +99,14 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// Something failed on another MPI rank (feature `mpi`); every rank reports it.
+    #[error("rank {rank}: {message}")]
+    OnRank {
+        /// The rank where it failed.
+        rank: usize,
+        /// What went wrong there.
+        message: String,
+    },
     /// A run was stopped by [`crate::interrupt::request`] (Ctrl-C).
     #[error("interrupted")]
     Interrupted,

@@ -45,6 +45,7 @@
 
 pub mod analysis;
 pub mod batch;
+pub mod cluster;
 pub mod error;
 #[cfg(feature = "gui")]
 pub mod gui;

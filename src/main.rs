@@ -147,7 +147,21 @@ fn main() -> ExitCode {
     if !gui {
         hnn::interrupt::install_sigint_handler(!prompt);
     }
-    match run(cli) {
+    // a script started by mpirun/srun runs on every rank (feature `mpi`, docs/cluster.md)
+    let script = matches!(cli.command, Some(Command::Run { .. }))
+        || (cli.command.is_none() && (cli.eval.is_some() || cli.file.is_some()));
+    if script && let Err(e) = hnn::cluster::init() {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    let result = run(cli);
+    match &result {
+        // every rank stops, with the message naming this rank
+        Err(e) if hnn::cluster::size() > 1 => hnn::cluster::fail(e),
+        // MPI_Finalize, when MPI was started
+        _ => hnn::cluster::finish(),
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");

@@ -225,76 +225,18 @@ pub fn run_matrix(
     let seeds: Vec<i64> = (0..n)
         .map(|r| seed_of(run, r, &run.theta[r * p..(r + 1) * p]))
         .collect::<Result<_>>()?;
-    std::fs::create_dir_all(&run.out).map_err(|e| Error::file(&run.out, e))?;
-    let side = run.out.join("batch.json");
     let settings = settings_json(run, n, &feature_names);
     let paths = |name: &str| run.out.join(name);
-    let resume = match std::fs::read_to_string(&side) {
-        Ok(text) => {
-            let old: Value = serde_json::from_str(&text)
-                .map_err(|e| Error::file(&side, format!("not JSON ({e})")))?;
-            let same = old.get("settings") == Some(&settings)
-                && same_theta(&paths("theta.npy"), n, p, &run.theta);
-            if same {
-                true
-            } else if run.overwrite {
-                false
-            } else {
-                return Err(Error::file(
-                    &run.out,
-                    "holds a different run (other settings or θ); choose another folder or pass overwrite: true",
-                ));
-            }
-        }
-        Err(_) => false,
-    };
-    let (mut xf, mut sf) = if resume {
-        (
-            NpyFile::open(&paths("x.npy"), Dtype::F64, &[n, f])?,
-            NpyFile::open(&paths("status.npy"), Dtype::I8, &[n])?,
-        )
-    } else {
-        let mut tf = NpyFile::create(&paths("theta.npy"), Dtype::F64, &[n, p])?;
-        tf.write_f64(0, &run.theta)?;
-        tf.sync()?;
-        let mut kf = NpyFile::create(&paths("seeds.npy"), Dtype::I64, &[n])?;
-        kf.write_f64(0, &seeds.iter().map(|&s| s as f64).collect::<Vec<_>>())?;
-        kf.sync()?;
-        let _ = std::fs::remove_file(paths("failures.jsonl"));
-        let xf = NpyFile::create(&paths("x.npy"), Dtype::F64, &[n, f])?;
-        let sf = NpyFile::create(&paths("status.npy"), Dtype::I8, &[n])?;
-        let doc = json!({
-            "format": "hnn-rs simulate_batch",
-            "format_version": 1,
-            "hnn_version": env!("CARGO_PKG_VERSION"),
-            "git_hash": option_env!("HNN_GIT_HASH").unwrap_or("unknown"),
-            "settings": settings,
-            "files": {
-                "theta.npy": "float64 [n, P]", "seeds.npy": "int64 [n] (-1: seeds unchanged)",
-                "x.npy": "float64 [n, F] (NaN rows: failed)",
-                "status.npy": "int8 [n]: 0 not run, 1 done, -1 failed",
-                "failures.jsonl": "{row, message} per failed row",
-            },
-        });
-        std::fs::write(
-            &side,
-            serde_json::to_string_pretty(&doc).unwrap_or_default(),
-        )
-        .map_err(|e| Error::file(&side, e))?;
-        (xf, sf)
-    };
-    let status = sf.read_f64(0, n)?;
+    // rank 0 looks at the folder, starts or resumes the run there, and tells every rank
+    // which rows are done (under MPI; with one process this is a plain call)
+    let status: Vec<f64> =
+        crate::cluster::root_decides(|| prepare_folder(run, n, p, f, &seeds, &settings))?;
     let runner = Runner::new(run.n_jobs)?;
     let mut summary = MatrixSummary {
         n,
         feature_names,
         ..Default::default()
     };
-    let mut fails = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(paths("failures.jsonl"))
-        .map_err(|e| Error::file(&paths("failures.jsonl"), e))?;
     for (start, end) in super::grid::batches(n, run.chunk)? {
         if status[start..end].iter().all(|&s| s != 0.0) {
             summary.n_skipped += end - start;
@@ -312,25 +254,17 @@ pub fn run_matrix(
                 Ok(net)
             })
             .collect();
-        let outs = runner.simulate(&nets, &run.sim);
-        let feats: Vec<std::result::Result<Vec<f64>, String>> = runner.install(|| {
-            use rayon::prelude::*;
-            nets.par_iter()
-                .zip(outs.par_iter())
-                .map(|(net, o)| match (net, o) {
-                    (Ok(net), Ok(o)) => run
-                        .features
-                        .compute(net, o, run.sim.tstop)
-                        .map_err(|e| e.to_string()),
-                    (_, Err(m)) => Err(m.clone()),
-                    (Err(m), _) => Err(m.clone()),
-                })
-                .collect()
-        });
-        drop(outs);
+        // simulations and features shared over ranks (threads within each)
+        let feats: Vec<std::result::Result<Vec<f64>, String>> =
+            runner.simulate_with(&nets, &run.sim, |net, o| {
+                run.features
+                    .compute(net, &o, run.sim.tstop)
+                    .map_err(|e| e.to_string())
+            })?;
         drop(nets);
         let mut x = Vec::with_capacity((end - start) * f);
         let mut st = Vec::with_capacity(end - start);
+        let mut failed = Vec::new();
         for (k, r) in feats.into_iter().enumerate() {
             match r {
                 Ok(v) if v.len() == f => {
@@ -344,19 +278,108 @@ pub fn run_matrix(
                     };
                     x.extend(std::iter::repeat_n(f64::NAN, f));
                     st.push(-1.0);
-                    writeln!(fails, "{}", json!({"row": start + k, "message": msg}))
-                        .map_err(|e| Error::file(&paths("failures.jsonl"), e))?;
-                    summary.failures.push((start + k, msg));
+                    failed.push((start + k, msg));
                 }
             }
         }
-        xf.write_f64(start, &x)?;
-        xf.sync()?;
-        sf.write_f64(start, &st)?;
-        sf.sync()?;
+        // x, then status, then the failures of the chunk: a chunk marked done is complete
+        crate::cluster::root_writes(
+            || -> Result<()> {
+                let mut xf = NpyFile::open(&paths("x.npy"), Dtype::F64, &[n, f])?;
+                xf.write_f64(start, &x)?;
+                xf.sync()?;
+                let mut sf = NpyFile::open(&paths("status.npy"), Dtype::I8, &[n])?;
+                sf.write_f64(start, &st)?;
+                sf.sync()?;
+                if !failed.is_empty() {
+                    let fp = paths("failures.jsonl");
+                    let mut fails = std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(&fp)
+                        .map_err(|e| Error::file(&fp, e))?;
+                    for (row, msg) in &failed {
+                        writeln!(fails, "{}", json!({"row": row, "message": msg}))
+                            .map_err(|e| Error::file(&fp, e))?;
+                    }
+                }
+                Ok(())
+            },
+            |message| Error::OnRank { rank: 0, message },
+        )?;
+        summary.failures.extend(failed);
         summary.n_run += end - start;
     }
     Ok(summary)
+}
+
+/// Start the run in its folder, or find it there to resume: the files written first
+/// (θ, seeds, the sidecar, empty x and status) and the status of every row.
+fn prepare_folder(
+    run: &MatrixRun,
+    n: usize,
+    p: usize,
+    f: usize,
+    seeds: &[i64],
+    settings: &Value,
+) -> Result<Vec<f64>> {
+    std::fs::create_dir_all(&run.out).map_err(|e| Error::file(&run.out, e))?;
+    let side = run.out.join("batch.json");
+    let paths = |name: &str| run.out.join(name);
+    let resume = match std::fs::read_to_string(&side) {
+        Ok(text) => {
+            let old: Value = serde_json::from_str(&text)
+                .map_err(|e| Error::file(&side, format!("not JSON ({e})")))?;
+            let same = old.get("settings") == Some(settings)
+                && same_theta(&paths("theta.npy"), n, p, &run.theta);
+            if same {
+                true
+            } else if run.overwrite {
+                false
+            } else {
+                return Err(Error::file(
+                    &run.out,
+                    "holds a different run (other settings or θ); choose another folder or pass overwrite: true",
+                ));
+            }
+        }
+        Err(_) => false,
+    };
+    let mut sf = if resume {
+        NpyFile::open(&paths("x.npy"), Dtype::F64, &[n, f])?;
+        NpyFile::open(&paths("status.npy"), Dtype::I8, &[n])?
+    } else {
+        let mut tf = NpyFile::create(&paths("theta.npy"), Dtype::F64, &[n, p])?;
+        tf.write_f64(0, &run.theta)?;
+        tf.sync()?;
+        let mut kf = NpyFile::create(&paths("seeds.npy"), Dtype::I64, &[n])?;
+        kf.write_f64(0, &seeds.iter().map(|&s| s as f64).collect::<Vec<_>>())?;
+        kf.sync()?;
+        std::fs::write(paths("failures.jsonl"), "")
+            .map_err(|e| Error::file(&paths("failures.jsonl"), e))?;
+        NpyFile::create(&paths("x.npy"), Dtype::F64, &[n, f])?;
+        let sf = NpyFile::create(&paths("status.npy"), Dtype::I8, &[n])?;
+        let doc = json!({
+            "format": "hnn-rs simulate_batch",
+            "format_version": 1,
+            "hnn_version": env!("CARGO_PKG_VERSION"),
+            "git_hash": option_env!("HNN_GIT_HASH").unwrap_or("unknown"),
+            "settings": settings.clone(),
+            "files": {
+                "theta.npy": "float64 [n, P]", "seeds.npy": "int64 [n] (-1: seeds unchanged)",
+                "x.npy": "float64 [n, F] (NaN rows: failed)",
+                "status.npy": "int8 [n]: 0 not run, 1 done, -1 failed",
+                "failures.jsonl": "{row, message} per failed row",
+            },
+        });
+        std::fs::write(
+            &side,
+            serde_json::to_string_pretty(&doc).unwrap_or_default(),
+        )
+        .map_err(|e| Error::file(&side, e))?;
+        sf
+    };
+    sf.read_f64(0, n)
 }
 
 fn same_theta(path: &Path, n: usize, p: usize, theta: &[f64]) -> bool {

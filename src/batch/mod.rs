@@ -15,6 +15,7 @@ pub mod npz;
 
 use rayon::prelude::*;
 
+use crate::cluster::wire::Wire;
 use crate::error::{Error, Result};
 use crate::network::Network;
 use crate::sim::network::{SimConfig, SimOutput, simulate_dipole};
@@ -55,23 +56,42 @@ impl Runner {
     }
 
     /// Simulate every network (rows that failed to build stay failed), in input order.
-    /// `cfg.threads` and `cfg.progress` are ignored: the pool decides the threads.
+    /// `cfg.threads` and `cfg.progress` are ignored: the pool decides the threads. Under
+    /// MPI the rows are shared over the ranks and every rank receives all of them.
     pub fn simulate(
         &self,
         nets: &[std::result::Result<Network, String>],
         cfg: &SimConfig,
-    ) -> Vec<RowResult> {
+    ) -> Result<Vec<RowResult>> {
+        self.simulate_with(nets, cfg, |_, o| Ok(o))
+    }
+
+    /// [`Runner::simulate`], each row's output reduced by `post` on the rank that ran it
+    /// (features for simulation-based inference), so only the reduced rows travel.
+    pub fn simulate_with<T: Wire + Send>(
+        &self,
+        nets: &[std::result::Result<Network, String>],
+        cfg: &SimConfig,
+        post: impl Fn(&Network, SimOutput) -> std::result::Result<T, String> + Sync,
+    ) -> Result<Vec<std::result::Result<T, String>>> {
         let mut cfg = cfg.clone();
         cfg.threads = None;
         cfg.progress = None;
-        self.install(|| {
-            nets.par_iter()
-                .with_max_len(1)
-                .map(|n| match n {
-                    Ok(net) => simulate_dipole(net, &cfg).map_err(|e| e.to_string()),
-                    Err(m) => Err(m.clone()),
-                })
-                .collect()
+        crate::cluster::share(nets.len(), |rows| {
+            self.install(|| {
+                rows.par_iter()
+                    .with_max_len(1)
+                    .map(|&r| match &nets[r] {
+                        Ok(net) => {
+                            crate::cluster::fault_point("row");
+                            simulate_dipole(net, &cfg)
+                                .map_err(|e| e.to_string())
+                                .and_then(|o| post(net, o))
+                        }
+                        Err(m) => Err(m.clone()),
+                    })
+                    .collect()
+            })
         })
     }
 }

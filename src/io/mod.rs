@@ -27,13 +27,20 @@ pub fn temp_path(path: &Path) -> std::path::PathBuf {
 
 /// Write a file atomically: the bytes go to a hidden sibling which is then renamed, so an
 /// interrupted run never leaves a partial file behind.
+///
+/// Under MPI only rank 0 writes ([`crate::cluster::root_writes`]).
 pub fn write_atomic(path: &Path, bytes: impl AsRef<[u8]>) -> std::io::Result<()> {
-    let tmp = temp_path(path);
-    let r = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if r.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    r
+    crate::cluster::root_writes(
+        || {
+            let tmp = temp_path(path);
+            let r = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+            if r.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            r
+        },
+        std::io::Error::other,
+    )
 }
 
 /// Write a dipole as hnn-core's `Dipole.write(path)`: HDF5 for `.hdf5` (or `.h5`), the

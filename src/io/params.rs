@@ -318,13 +318,15 @@ impl Params {
         }
         let text = serde_json::to_string_pretty(&Value::Object(map))
             .map_err(|e| Error::invalid("parameters", e.to_string(), "JSON"))?;
-        std::fs::write(path, text).map_err(|e| {
-            Error::invalid(
-                format!("file '{}'", path.display()),
-                e.to_string(),
-                "a writable path",
-            )
-        })
+        crate::cluster::root_writes(|| std::fs::write(path, text), std::io::Error::other).map_err(
+            |e| {
+                Error::invalid(
+                    format!("file '{}'", path.display()),
+                    e.to_string(),
+                    "a writable path",
+                )
+            },
+        )
     }
 
     /// Parse HNN GUI "key: value" lines.

@@ -4,6 +4,9 @@
 //! segment nodes followed by its zero-area 1-end node. Sections are laid out so that every
 //! node's parent has a smaller index, which the Hines elimination relies on.
 
+pub mod extracellular;
+pub mod network;
+
 use std::collections::BTreeMap;
 use std::f64::consts::PI;
 

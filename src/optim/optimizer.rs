@@ -328,14 +328,23 @@ impl<E: Evaluator> Runner<'_, E> {
         cfg.dt = self.settings.dt;
         cfg.n_trials = self.ev.trials(self.settings.n_trials);
         let run = |net: &Network| simulate_dipole(net, &cfg).map(|o| o.dipoles);
-        let outs: Vec<Result<Vec<Dipole>>> = match self.settings.threads {
-            Some(n) => rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map_err(|e| Error::invalid("threads", n, format!("a thread pool ({e})")))?
-                .install(|| nets.par_iter().map(run).collect()),
-            None => nets.par_iter().map(run).collect(),
+        let pool = match self.settings.threads {
+            Some(n) => Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .map_err(|e| Error::invalid("threads", n, format!("a thread pool ({e})")))?,
+            ),
+            None => None,
         };
+        // candidates shared over MPI ranks (threads within each); every rank gets all
+        let outs: Vec<Result<Vec<Dipole>>> = crate::cluster::share(nets.len(), |mine| {
+            let each = || mine.par_iter().map(|&k| run(&nets[k])).collect();
+            match &pool {
+                Some(p) => p.install(each),
+                None => each(),
+            }
+        })?;
         let secs = start.elapsed().as_secs_f64() / xs.len() as f64;
         let mut objs = Vec::with_capacity(xs.len());
         for (x, out) in xs.iter().zip(outs) {

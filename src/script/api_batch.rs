@@ -280,8 +280,11 @@ fn run(
                 ));
             }
         }
-        std::fs::create_dir_all(&st.save_folder)
-            .map_err(|e| format!("batch.run: save_folder '{}': {e}", st.save_folder.display()))?;
+        crate::cluster::root_writes(
+            || std::fs::create_dir_all(&st.save_folder),
+            std::io::Error::other,
+        )
+        .map_err(|e| format!("batch.run: save_folder '{}': {e}", st.save_folder.display()))?;
     }
     let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
     let meta = BatchMeta {
@@ -321,7 +324,7 @@ fn run(
             handles.push(h);
             params.push(pm);
         }
-        let outs = runner.simulate(&nets, &st.cfg);
+        let outs = lib(runner.simulate(&nets, &st.cfg))?;
         drop(nets);
         if st.save_outputs {
             let matrix = ndarray::Array2::from_shape_fn((params.len(), names.len()), |(r, c)| {
@@ -332,13 +335,19 @@ fn run(
                 .iter()
                 .map(|m| to_json(&Dynamic::from_map(m.clone())))
                 .collect();
-            lib(write_batch(
-                &batch_file(&st.save_folder, start, end),
-                start,
-                &meta,
-                (&matrix, &js),
-                &outs,
-                st.save,
+            // rank 0 writes (under MPI every rank holds every row)
+            lib(crate::cluster::root_writes(
+                || {
+                    write_batch(
+                        &batch_file(&st.save_folder, start, end),
+                        start,
+                        &meta,
+                        (&matrix, &js),
+                        &outs,
+                        st.save,
+                    )
+                },
+                |message| crate::Error::OnRank { rank: 0, message },
             ))?;
         }
         let want_results = st.summary_func.is_some() || (return_output && !st.clear_cache);

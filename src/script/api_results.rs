@@ -340,7 +340,8 @@ pub fn register(engine: &mut Engine) {
         Ok(CellResponseHandle(Rc::new(lib(text::read_spikes(p))?)))
     });
     engine.register_fn("write_text", |p: &str, text: &str| -> RhaiResult<()> {
-        std::fs::write(p, text).map_err(|e| format!("write_text: cannot write '{p}': {e}").into())
+        crate::cluster::root_writes(|| std::fs::write(p, text), std::io::Error::other)
+            .map_err(|e| format!("write_text: cannot write '{p}': {e}").into())
     });
     for (fname, f) in [
         ("rmse", crate::analysis::objective::rmse as ObjectiveFn),

@@ -122,7 +122,12 @@ pub fn build_engine() -> Engine {
             None => format!("no help for '{name}'; help() lists every function"),
         }
     });
-    engine.on_print(|s| println!("{s}"));
+    // under MPI every rank runs the script; rank 0 prints
+    engine.on_print(|s| {
+        if crate::cluster::is_root() {
+            println!("{s}")
+        }
+    });
     guard::install(&mut engine);
     engine
 }
@@ -181,7 +186,9 @@ pub fn run_file(path: &Path, ctx: &ScriptContext) -> Result<(), String> {
     guard::guarded(|| engine.run_ast_with_scope(&mut scope, &ast))
         .map_err(|e| diagnostics::runtime_error(&path.display().to_string(), &src, &e))?;
     for msg in api_shapes::write_pending(ctx.out_dir().as_deref()) {
-        println!("{msg}");
+        if crate::cluster::is_root() {
+            println!("{msg}");
+        }
     }
     Ok(())
 }
@@ -198,7 +205,9 @@ pub fn run_code(code: &str, ctx: &ScriptContext) -> Result<(), String> {
     guard::guarded(|| engine.run_ast_with_scope(&mut scope, &ast))
         .map_err(|e| diagnostics::runtime_error("<-e>", code, &e))?;
     for msg in api_shapes::write_pending(ctx.out_dir().as_deref()) {
-        println!("{msg}");
+        if crate::cluster::is_root() {
+            println!("{msg}");
+        }
     }
     Ok(())
 }

@@ -47,7 +47,10 @@ fn sink() -> Option<Sink> {
 }
 
 fn on_terminal() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("HNN_NO_PROGRESS").is_none()
+    // under MPI only rank 0 draws the bar
+    crate::cluster::is_root()
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("HNN_NO_PROGRESS").is_none()
 }
 
 /// The bar of one `simulate_dipole` call.

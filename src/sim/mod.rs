@@ -1,8 +1,11 @@
 //! Entry points that run the solver.
 
 pub mod cell;
-pub mod extracellular;
+mod gather;
 pub mod network;
+
+/// The electrode geometry (moved to [`crate::lower::extracellular`]; kept here for old paths).
+pub use crate::lower::extracellular;
 
 /// What to record in sections: nothing, the soma only, or every section (hnn-core's
 /// `record_vsec` / `record_isec` / `record_ca` values `False`, `'soma'`, `'all'`).

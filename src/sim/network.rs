@@ -14,19 +14,20 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{RecordSections, extracellular, n_steps};
+use super::gather::{self, GroupOut};
+use super::{RecordSections, n_steps};
+use crate::cluster::wire;
 use crate::error::{Error, Result};
-use crate::lower::{LoweredCell, lower};
+use crate::lower::LoweredCell;
+use crate::lower::network::{LoweredNetwork, lower_network};
 use crate::mech::rates::Tables;
 use crate::network::Network;
-use crate::network::connectivity::gaussian_weight_delay;
 use crate::network::events::instantiate_drives;
 use crate::results::cell_response::Traces;
 use crate::results::{CellResponse, Dipole, ExtracellularArray};
 use crate::solver::group::CellGroup;
 
-/// Most cells stepped together in one group.
-pub const GROUP_SIZE: usize = 16;
+pub use crate::lower::network::GROUP_SIZE;
 
 /// What to simulate and record (hnn-core's `simulate_dipole` arguments).
 #[derive(Debug, Clone, PartialEq)]
@@ -100,282 +101,11 @@ pub struct SimOutput {
     pub rec_arrays: Vec<ExtracellularArray>,
 }
 
-/// A synaptic connection as the solver uses it.
-#[derive(Debug, Clone, Copy)]
-struct Edge {
-    group: u32,
-    syn: u32,
-    weight: f64,
-    delay: f64,
-}
-
-/// One group of cells of one type.
-#[derive(Debug, Clone)]
-struct GroupSpec {
-    type_idx: usize,
-    first_gid: usize,
-    n_cells: usize,
-}
-
-#[derive(Debug, Clone)]
-struct Clamp {
-    group: usize,
-    cell: usize,
-    node: usize,
-    delay: f64,
-    dur: f64,
-    amp: f64,
-}
-
-/// Everything that is the same in every trial.
-struct Plan {
-    cells: Vec<Arc<LoweredCell>>,
-    dipole_layer: Vec<Option<usize>>,
-    groups: Vec<GroupSpec>,
-    cell_edges: Vec<Vec<Edge>>,
-    drive_edges: Vec<Vec<Edge>>,
-    clamps: Vec<Clamp>,
-    epoch: usize,
-    n_cells: usize,
-    /// Drive cells that exist: hnn-core only builds a cell-specific drive cell that kept a
-    /// connection after pruning; the others never spike.
-    drive_exists: Vec<bool>,
-    /// Contacts of all electrode arrays.
-    n_contacts: usize,
-    /// Per group: transfer resistances `[slot * n_contacts + contact]` [µV/nA].
-    lfp_r: Vec<Arc<[f64]>>,
-}
-
-fn build_plan(net: &Network, cfg: &SimConfig) -> Result<Plan> {
-    let mut cells = Vec::new();
-    let mut dipole_layer = Vec::new();
-    let mut n_layers = 0;
-    let mut groups = Vec::new();
-    let mut gid_slot = vec![(0usize, 0usize); net.n_gids()];
-    for (ti, ct) in net.cell_types.iter().enumerate() {
-        let lc = Arc::new(lower(&ct.template)?);
-        dipole_layer.push(if ct.metadata.measure_dipole && !lc.dipole.is_empty() {
-            n_layers += 1;
-            Some(n_layers - 1)
-        } else {
-            None
-        });
-        cells.push(lc);
-        let range = net.gid_range(&ct.name).unwrap_or(0..0);
-        let mut g = range.start;
-        while g < range.end {
-            let n = GROUP_SIZE.min(range.end - g);
-            for c in 0..n {
-                gid_slot[g + c] = (groups.len(), c);
-            }
-            groups.push(GroupSpec {
-                type_idx: ti,
-                first_gid: g,
-                n_cells: n,
-            });
-            g += n;
-        }
-    }
-    let n_cells = net.n_cells();
-    let mut cell_edges = vec![Vec::new(); n_cells];
-    let mut drive_edges = vec![Vec::new(); net.n_gids() - n_cells];
-    let mut min_delay = f64::INFINITY;
-    for conn in &net.connectivity {
-        let ti = net
-            .cell_types
-            .iter()
-            .position(|c| c.name == conn.target_type)
-            .ok_or_else(|| {
-                Error::invalid(
-                    "connection target",
-                    &conn.target_type,
-                    "a cell type of the network",
-                )
-            })?;
-        let tpl = &net.cell_types[ti].template;
-        let lc = &cells[ti];
-        let mut syns = Vec::new();
-        for sec in tpl.location_sections(&conn.loc)? {
-            let si = lc.section_index(&sec).unwrap_or(usize::MAX);
-            let s = lc
-                .synapses
-                .iter()
-                .position(|s| s.section == si && s.receptor == conn.receptor)
-                .ok_or_else(|| Error::UnknownName {
-                    what: format!("receptor on {} section {}", conn.target_type, sec),
-                    name: conn.receptor.name().into(),
-                    known: String::new(),
-                })?;
-            syns.push(s);
-        }
-        let is_drive = net.external_drives.iter().any(|d| d.name == conn.src_type);
-        for (src, targets) in &conn.gid_pairs {
-            let spos = net.gid_position(*src).unwrap_or(net.origin);
-            for &tg in targets {
-                let tpos = net.gid_position(tg).unwrap_or(net.origin);
-                let (w, d) = gaussian_weight_delay(
-                    spos,
-                    tpos,
-                    conn.a_weight * conn.gain,
-                    conn.a_delay,
-                    conn.lamtha,
-                    net.inplane_distance,
-                );
-                if !(d >= 0.0 && d.is_finite()) {
-                    return Err(Error::invalid(
-                        format!(
-                            "delay of {} -> {} (gid {src} -> {tg})",
-                            conn.src_type, conn.target_type
-                        ),
-                        d,
-                        "a finite number >= 0 [ms]",
-                    ));
-                }
-                if !(w.is_finite()) {
-                    return Err(Error::invalid(
-                        format!(
-                            "weight of {} -> {} (gid {src} -> {tg})",
-                            conn.src_type, conn.target_type
-                        ),
-                        w,
-                        "a finite number [uS]",
-                    ));
-                }
-                let (group, cell) = gid_slot[tg];
-                for &s in &syns {
-                    let e = Edge {
-                        group: group as u32,
-                        syn: (cell * lc.synapses.len() + s) as u32,
-                        weight: w,
-                        delay: d,
-                    };
-                    if is_drive {
-                        drive_edges[src - n_cells].push(e);
-                    } else {
-                        cell_edges[*src].push(e);
-                        min_delay = min_delay.min(d);
-                    }
-                }
-            }
-        }
-    }
-    let mut clamps = Vec::new();
-    for b in &net.external_biases {
-        let ti = net
-            .cell_types
-            .iter()
-            .position(|c| c.name == b.cell_type)
-            .ok_or_else(|| {
-                Error::invalid(
-                    "tonic bias cell type",
-                    &b.cell_type,
-                    "a cell type of the network",
-                )
-            })?;
-        let lc = &cells[ti];
-        let si = lc
-            .section_index(&b.section)
-            .ok_or_else(|| Error::UnknownSection {
-                cell: lc.name.clone(),
-                section: b.section.clone(),
-                known: lc
-                    .sections
-                    .iter()
-                    .map(|s| s.name.clone())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })?;
-        let node = lc.sections[si].centre();
-        let tstop = b.tstop.unwrap_or(cfg.tstop);
-        if tstop < b.t0 {
-            return Err(Error::invalid(
-                "tonic bias duration",
-                tstop - b.t0,
-                "non-negative",
-            ));
-        }
-        for gid in net.gid_range(&b.cell_type).unwrap_or(0..0) {
-            let (group, cell) = gid_slot[gid];
-            clamps.push(Clamp {
-                group,
-                cell,
-                node,
-                delay: b.t0,
-                dur: tstop - b.t0,
-                amp: b.amplitude,
-            });
-        }
-    }
-    let mut drive_exists = vec![true; net.n_gids() - n_cells];
-    for d in net.external_drives.iter().filter(|d| d.cell_specific) {
-        for gid in net.gid_range(&d.name).unwrap_or(0..0) {
-            drive_exists[gid - n_cells] = net.connectivity.iter().any(|c| {
-                c.src_type == d.name && c.gid_pairs.iter().any(|(s, t)| *s == gid && !t.is_empty())
-            });
-        }
-    }
-    let n_contacts: usize = net.rec_arrays.iter().map(|a| a.positions.len()).sum();
-    let mut lfp_r = Vec::new();
-    if n_contacts > 0 {
-        for spec in &groups {
-            let ct = &net.cell_types[spec.type_idx];
-            let lc = &cells[spec.type_idx];
-            let nn = lc.n_nodes();
-            let slots = crate::solver::group::slot_map(lc, spec.n_cells);
-            let n_mem = lc.n_compartments() * spec.n_cells;
-            let mut r = vec![0.0; n_mem * n_contacts];
-            for c in 0..spec.n_cells {
-                let pos = net.gid_position(spec.first_gid + c).unwrap_or(net.origin);
-                let per_node = extracellular::cell_transfer(&ct.template, lc, pos, &net.rec_arrays);
-                for k in 0..nn {
-                    let slot = slots[c * nn + k] as usize;
-                    if slot < n_mem {
-                        r[slot * n_contacts..(slot + 1) * n_contacts]
-                            .copy_from_slice(&per_node[k * n_contacts..(k + 1) * n_contacts]);
-                    }
-                }
-            }
-            lfp_r.push(Arc::from(r));
-        }
-    }
-    // An epoch of m steps is safe when every cell-to-cell delay is at least m·dt: a spike
-    // detected at the start of an epoch's first step t_s is then due after t_{s+m-1} + dt/2.
-    // A delay shorter than dt gives m = 0: the groups then run in lock step, exchanging
-    // spikes between detection and delivery of every step (NEURON delivers an event made at
-    // t_n that is due by t_n + dt/2 in the same step).
-    let epoch = if min_delay.is_finite() {
-        (min_delay / cfg.dt) as usize
-    } else {
-        usize::MAX
-    };
-    Ok(Plan {
-        cells,
-        dipole_layer,
-        groups,
-        cell_edges,
-        drive_edges,
-        clamps,
-        epoch,
-        n_cells,
-        drive_exists,
-        n_contacts,
-        lfp_r,
-    })
-}
-
-impl Plan {
-    /// The epoch when cells connect to cells, else 0 (one unbounded epoch).
-    fn epoch_if_connected(&self) -> usize {
-        if self.epoch == usize::MAX {
-            0
-        } else {
-            self.epoch
-        }
-    }
-}
-
 /// The running state of one group in one trial.
 struct GroupRun {
+    /// Index of the group in the lowered network.
+    index: usize,
+    first_gid: usize,
     group: CellGroup,
     spikes: Vec<(usize, f64)>,
     dipole: Vec<f64>,
@@ -385,7 +115,8 @@ struct GroupRun {
     traces_v: Vec<Vec<f64>>,
     traces_i: Vec<Vec<f64>>,
     traces_ca: Vec<Vec<f64>>,
-    /// This epoch's contribution to every contact, one row of `n_contacts` per step.
+    /// The contribution to every contact, one row of `n_contacts` per step: this epoch's
+    /// (one process), or the whole trial's (ranks: summed in group order at the end).
     lfp: Vec<f64>,
 }
 
@@ -471,13 +202,30 @@ pub fn simulate_dipole(net: &Network, cfg: &SimConfig) -> Result<SimOutput> {
         return Err(Error::invalid("threads", 0, "at least 1"));
     }
     check_size(net, cfg)?;
+    // under MPI the groups are shared over the ranks and the trials run one after another
+    // (each one collective); with one process the trials run in parallel
+    let ranks = crate::cluster::collective();
     let run = || -> Result<SimOutput> {
-        let plan = build_plan(net, cfg)?;
+        let plan = lower_network(net, cfg.tstop, cfg.dt)?;
         let tables = Tables::new(net.celsius);
-        let trials: Vec<Result<TrialOut>> = (0..cfg.n_trials)
-            .into_par_iter()
-            .map(|trial| run_trial(net, cfg, &plan, &tables, trial))
-            .collect();
+        let trials: Vec<Result<TrialOut>> = if ranks {
+            let owner = plan.partition(crate::cluster::size());
+            let mut v = Vec::with_capacity(cfg.n_trials);
+            for trial in 0..cfg.n_trials {
+                let t = run_trial(net, cfg, &plan, &tables, trial, Some(&owner));
+                let failed = t.is_err();
+                v.push(t);
+                if failed {
+                    break;
+                }
+            }
+            v
+        } else {
+            (0..cfg.n_trials)
+                .into_par_iter()
+                .map(|trial| run_trial(net, cfg, &plan, &tables, trial, None))
+                .collect()
+        };
         let mut out = SimOutput {
             dipoles: Vec::new(),
             cell_response: CellResponse::default(),
@@ -537,22 +285,57 @@ pub fn simulate_dipole(net: &Network, cfg: &SimConfig) -> Result<SimOutput> {
 }
 
 /// Collect the groups' new spikes in (time, gid) order and queue their events at the
-/// targets; returns the spikes.
-fn exchange(plan: &Plan, runs: &mut [GroupRun]) -> Vec<(f64, usize)> {
+/// targets; returns the spikes. With ranks, every rank's spikes are gathered first, together
+/// with how its epoch ended (`status`: an error, or a stop request), so that every rank
+/// stops with the same error when one fails; events are queued at this rank's groups only.
+fn exchange(
+    plan: &LoweredNetwork,
+    runs: &mut [GroupRun],
+    local_of: &[usize],
+    ranks: bool,
+    status: Option<Error>,
+) -> Result<Vec<(f64, usize)>> {
     let mut new: Vec<(f64, usize)> = Vec::new();
-    for (spec, r) in plan.groups.iter().zip(runs.iter_mut()) {
-        new.extend(r.spikes.drain(..).map(|(c, t)| (t, spec.first_gid + c)));
+    for r in runs.iter_mut() {
+        let first = r.first_gid;
+        new.extend(r.spikes.drain(..).map(|(c, t)| (t, first + c)));
+    }
+    if ranks {
+        let parts = crate::cluster::allgather(&wire::encode(&(status, new)))?;
+        new = Vec::new();
+        let mut stop = None;
+        for (k, p) in parts.iter().enumerate() {
+            let (st, sp): (Option<Error>, Vec<(f64, usize)>) =
+                wire::decode(p).map_err(|e| Error::OnRank {
+                    rank: k,
+                    message: e.to_string(),
+                })?;
+            match (&stop, st) {
+                // the first error of the lowest rank wins over a stop request
+                (None | Some(Error::Interrupted), Some(e)) if !matches!(e, Error::Interrupted) => {
+                    stop = Some(e)
+                }
+                (None, Some(e)) => stop = Some(e),
+                _ => {}
+            }
+            new.extend(sp);
+        }
+        if let Some(e) = stop {
+            return Err(e);
+        }
+    } else if let Some(e) = status {
+        return Err(e);
     }
     new.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     for &(t, gid) in &new {
         for e in &plan.cell_edges[gid] {
-            runs[e.group as usize]
-                .group
-                .events
-                .push(t + e.delay, e.syn, e.weight);
+            let k = local_of[e.group as usize];
+            if k != usize::MAX {
+                runs[k].group.events.push(t + e.delay, e.syn, e.weight);
+            }
         }
     }
-    new
+    Ok(new)
 }
 
 /// Steps between stop checks when the network has no cell-to-cell connections.
@@ -590,10 +373,265 @@ struct TrialOut {
 fn run_trial(
     net: &Network,
     cfg: &SimConfig,
-    plan: &Plan,
+    plan: &LoweredNetwork,
     tables: &Tables,
     trial: usize,
+    owner: Option<&[usize]>,
 ) -> Result<TrialOut> {
+    let nsteps = n_steps(cfg.tstop, cfg.dt);
+    let cap = nsteps + 1;
+    let ranks = owner.is_some();
+    // the groups this process steps: all of them, or this rank's share
+    let me = crate::cluster::rank();
+    let owned: Vec<usize> = (0..plan.groups.len())
+        .filter(|&g| owner.is_none_or(|o| o[g] == me))
+        .collect();
+    let mut local_of = vec![usize::MAX; plan.groups.len()];
+    for (k, &g) in owned.iter().enumerate() {
+        local_of[g] = k;
+    }
+    let mut runs: Vec<GroupRun> = Vec::with_capacity(owned.len());
+    let setup = set_up_groups(net, cfg, plan, tables, &owned, &local_of, ranks, &mut runs);
+    // a group that cannot be set up on one rank stops every rank
+    exchange(plan, &mut runs, &local_of, ranks, setup.err())?;
+    // drive events, all known in advance
+    let mut drive_spikes: Vec<(f64, usize)> = Vec::new();
+    let events = instantiate_drives(net, cfg.tstop, trial)?;
+    for (drive, per_cell) in net.external_drives.iter().zip(&events) {
+        let start = net.gid_range(&drive.name).map_or(0, |r| r.start);
+        for (k, times) in per_cell.iter().enumerate() {
+            let gid = start + k;
+            if !plan.drive_exists[gid - plan.n_cells] {
+                continue;
+            }
+            for &t in times {
+                drive_spikes.push((t, gid));
+                for e in &plan.drive_edges[gid - plan.n_cells] {
+                    let k = local_of[e.group as usize];
+                    if k != usize::MAX {
+                        runs[k].group.events.push(t + e.delay, e.syn, e.weight);
+                    }
+                }
+            }
+        }
+    }
+    for r in &mut runs {
+        r.record(true);
+    }
+    let mut times = Vec::with_capacity(cap);
+    times.push(0.0);
+    let mut spikes: Vec<(f64, usize)> = Vec::new();
+    let mut lfp = vec![0.0; cap * plan.n_contacts];
+    let mut done = 0;
+    let lock_step = plan.epoch == 0;
+    // with ranks, how this rank's last step ended travels with the next exchange
+    let mut pending: Option<Error> = None;
+    while done < nsteps {
+        // without cell-to-cell connections there is one epoch; check for a stop every
+        // INTERRUPT_CHUNK steps anyway (no spikes to exchange, so results do not change)
+        let m = if lock_step {
+            1
+        } else {
+            plan.epoch
+                .min(INTERRUPT_CHUNK.max(plan.epoch_if_connected()))
+                .min(nsteps - done)
+        };
+        let stepped = if lock_step {
+            // detection everywhere, the new events queued, then the rest of the step
+            runs.par_iter_mut()
+                .for_each(|r| r.group.detect_spikes(&mut r.spikes));
+            let new = exchange(plan, &mut runs, &local_of, ranks, pending.take())?;
+            spikes.extend(new);
+            runs.par_iter_mut().try_for_each(|r| -> Result<()> {
+                r.group
+                    .advance(tables)
+                    .map_err(|e| network_gid(e, r.first_gid))?;
+                r.record(false);
+                Ok(())
+            })
+        } else {
+            runs.par_iter_mut().try_for_each(|r| -> Result<()> {
+                for _ in 0..m {
+                    r.group
+                        .step(tables, &mut r.spikes)
+                        .map_err(|e| network_gid(e, r.first_gid))?;
+                    r.record(false);
+                }
+                Ok(())
+            })
+        };
+        if let Err(e) = stepped {
+            if !ranks {
+                return Err(e);
+            }
+            pending = Some(e);
+        }
+        // extracellular potentials: groups added in a fixed order (with ranks: at the end)
+        if plan.n_contacts > 0 && !ranks {
+            let nc = plan.n_contacts;
+            for r in &mut runs {
+                let rows = &mut lfp[(done + 1) * nc..(done + 1 + m) * nc];
+                for (a, x) in rows.iter_mut().zip(&r.lfp) {
+                    *a += x;
+                }
+                r.lfp.clear();
+            }
+        }
+        done += m;
+        if let Some(p) = &cfg.progress {
+            (p.0)(m, nsteps * cfg.n_trials);
+        }
+        if (!lock_step || done % INTERRUPT_CHUNK == 0)
+            && let Err(e) = crate::interrupt::check()
+        {
+            if !ranks {
+                return Err(e);
+            }
+            pending = pending.or(Some(e));
+        }
+        if !lock_step {
+            let new = exchange(plan, &mut runs, &local_of, ranks, pending.take())?;
+            spikes.extend(new);
+        }
+    }
+    if lock_step {
+        // the last step's outcome
+        exchange(plan, &mut runs, &local_of, ranks, pending.take())?;
+    }
+    // the accumulated time axis, as NEURON records it
+    let t_final = runs.first().map_or(0.0, |r| r.group.t);
+    {
+        let mut t = 0.0;
+        for _ in 0..nsteps {
+            t += 0.5 * cfg.dt;
+            t += 0.5 * cfg.dt;
+            times.push(t);
+        }
+    }
+    // drive cells spike when their events are delivered, i.e. up to the last time point
+    spikes.extend(
+        drive_spikes
+            .into_iter()
+            .filter(|(t, _)| *t <= t_final.max(times[nsteps])),
+    );
+    spikes.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+
+    // what every group recorded, in group order (with ranks: gathered from all of them)
+    let mine: Vec<GroupOut> = runs.into_iter().map(GroupOut::from).collect();
+    let outs = if ranks {
+        gather::all_groups(mine, plan.groups.len())?
+    } else {
+        mine
+    };
+    if ranks && plan.n_contacts > 0 {
+        let nc = plan.n_contacts;
+        for o in &outs {
+            for (a, x) in lfp[nc..].iter_mut().zip(&o.lfp) {
+                *a += x;
+            }
+        }
+    }
+
+    // per-layer dipole sums, groups in gid order
+    let n_layers = plan.dipole_layer.iter().flatten().count();
+    let mut layers = vec![vec![0.0; cap]; n_layers];
+    for (spec, r) in plan.groups.iter().zip(&outs) {
+        if let Some(l) = plan.dipole_layer[spec.type_idx] {
+            for (acc, x) in layers[l].iter_mut().zip(&r.dipole) {
+                *acc += x;
+            }
+        }
+    }
+    let dipole = if n_layers == 2 {
+        let l5 = layers.pop().unwrap_or_default();
+        let l2 = layers.pop().unwrap_or_default();
+        Dipole::from_layer_sums(times.clone(), l2, l5, net.mesh_shape.0 * net.mesh_shape.1)
+    } else {
+        let mut agg = vec![0.0; cap];
+        for l in &layers {
+            for (a, x) in agg.iter_mut().zip(l) {
+                *a += x * 1e-6;
+            }
+        }
+        Dipole {
+            times: times.clone(),
+            data: vec![("agg".into(), agg)],
+            nave: 1,
+            scale_applied: 1.0,
+        }
+    };
+
+    let mut vsec = Traces::new();
+    let mut isec = Traces::new();
+    let mut ca = Traces::new();
+    for (spec, r) in plan.groups.iter().zip(outs) {
+        let lc = &plan.cells[spec.type_idx];
+        let sec_of = |node: usize| lc.sections[lc.node_section[node]].name.clone();
+        for (c, node, tr) in r.v {
+            vsec.entry(spec.first_gid + c)
+                .or_default()
+                .push((sec_of(node), tr));
+        }
+        for (c, node, tr) in r.ca {
+            ca.entry(spec.first_gid + c)
+                .or_default()
+                .push((sec_of(node), tr));
+        }
+        let nsyn = lc.synapses.len();
+        for (s, tr) in r.i {
+            let syn = &lc.synapses[s % nsyn];
+            let name = format!("{}_{}", lc.sections[syn.section].name, syn.receptor);
+            isec.entry(spec.first_gid + s / nsyn)
+                .or_default()
+                .push((name, tr));
+        }
+    }
+    Ok(TrialOut {
+        lfp,
+        times,
+        dipole,
+        spikes,
+        vsec,
+        isec,
+        ca,
+    })
+}
+
+impl From<GroupRun> for GroupOut {
+    fn from(r: GroupRun) -> GroupOut {
+        GroupOut {
+            index: r.index,
+            dipole: r.dipole,
+            lfp: r.lfp,
+            v: r.rec_v
+                .into_iter()
+                .zip(r.traces_v)
+                .map(|((c, n), t)| (c, n, t))
+                .collect(),
+            i: r.rec_i.into_iter().zip(r.traces_i).collect(),
+            ca: r
+                .rec_ca
+                .into_iter()
+                .zip(r.traces_ca)
+                .map(|((c, n), t)| (c, n, t))
+                .collect(),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+/// Build the groups in `owned` (with their recordings, electrode sums and clamps) into
+/// `runs`, in that order.
+fn set_up_groups(
+    net: &Network,
+    cfg: &SimConfig,
+    plan: &LoweredNetwork,
+    tables: &Tables,
+    owned: &[usize],
+    local_of: &[usize],
+    ranks: bool,
+    runs: &mut Vec<GroupRun>,
+) -> Result<()> {
     let nsteps = n_steps(cfg.tstop, cfg.dt);
     let cap = nsteps + 1;
     let pick = |r: RecordSections, lc: &LoweredCell| -> Vec<usize> {
@@ -603,8 +641,8 @@ fn run_trial(
             RecordSections::All => (0..lc.sections.len()).collect(),
         }
     };
-    let mut runs: Vec<GroupRun> = Vec::with_capacity(plan.groups.len());
-    for (gi, spec) in plan.groups.iter().enumerate() {
+    for &gi in owned {
+        let spec = &plan.groups[gi];
         let lc = &plan.cells[spec.type_idx];
         let mut group = CellGroup::new(lc.clone(), spec.n_cells, cfg.dt, tables, net.threshold)?;
         if plan.n_contacts > 0 {
@@ -636,7 +674,15 @@ fn run_trial(
                     .map(move |s| c * nsyn + s)
             })
             .collect();
+        // one process sums the electrodes every epoch; ranks keep the whole trial
+        let lfp_rows = if ranks {
+            nsteps
+        } else {
+            plan.epoch.clamp(1, nsteps.max(1))
+        };
         runs.push(GroupRun {
+            index: gi,
+            first_gid: spec.first_gid,
             traces_v: vec![Vec::with_capacity(cap); rec_v.len()],
             traces_i: vec![Vec::with_capacity(cap); rec_i.len()],
             traces_ca: vec![Vec::with_capacity(cap); rec_ca.len()],
@@ -650,184 +696,16 @@ fn run_trial(
             rec_v,
             rec_i,
             rec_ca,
-            lfp: Vec::with_capacity(plan.epoch.clamp(1, nsteps.max(1)) * plan.n_contacts),
+            lfp: Vec::with_capacity(lfp_rows * plan.n_contacts),
         });
     }
     for c in &plan.clamps {
-        runs[c.group]
-            .group
-            .add_iclamp(c.cell, c.node, c.delay, c.dur, c.amp)?;
-    }
-    // drive events, all known in advance
-    let mut drive_spikes: Vec<(f64, usize)> = Vec::new();
-    let events = instantiate_drives(net, cfg.tstop, trial)?;
-    for (drive, per_cell) in net.external_drives.iter().zip(&events) {
-        let start = net.gid_range(&drive.name).map_or(0, |r| r.start);
-        for (k, times) in per_cell.iter().enumerate() {
-            let gid = start + k;
-            if !plan.drive_exists[gid - plan.n_cells] {
-                continue;
-            }
-            for &t in times {
-                drive_spikes.push((t, gid));
-                for e in &plan.drive_edges[gid - plan.n_cells] {
-                    runs[e.group as usize]
-                        .group
-                        .events
-                        .push(t + e.delay, e.syn, e.weight);
-                }
-            }
+        let k = local_of[c.group];
+        if k != usize::MAX {
+            runs[k]
+                .group
+                .add_iclamp(c.cell, c.node, c.delay, c.dur, c.amp)?;
         }
     }
-    for r in &mut runs {
-        r.record(true);
-    }
-    let mut times = Vec::with_capacity(cap);
-    times.push(0.0);
-    let mut spikes: Vec<(f64, usize)> = Vec::new();
-    let mut lfp = vec![0.0; cap * plan.n_contacts];
-    let mut done = 0;
-    let lock_step = plan.epoch == 0;
-    while done < nsteps {
-        // without cell-to-cell connections there is one epoch; check for a stop every
-        // INTERRUPT_CHUNK steps anyway (no spikes to exchange, so results do not change)
-        let m = if lock_step {
-            1
-        } else {
-            plan.epoch
-                .min(INTERRUPT_CHUNK.max(plan.epoch_if_connected()))
-                .min(nsteps - done)
-        };
-        if lock_step {
-            // detection everywhere, the new events queued, then the rest of the step
-            runs.par_iter_mut()
-                .for_each(|r| r.group.detect_spikes(&mut r.spikes));
-            let new = exchange(plan, &mut runs);
-            spikes.extend(new);
-            runs.par_iter_mut()
-                .zip(plan.groups.par_iter())
-                .try_for_each(|(r, spec)| -> Result<()> {
-                    r.group
-                        .advance(tables)
-                        .map_err(|e| network_gid(e, spec.first_gid))?;
-                    r.record(false);
-                    Ok(())
-                })?;
-        } else {
-            runs.par_iter_mut()
-                .zip(plan.groups.par_iter())
-                .try_for_each(|(r, spec)| -> Result<()> {
-                    for _ in 0..m {
-                        r.group
-                            .step(tables, &mut r.spikes)
-                            .map_err(|e| network_gid(e, spec.first_gid))?;
-                        r.record(false);
-                    }
-                    Ok(())
-                })?;
-        }
-        // extracellular potentials: groups added in a fixed order
-        if plan.n_contacts > 0 {
-            let nc = plan.n_contacts;
-            for r in &mut runs {
-                let rows = &mut lfp[(done + 1) * nc..(done + 1 + m) * nc];
-                for (a, x) in rows.iter_mut().zip(&r.lfp) {
-                    *a += x;
-                }
-                r.lfp.clear();
-            }
-        }
-        done += m;
-        if let Some(p) = &cfg.progress {
-            (p.0)(m, nsteps * cfg.n_trials);
-        }
-        if !lock_step || done % INTERRUPT_CHUNK == 0 {
-            crate::interrupt::check()?;
-        }
-        if !lock_step {
-            let new = exchange(plan, &mut runs);
-            spikes.extend(new);
-        }
-    }
-    // the accumulated time axis, as NEURON records it
-    let t_final = runs.first().map_or(0.0, |r| r.group.t);
-    {
-        let mut t = 0.0;
-        for _ in 0..nsteps {
-            t += 0.5 * cfg.dt;
-            t += 0.5 * cfg.dt;
-            times.push(t);
-        }
-    }
-    // drive cells spike when their events are delivered, i.e. up to the last time point
-    spikes.extend(
-        drive_spikes
-            .into_iter()
-            .filter(|(t, _)| *t <= t_final.max(times[nsteps])),
-    );
-    spikes.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-
-    // per-layer dipole sums, groups in gid order
-    let n_layers = plan.dipole_layer.iter().flatten().count();
-    let mut layers = vec![vec![0.0; cap]; n_layers];
-    for (spec, r) in plan.groups.iter().zip(&runs) {
-        if let Some(l) = plan.dipole_layer[spec.type_idx] {
-            for (acc, x) in layers[l].iter_mut().zip(&r.dipole) {
-                *acc += x;
-            }
-        }
-    }
-    let dipole = if n_layers == 2 {
-        let l5 = layers.pop().unwrap_or_default();
-        let l2 = layers.pop().unwrap_or_default();
-        Dipole::from_layer_sums(times.clone(), l2, l5, net.mesh_shape.0 * net.mesh_shape.1)
-    } else {
-        let mut agg = vec![0.0; cap];
-        for l in &layers {
-            for (a, x) in agg.iter_mut().zip(l) {
-                *a += x * 1e-6;
-            }
-        }
-        Dipole {
-            times: times.clone(),
-            data: vec![("agg".into(), agg)],
-            nave: 1,
-            scale_applied: 1.0,
-        }
-    };
-
-    let mut vsec = Traces::new();
-    let mut isec = Traces::new();
-    let mut ca = Traces::new();
-    for (spec, r) in plan.groups.iter().zip(runs) {
-        let lc = &plan.cells[spec.type_idx];
-        let sec_of = |node: usize| lc.sections[lc.node_section[node]].name.clone();
-        for (&(c, node), tr) in r.rec_v.iter().zip(r.traces_v) {
-            vsec.entry(spec.first_gid + c)
-                .or_default()
-                .push((sec_of(node), tr));
-        }
-        for (&(c, node), tr) in r.rec_ca.iter().zip(r.traces_ca) {
-            ca.entry(spec.first_gid + c)
-                .or_default()
-                .push((sec_of(node), tr));
-        }
-        let nsyn = lc.synapses.len();
-        for (&s, tr) in r.rec_i.iter().zip(r.traces_i) {
-            let syn = &lc.synapses[s % nsyn];
-            let name = format!("{}_{}", lc.sections[syn.section].name, syn.receptor);
-            isec.entry(spec.first_gid + s / nsyn)
-                .or_default()
-                .push((name, tr));
-        }
-    }
-    Ok(TrialOut {
-        lfp,
-        times,
-        dipole,
-        spikes,
-        vsec,
-        isec,
-        ca,
-    })
+    Ok(())
 }

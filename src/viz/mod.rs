@@ -316,23 +316,32 @@ impl Figure {
     }
 
     /// Write PNG or SVG according to the extension.
+    /// Under MPI only rank 0 draws and writes ([`crate::cluster::root_writes`]).
     pub fn save(&self, path: &Path) -> Result<()> {
         self.check_size()?;
-        let tmp = crate::io::temp_path(path);
-        let r = self.save_to(&tmp, path);
-        match r {
-            Ok(()) => std::fs::rename(&tmp, path).map_err(|e| {
-                Error::invalid(
-                    format!("file '{}'", path.display()),
-                    e.to_string(),
-                    "a writable path",
-                )
-            }),
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                Err(e)
-            }
-        }
+        crate::cluster::root_writes(
+            || {
+                let tmp = crate::io::temp_path(path);
+                let r = self.save_to(&tmp, path);
+                match r {
+                    Ok(()) => std::fs::rename(&tmp, path).map_err(|e| {
+                        Error::invalid(
+                            format!("file '{}'", path.display()),
+                            e.to_string(),
+                            "a writable path",
+                        )
+                    }),
+                    Err(e) => {
+                        let _ = std::fs::remove_file(&tmp);
+                        Err(e)
+                    }
+                }
+            },
+            |m| Error::OnRank {
+                rank: 0,
+                message: m,
+            },
+        )
     }
 
     /// Refuse figures of more than 10^8 pixels before allocating them.

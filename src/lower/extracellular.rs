@@ -10,7 +10,7 @@
 
 use std::f64::consts::PI;
 
-use crate::lower::LoweredCell;
+use super::LoweredCell;
 use crate::model::CellTemplate;
 use crate::network::electrodes::{ElectrodeArray, Method};
 
