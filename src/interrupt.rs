@@ -30,7 +30,30 @@ pub fn clear() {
 
 /// Whether a stop was requested.
 pub fn is_requested() -> bool {
-    REQUESTED.load(Ordering::Relaxed)
+    REQUESTED.load(Ordering::Relaxed) || requested_here()
+}
+
+#[cfg(test)]
+thread_local! {
+    static HERE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A request seen by this thread only, so that a unit test of stopping does not stop the
+/// tests running beside it in the same process.
+#[cfg(test)]
+pub(crate) fn request_here(on: bool) {
+    HERE.with(|h| h.set(on));
+}
+
+#[cfg(test)]
+fn requested_here() -> bool {
+    HERE.with(|h| h.get())
+}
+
+#[cfg(not(test))]
+#[inline(always)]
+fn requested_here() -> bool {
+    false
 }
 
 /// `Err(Error::Interrupted)` when a stop was requested.
