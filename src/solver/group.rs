@@ -98,6 +98,9 @@ pub struct CellGroup {
     base: Vec<u32>,
     /// Number of membrane slots (all cells).
     n_mem: usize,
+    /// A one-cell group's rhs and d in lowered order (empty for larger groups).
+    lr: Vec<f64>,
+    ld: Vec<f64>,
     rhs: Vec<f64>,
     d: Vec<f64>,
     parent: Vec<u32>,
@@ -287,6 +290,8 @@ impl CellGroup {
             t: 0.0,
             threshold,
             v: scatter(&smap, n_cells, &cell.v0),
+            lr: vec![0.0; if n_cells == 1 { nn } else { 0 }],
+            ld: vec![0.0; if n_cells == 1 { nn } else { 0 }],
             rhs: vec![0.0; total],
             d: vec![0.0; total],
             parent,
@@ -633,6 +638,9 @@ impl CellGroup {
     /// a lane: per cell the operations of [`super::hines::solve`] in the same order.
     #[inline(always)]
     fn solve(&mut self) -> Result<()> {
+        if self.n_cells == 1 {
+            return self.solve_one();
+        }
         let (nn, lanes) = (self.n_nodes, self.n_cells);
         let (base, parent) = (&self.base, &self.parent);
         let (rhs, d, v) = (&mut self.rhs, &mut self.d, &self.v);
@@ -693,6 +701,57 @@ impl CellGroup {
         }
         if bad {
             return Err(self.first_non_finite(|g, k| g.v[k].is_finite()));
+        }
+        Ok(())
+    }
+
+    /// [`Self::solve`] for a group of one cell: gathered into lowered order, where
+    /// [`super::hines::solve`] carries the pivots along each chain in registers (a lane of
+    /// one would go through memory at every node). The same operations in the same order.
+    #[inline(always)]
+    fn solve_one(&mut self) -> Result<()> {
+        let nn = self.n_nodes;
+        let map = &self.base;
+        let (lr, ld) = (&mut self.lr[..nn], &mut self.ld[..nn]);
+        let v = &self.v;
+        for j in 0..nn {
+            let k = map[j] as usize;
+            lr[j] = self.rhs[k];
+            ld[j] = self.d[k];
+        }
+        for j in 1..nn {
+            let p = self.parent[j] as usize;
+            let dv = v[map[p] as usize] - v[map[j] as usize];
+            lr[j] -= self.b[j] * dv;
+            lr[p] += self.a[j] * dv;
+        }
+        if any_non_finite(lr) || any_non_finite(ld) {
+            let k = (0..nn)
+                .find(|&k| !(lr[k].is_finite() && ld[k].is_finite()))
+                .unwrap_or(0);
+            return Err(self.non_finite(0, k));
+        }
+        super::hines::solve(&self.parent, &self.a, &self.b, &self.ab, ld, lr);
+        if let Some(im) = &mut self.imem {
+            for j in 0..nn {
+                let k = map[j] as usize;
+                if k < self.n_mem {
+                    im.i[k] = (im.d_mem[k] * lr[j] + im.i_ion[k]) * im.area[k] * 0.01;
+                }
+            }
+        }
+        let mut bad = false;
+        for j in 0..nn {
+            let k = map[j] as usize;
+            let x = self.v[k] + lr[j];
+            bad |= !x.is_finite();
+            self.v[k] = x;
+        }
+        if bad {
+            let k = (0..nn)
+                .find(|&j| !self.v[map[j] as usize].is_finite())
+                .unwrap_or(0);
+            return Err(self.non_finite(0, k));
         }
         Ok(())
     }
