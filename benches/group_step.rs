@@ -34,37 +34,31 @@ fn build(name: &str, lanes: usize, dt: f64, tables: &Tables) -> CellGroup {
     g
 }
 
-fn run(g: &mut CellGroup, tables: &Tables, steps: usize, times: Option<&mut PhaseTimes>) -> f64 {
+fn run(
+    g: &mut CellGroup,
+    tables: &Tables,
+    steps: usize,
+    mut times: Option<&mut PhaseTimes>,
+) -> f64 {
     let n_syn = g.syn.node.len();
     let mut spikes = Vec::new();
     let every = (5.0 / g.dt).round() as usize;
     let start = Instant::now();
-    match times {
-        Some(times) => {
-            for s in 0..steps {
-                if s % every == 0 {
-                    let t = g.t;
-                    for k in 0..n_syn {
-                        g.events
-                            .push(t + 1.0 + (k % 7) as f64 * 0.3, k as u32, 1e-3);
-                    }
-                }
-                g.detect_spikes(&mut spikes);
-                g.advance_timed(tables, times).expect("step");
+    for s in 0..steps {
+        if s % every == 0 {
+            let t = g.t;
+            for k in 0..n_syn {
+                g.events
+                    .push(t + 1.0 + (k % 7) as f64 * 0.3, k as u32, 1e-3);
             }
         }
-        None => {
-            for s in 0..steps {
-                if s % every == 0 {
-                    let t = g.t;
-                    for k in 0..n_syn {
-                        g.events
-                            .push(t + 1.0 + (k % 7) as f64 * 0.3, k as u32, 1e-3);
-                    }
-                }
-                g.step(tables, &mut spikes).expect("step");
-            }
+        // `step` is `detect_spikes` followed by `advance`
+        g.detect_spikes(&mut spikes);
+        match times.as_deref_mut() {
+            Some(times) => g.advance_timed(tables, times),
+            None => g.advance(tables),
         }
+        .expect("step");
     }
     assert!(!spikes.is_empty(), "the clamps make the cells fire");
     start.elapsed().as_secs_f64()

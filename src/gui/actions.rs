@@ -448,8 +448,9 @@ pub fn run_code(form: &RunForm, n: usize) -> Result<RunCode, Errors> {
     })
 }
 
-/// The dipoles `dpls` as drawn: copies smoothed by `smooth` ms (when above 0) and scaled.
-pub fn view(dpls: &str, smooth: f64, scale: f64) -> String {
+/// The calls that smooth a dipole by `smooth` ms (when above 0) and scale it (when not 1),
+/// chained: `.smooth(30.0).scale(3000.0)`, or empty.
+pub fn view_ops(smooth: f64, scale: f64) -> String {
     let mut ops = String::new();
     if smooth > 0.0 {
         ops.push_str(&format!(".smooth({})", lit(smooth)));
@@ -457,6 +458,12 @@ pub fn view(dpls: &str, smooth: f64, scale: f64) -> String {
     if scale != 1.0 {
         ops.push_str(&format!(".scale({})", lit(scale)));
     }
+    ops
+}
+
+/// The dipoles `dpls` as drawn: copies smoothed by `smooth` ms (when above 0) and scaled.
+pub fn view(dpls: &str, smooth: f64, scale: f64) -> String {
+    let ops = view_ops(smooth, scale);
     if ops.is_empty() {
         dpls.to_string()
     } else {

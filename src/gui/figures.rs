@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::actions::{Errors, Rule, lit, quote, view};
+use super::actions::{Errors, Rule, lit, quote, view, view_ops};
 
 /// hnn-core's plot types (`_viz_manager.py`), as the page lists them.
 pub const PLOT_TYPES: [&str; 11] = [
@@ -546,13 +546,7 @@ fn metrics_expr(metrics: &[Metric]) -> Option<String> {
 
 /// A recorded dipole as drawn: a copy smoothed by `smooth` ms (when above 0) and scaled.
 pub fn data_view(data: &str, smooth: f64, scale: f64) -> String {
-    let mut ops = String::new();
-    if smooth > 0.0 {
-        ops.push_str(&format!(".smooth({})", lit(smooth)));
-    }
-    if scale != 1.0 {
-        ops.push_str(&format!(".scale({})", lit(scale)));
-    }
+    let ops = view_ops(smooth, scale);
     if ops.is_empty() {
         data.to_string()
     } else {
