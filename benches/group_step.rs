@@ -7,7 +7,8 @@
 //! `CellGroup::advance` (see `hnn::solver::group::Phase`), the median over repeats of the
 //! time per compartment-step, the sum of the phases, and the plain step without timers.
 //! `HNN_BENCH_MS` sets the simulated time (default 200 ms), `HNN_BENCH_REPEATS` the repeats
-//! (default 5), `--json` prints one JSON object.
+//! (default 5), `HNN_BENCH_CASE` one case only (`L5x16`, `L2x16`, `L5x1`, `L2x1`), `--json`
+//! prints one JSON object.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -100,8 +101,14 @@ fn main() {
             lanes: 1,
         },
     ];
+    // HNN_BENCH_CASE=L5x1 (say) runs only that case
+    let only = std::env::var("HNN_BENCH_CASE").unwrap_or_default();
     let mut rows = Vec::new();
     for case in &cases {
+        let label = format!("{}x{}", &case.name[..2], case.lanes);
+        if !only.is_empty() && only != label {
+            continue;
+        }
         let probe = build(case.name, case.lanes, dt, &tables);
         let cs = (probe.n_mem() * steps) as f64; // compartment-steps
         let mut per_phase = vec![Vec::new(); Phase::ALL.len()];

@@ -245,7 +245,9 @@ impl CellGroup {
                 }
             }
         }
+        let simd = Simd::detect();
         let mut gates = Gates::default();
+        gates.choose_lookups(simd);
         if let Some(m) = &mut mechs.hh2 {
             m.alloc(&mut gates);
         }
@@ -303,7 +305,7 @@ impl CellGroup {
             n_mem,
             mechs,
             gates,
-            simd: Simd::detect(),
+            simd,
             has_ca_ion,
             cai: vec![0.0; n_mem],
             ica: vec![0.0; n_mem],
@@ -778,32 +780,37 @@ impl CellGroup {
 
     #[inline(always)]
     fn advance_states<C: PhaseClock>(&mut self, tables: &Tables, clock: &mut C) {
-        let (m, g, v) = (&mut self.mechs, &mut self.gates, &self.v[..self.n_mem]);
+        let (m, g, v, dt) = (
+            &mut self.mechs,
+            &mut self.gates,
+            &self.v[..self.n_mem],
+            self.dt,
+        );
         // cad first: kca's rates use the cai it writes
         if let Some(x) = &mut m.cad {
             x.advance(&self.ica, &mut self.cai);
         }
         clock.lap(Phase::Calcium);
         if let Some(x) = &m.ar {
-            x.rates(v, g, tables);
+            x.update_gates(v, g, tables, dt);
         }
         if let Some(x) = &m.ca {
-            x.rates(v, g, tables);
+            x.update_gates(v, g, tables, dt);
         }
         if let Some(x) = &m.cat {
-            x.rates(v, g, tables);
+            x.update_gates(v, g, tables, dt);
         }
         if let Some(x) = &m.hh2 {
-            x.rates(v, g, tables);
+            x.update_gates(v, g, tables, dt);
         }
         if let Some(x) = &m.kca {
             x.rates(&self.cai, g, tables.tadj);
         }
         if let Some(x) = &m.km {
-            x.rates(v, g, tables);
+            x.update_gates(v, g, tables, dt);
         }
         clock.lap(Phase::Rates);
-        g.advance(self.dt);
+        g.advance(dt);
         clock.lap(Phase::Cnexp);
         let s = &mut self.syn;
         for (a, c1) in s.a.iter_mut().zip(&s.c1) {
@@ -847,9 +854,10 @@ pub enum Phase {
     Extracellular,
     /// Calcium concentration (cad).
     Calcium,
-    /// Steady states and time constants at the new voltage (rate tables; kca's rates).
+    /// Steady states and time constants at the new voltage (rate tables; kca's rates); with
+    /// gathered lookups also the cnexp update of the tabulated gates (fused).
     Rates,
-    /// The cnexp update of every gate.
+    /// The cnexp update of every gate (with gathered lookups: of kca's gates only).
     Cnexp,
     /// Decay of the synapses' conductances.
     SynapseDecay,
