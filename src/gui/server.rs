@@ -445,6 +445,25 @@ async fn load_data(app: App, shown: String, path: String) -> Response {
     }
 }
 
+/// A number for the log: six significant digits without trailing zeros (the fit's form keeps
+/// the full value), so that 26.409999999999997 reads 26.41.
+fn short_number(x: f64) -> String {
+    let a = x.abs();
+    if a == 0.0 || !x.is_finite() {
+        return x.to_string();
+    }
+    if !(1e-4..1e6).contains(&a) {
+        return format!("{x:.5e}");
+    }
+    let decimals = (5 - a.log10().floor() as i32).max(0) as usize;
+    let s = format!("{x:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 fn first_line(m: &str) -> String {
     m.lines()
         .next()
@@ -792,6 +811,8 @@ async fn optimize_run(
                             p["name"].as_str().unwrap_or("?"),
                             p["field"].as_str().unwrap_or("?"),
                             p["value"]
+                                .as_f64()
+                                .map_or(p["value"].to_string(), short_number)
                         )
                     })
                     .collect();
@@ -1024,4 +1045,18 @@ pub async fn initial_forms(h: &Handle, threads: usize) -> Result<Value, String> 
         "drives": drives,
         "network": network_form(&v, None),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_number;
+
+    #[test]
+    fn log_numbers_are_short() {
+        assert_eq!(short_number(26.409999999999997), "26.41");
+        assert_eq!(short_number(0.001234567), "0.00123457");
+        assert_eq!(short_number(-3.0), "-3");
+        assert_eq!(short_number(1.5e-7), "1.50000e-7");
+        assert_eq!(short_number(0.0), "0");
+    }
 }
