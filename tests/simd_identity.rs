@@ -1,8 +1,7 @@
 //! The step is compiled for several vector widths and picked at run time, and on AVX-512
-//! CPUs the rate tables can be read with gathers fused with the cnexp update; every variant
-//! must give the same bits (no fused multiply-add, same operation order per lane). The tests take
-//! turns, because the variant is chosen through the `HNN_SIMD` and `HNN_GATHER`
-//! environment variables.
+//! CPUs the rate tables can be read with gathers; every variant must give the same bits (no
+//! fused multiply-add, same operation order per lane). The tests take turns, because the
+//! variant is chosen through the `HNN_SIMD` and `HNN_GATHER` environment variables.
 
 use hnn::network::drives::{DriveDynamics, DriveOptions};
 use hnn::network::models::jones_2009_model;

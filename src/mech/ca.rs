@@ -27,7 +27,7 @@ impl Ca {
 
     /// Allocate the gates (m, h).
     pub fn alloc(&mut self, g: &mut Gates) {
-        self.gates = g.alloc_tabulated(2 * self.gbar.len());
+        self.gates = g.alloc(2 * self.gbar.len());
     }
 
     /// INITIAL.
@@ -62,10 +62,9 @@ impl Ca {
         }
     }
 
-    /// The gates at the new voltage: rates from the table, and with gathered lookups also
-    /// their cnexp step ([`Gates::tabulated`]).
+    /// Rates at the new voltage.
     #[inline(always)]
-    pub fn update_gates(&self, v: &[f64], g: &mut Gates, t: &Tables, dt: f64) {
-        g.tabulated::<4, 2>(&t.ca, v, self.gates, dt);
+    pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
+        g.from_table::<4, 2>(&t.ca, v, self.gates);
     }
 }

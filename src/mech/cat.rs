@@ -30,7 +30,7 @@ impl Cat {
 
     /// Allocate the gates (m, h).
     pub fn alloc(&mut self, g: &mut Gates) {
-        self.gates = g.alloc_tabulated(2 * self.gbar.len());
+        self.gates = g.alloc(2 * self.gbar.len());
     }
 
     /// INITIAL: h = hinf, m = 0.
@@ -53,10 +53,9 @@ impl Cat {
         }
     }
 
-    /// The gates at the new voltage: rates from the table, and with gathered lookups also
-    /// their cnexp step ([`Gates::tabulated`]).
+    /// Rates at the new voltage.
     #[inline(always)]
-    pub fn update_gates(&self, v: &[f64], g: &mut Gates, t: &Tables, dt: f64) {
-        g.tabulated::<4, 2>(&t.cat, v, self.gates, dt);
+    pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
+        g.from_table::<4, 2>(&t.cat, v, self.gates);
     }
 }

@@ -16,12 +16,8 @@ pub struct Gates {
     pub inf: Vec<f64>,
     /// Time constant at the new voltage [ms].
     pub tau: Vec<f64>,
-    /// Look rate tables up with AVX-512 gathers, fused with the cnexp update of their gates
-    /// (set only where the CPU has AVX-512).
+    /// Look rate tables up with AVX-512 gathers (set only where the CPU has them).
     gather: bool,
-    /// The gates whose rates are not tabulated (`off..end`): the only ones
-    /// [`Gates::advance`] updates when `gather` is set.
-    untabulated: Vec<(usize, usize)>,
 }
 
 /// The first gate of a mechanism's contiguous gates (its state variables one after the
@@ -39,17 +35,8 @@ impl Gates {
         self.gather = simd == Simd::Avx512 && Simd::gathers_pay();
     }
 
-    /// Reserve `n` new gates (initialised to 0) whose rates the mechanism writes itself
-    /// ([`Gates::targets_mut`]) and return their block.
+    /// Reserve `n` new gates (initialised to 0) and return their block.
     pub fn alloc(&mut self, n: usize) -> GateBlock {
-        let b = self.alloc_tabulated(n);
-        self.untabulated.push((b.off, b.off + n));
-        b
-    }
-
-    /// Reserve `n` new gates (initialised to 0) whose rates come from a table
-    /// ([`Gates::tabulated`]) and return their block.
-    pub fn alloc_tabulated(&mut self, n: usize) -> GateBlock {
         let off = self.x.len();
         self.x.resize(off + n, 0.0);
         self.inf.resize(off + n, 0.0);
@@ -99,7 +86,19 @@ impl Gates {
     ) {
         debug_assert_eq!(K, 2 * G);
         let n = v.len();
+        let gather = self.gather;
         let (inf, tau) = self.targets_mut::<G>(b, n);
+        #[cfg(target_arch = "x86_64")]
+        if gather {
+            let (mut inf, mut tau) = (inf.into_iter(), tau.into_iter());
+            let out = std::array::from_fn(|k| {
+                if k % 2 == 0 { inf.next() } else { tau.next() }.expect("K = 2G outputs")
+            });
+            // SAFETY: `gather` is set only when the CPU has AVX-512 (`choose_lookups`).
+            unsafe { lookup_gathered(table, v, out) };
+            return;
+        }
+        let _ = gather;
         for k in 0..n {
             let r = table.lookup(v[k]);
             for g in 0..G {
@@ -107,32 +106,6 @@ impl Gates {
                 tau[g][k] = r[2 * g + 1];
             }
         }
-    }
-
-    /// The step of the `G` tabulated gates of a block (allocated by
-    /// [`Gates::alloc_tabulated`]) at the new voltage: their rates from `table` (as
-    /// [`Gates::from_table`]) and, with gathered lookups, their cnexp update right away (no
-    /// steady states or time constants stored); otherwise [`Gates::advance`] does that.
-    #[inline(always)]
-    pub fn tabulated<const K: usize, const G: usize>(
-        &mut self,
-        table: &RateTable<K>,
-        v: &[f64],
-        b: GateBlock,
-        dt: f64,
-    ) {
-        #[cfg(target_arch = "x86_64")]
-        if self.gather {
-            let n = v.len();
-            let x = &mut self.x[b.off..b.off + G * n];
-            let mut x = x.chunks_exact_mut(n.max(1));
-            let x = std::array::from_fn(|_| x.next().unwrap_or_default());
-            // SAFETY: `gather` is set only when the CPU has AVX-512 (`choose_lookups`).
-            unsafe { lookup_cnexp::<K, G>(table, v, x, dt) };
-            return;
-        }
-        let _ = dt;
-        self.from_table::<K, G>(table, v, b);
     }
 
     /// Set the states of `n` gates from `b` to their steady state (INITIAL blocks).
@@ -155,98 +128,62 @@ impl Gates {
         self.x.is_empty()
     }
 
-    /// cnexp for every gate, `x += (1 − exp(−dt/τ))·(x∞ − x)`, except the tabulated ones
-    /// when [`Gates::tabulated`] has updated them already.
+    /// cnexp for every gate: `x += (1 − exp(−dt/τ))·(x∞ − x)`.
     ///
     /// NEURON writes the target as `−(x∞/τ)/(−1/τ)`; it equals x∞ up to one rounding.
     #[inline(always)]
     pub fn advance(&mut self, dt: f64) {
-        if self.gather {
-            for &(lo, hi) in &self.untabulated {
-                cnexp(
-                    &mut self.x[lo..hi],
-                    &self.inf[lo..hi],
-                    &self.tau[lo..hi],
-                    dt,
-                );
+        // blocks of 32 gates with their exps interleaved (fastmath::exp_lanes), the rest
+        // one by one: the same operations per gate either way
+        const B: usize = 32;
+        let n = self.x.len();
+        let (x, inf, tau) = (&mut self.x[..n], &self.inf[..n], &self.tau[..n]);
+        let blocks = n / B * B;
+        for ((xb, ib), tb) in x[..blocks]
+            .chunks_exact_mut(B)
+            .zip(inf[..blocks].chunks_exact(B))
+            .zip(tau[..blocks].chunks_exact(B))
+        {
+            let mut e = [0.0; B];
+            for i in 0..B {
+                e[i] = -dt / tb[i];
             }
-        } else {
-            cnexp(&mut self.x, &self.inf, &self.tau, dt);
+            fastmath::exp_lanes(&mut e);
+            for i in 0..B {
+                let c = 1.0 - e[i];
+                xb[i] += c * (ib[i] - xb[i]);
+            }
+        }
+        for i in blocks..n {
+            let c = 1.0 - fastmath::exp(-dt / tau[i]);
+            x[i] += c * (inf[i] - x[i]);
         }
     }
 }
 
-/// cnexp over slices of states, steady states and time constants: blocks of 32 gates with
-/// their exps interleaved ([`fastmath::exp_lanes`]), the rest one by one; the same
-/// operations per gate either way.
-#[inline(always)]
-fn cnexp(x: &mut [f64], inf: &[f64], tau: &[f64], dt: f64) {
-    const B: usize = 32;
-    let n = x.len();
-    let (inf, tau) = (&inf[..n], &tau[..n]);
-    let blocks = n / B * B;
-    for ((xb, ib), tb) in x[..blocks]
-        .chunks_exact_mut(B)
-        .zip(inf[..blocks].chunks_exact(B))
-        .zip(tau[..blocks].chunks_exact(B))
-    {
-        let mut e = [0.0; B];
-        for i in 0..B {
-            e[i] = -dt / tb[i];
-        }
-        fastmath::exp_lanes(&mut e);
-        for i in 0..B {
-            let c = 1.0 - e[i];
-            xb[i] += c * (ib[i] - xb[i]);
-        }
-    }
-    for i in blocks..n {
-        let c = 1.0 - fastmath::exp(-dt / tau[i]);
-        x[i] += c * (inf[i] - x[i]);
-    }
-}
-
-/// Lookup and cnexp fused, for `G` gates over the nodes of `v` (`x[g][k]`: gate `g` at node
-/// `k`): 32 nodes at a time (the last block padded with copies of its first voltage), looked
-/// up eight at a time with AVX-512 gathers ([`RateTable::lookup8`]) into a block that stays
-/// in registers and L1, then the cnexp update of each gate over the block. Per gate the
-/// operations of [`Gates::from_table`] followed by [`cnexp`], so the same bits.
+/// [`RateTable::lookup`] at every voltage of `v`, output `k` written to `out[k]`: eight
+/// voltages at a time with AVX-512 gathers ([`RateTable::lookup8`]), the last `v.len() % 8`
+/// one by one; the same operations per voltage either way, so the same bits.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-fn lookup_cnexp<const K: usize, const G: usize>(
-    table: &RateTable<K>,
-    v: &[f64],
-    x: [&mut [f64]; G],
-    dt: f64,
-) {
+fn lookup_gathered<const K: usize>(table: &RateTable<K>, v: &[f64], mut out: [&mut [f64]; K]) {
     use std::arch::x86_64::*;
-    const B: usize = 32;
     let n = v.len();
-    assert!(x.iter().all(|x| x.len() == n), "gate lengths");
-    let mdt = _mm512_set1_pd(-dt);
-    for j0 in (0..n).step_by(B) {
-        let m = B.min(n - j0);
-        let mut vb = [v[j0]; B];
-        vb[..m].copy_from_slice(&v[j0..j0 + m]);
-        let mut inf = [[0.0; B]; G];
-        let mut e = [[0.0; B]; G];
-        for q in (0..B).step_by(8) {
-            // SAFETY: q + 8 <= B, the length of vb, inf[g] and e[g].
-            unsafe {
-                let r = table.lookup8(_mm512_loadu_pd(vb.as_ptr().add(q)));
-                for g in 0..G {
-                    _mm512_storeu_pd(inf[g].as_mut_ptr().add(q), r[2 * g]);
-                    _mm512_storeu_pd(e[g].as_mut_ptr().add(q), _mm512_div_pd(mdt, r[2 * g + 1]));
-                }
+    assert!(out.iter().all(|o| o.len() == n), "lookup output lengths");
+    let blocks = n / 8 * 8;
+    for j in (0..blocks).step_by(8) {
+        // SAFETY: j + 8 <= n, the length of v and of every output.
+        unsafe {
+            let r = table.lookup8(_mm512_loadu_pd(v.as_ptr().add(j)));
+            for (o, r) in out.iter_mut().zip(r) {
+                _mm512_storeu_pd(o.as_mut_ptr().add(j), r);
             }
         }
-        for g in 0..G {
-            fastmath::exp_lanes(&mut e[g]);
-            let xb = &mut x[g][j0..j0 + m];
-            for i in 0..m {
-                let c = 1.0 - e[g][i];
-                xb[i] += c * (inf[g][i] - xb[i]);
-            }
+    }
+    for j in blocks..n {
+        let r = table.lookup(v[j]);
+        for (o, r) in out.iter_mut().zip(r) {
+            o[j] = r;
         }
     }
 }
@@ -281,8 +218,8 @@ impl Simd {
     }
 
     /// Whether gathered table lookups beat scalar ones here: on Intel CPUs with AVX-512 they
-    /// do (measured in docs/performance.md); AMD's gathers are slow, so elsewhere the
-    /// scalar lookups stay. `HNN_GATHER=0|1` overrides. Both give the same bits.
+    /// do (docs/performance.md); AMD's gathers are slow, so elsewhere the scalar lookups
+    /// stay. `HNN_GATHER=0|1` overrides. Both give the same bits.
     pub fn gathers_pay() -> bool {
         match std::env::var("HNN_GATHER").as_deref() {
             Ok("0") => return false,

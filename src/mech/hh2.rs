@@ -41,7 +41,7 @@ impl Hh2 {
 
     /// Allocate the gates (m, h, n).
     pub fn alloc(&mut self, g: &mut Gates) {
-        self.gates = g.alloc_tabulated(3 * self.gl.len());
+        self.gates = g.alloc(3 * self.gl.len());
     }
 
     /// INITIAL: gates at their (tabulated) steady state.
@@ -72,10 +72,9 @@ impl Hh2 {
         }
     }
 
-    /// The gates at the new voltage: rates from the table, and with gathered lookups also
-    /// their cnexp step ([`Gates::tabulated`]).
+    /// Steady states and time constants at the new voltage.
     #[inline(always)]
-    pub fn update_gates(&self, v: &[f64], g: &mut Gates, t: &Tables, dt: f64) {
-        g.tabulated::<6, 3>(&t.hh2, v, self.gates, dt);
+    pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
+        g.from_table::<6, 3>(&t.hh2, v, self.gates);
     }
 }

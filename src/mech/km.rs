@@ -28,7 +28,7 @@ impl Km {
 
     /// Allocate the gate (n).
     pub fn alloc(&mut self, g: &mut Gates) {
-        self.gates = g.alloc_tabulated(self.gbar.len());
+        self.gates = g.alloc(self.gbar.len());
     }
 
     /// INITIAL.
@@ -50,10 +50,9 @@ impl Km {
         }
     }
 
-    /// The gates at the new voltage: rates from the table, and with gathered lookups also
-    /// their cnexp step ([`Gates::tabulated`]).
+    /// Rates at the new voltage.
     #[inline(always)]
-    pub fn update_gates(&self, v: &[f64], g: &mut Gates, t: &Tables, dt: f64) {
-        g.tabulated::<2, 1>(&t.km, v, self.gates, dt);
+    pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {
+        g.from_table::<2, 1>(&t.km, v, self.gates);
     }
 }

@@ -780,37 +780,32 @@ impl CellGroup {
 
     #[inline(always)]
     fn advance_states<C: PhaseClock>(&mut self, tables: &Tables, clock: &mut C) {
-        let (m, g, v, dt) = (
-            &mut self.mechs,
-            &mut self.gates,
-            &self.v[..self.n_mem],
-            self.dt,
-        );
+        let (m, g, v) = (&mut self.mechs, &mut self.gates, &self.v[..self.n_mem]);
         // cad first: kca's rates use the cai it writes
         if let Some(x) = &mut m.cad {
             x.advance(&self.ica, &mut self.cai);
         }
         clock.lap(Phase::Calcium);
         if let Some(x) = &m.ar {
-            x.update_gates(v, g, tables, dt);
+            x.rates(v, g, tables);
         }
         if let Some(x) = &m.ca {
-            x.update_gates(v, g, tables, dt);
+            x.rates(v, g, tables);
         }
         if let Some(x) = &m.cat {
-            x.update_gates(v, g, tables, dt);
+            x.rates(v, g, tables);
         }
         if let Some(x) = &m.hh2 {
-            x.update_gates(v, g, tables, dt);
+            x.rates(v, g, tables);
         }
         if let Some(x) = &m.kca {
             x.rates(&self.cai, g, tables.tadj);
         }
         if let Some(x) = &m.km {
-            x.update_gates(v, g, tables, dt);
+            x.rates(v, g, tables);
         }
         clock.lap(Phase::Rates);
-        g.advance(dt);
+        g.advance(self.dt);
         clock.lap(Phase::Cnexp);
         let s = &mut self.syn;
         for (a, c1) in s.a.iter_mut().zip(&s.c1) {
@@ -854,10 +849,9 @@ pub enum Phase {
     Extracellular,
     /// Calcium concentration (cad).
     Calcium,
-    /// Steady states and time constants at the new voltage (rate tables; kca's rates); with
-    /// gathered lookups also the cnexp update of the tabulated gates (fused).
+    /// Steady states and time constants at the new voltage (rate tables; kca's rates).
     Rates,
-    /// The cnexp update of every gate (with gathered lookups: of kca's gates only).
+    /// The cnexp update of every gate.
     Cnexp,
     /// Decay of the synapses' conductances.
     SynapseDecay,
