@@ -1,5 +1,6 @@
 //! Entry points that run the solver.
 
+mod balance;
 pub mod cell;
 mod gather;
 pub mod network;

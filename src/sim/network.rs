@@ -11,9 +11,11 @@
 //! bit-identical for any number of threads.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use super::balance::Balancer;
 use super::gather::{self, GroupOut};
 use super::{RecordSections, n_steps};
 use crate::cluster::wire;
@@ -424,6 +426,7 @@ fn run_trial(
     let mut lfp = vec![0.0; cap * plan.n_contacts];
     let mut done = 0;
     let lock_step = plan.epoch == 0;
+    let mut balancer = Balancer::new(runs.iter().map(|r| r.group.n_mem()));
     // with ranks, how this rank's last step ended travels with the next exchange
     let mut pending: Option<Error> = None;
     while done < nsteps {
@@ -450,15 +453,33 @@ fn run_trial(
                 Ok(())
             })
         } else {
-            runs.par_iter_mut().try_for_each(|r| -> Result<()> {
-                for _ in 0..m {
-                    r.group
-                        .step(tables, &mut r.spikes)
-                        .map_err(|e| network_gid(e, r.first_gid))?;
-                    r.record(false);
+            // the groups dealt to the threads by their last epoch's cost (super::balance)
+            let assign = balancer.assign(rayon::current_num_threads());
+            let mut share: Vec<Vec<(usize, &mut GroupRun)>> = Vec::new();
+            for (k, r) in runs.iter_mut().enumerate() {
+                if share.len() <= assign[k] {
+                    share.resize_with(assign[k] + 1, Vec::new);
                 }
-                Ok(())
-            })
+                share[assign[k]].push((k, r));
+            }
+            share
+                .into_par_iter()
+                .map(|part| -> Result<Vec<(usize, Duration)>> {
+                    let mut took = Vec::with_capacity(part.len());
+                    for (k, r) in part {
+                        let start = Instant::now();
+                        for _ in 0..m {
+                            r.group
+                                .step(tables, &mut r.spikes)
+                                .map_err(|e| network_gid(e, r.first_gid))?;
+                            r.record(false);
+                        }
+                        took.push((k, start.elapsed()));
+                    }
+                    Ok(took)
+                })
+                .collect::<Result<Vec<_>>>()
+                .map(|took| balancer.measured(took.into_iter().flatten()))
         };
         if let Err(e) = stepped {
             if !ranks {
