@@ -522,7 +522,7 @@ fn read_extracellular(r: &Reader) -> Result<Vec<ExtracellularArray>> {
                 "a valid electrode array",
             )
         })?;
-        let mut arr = ExtracellularArray::empty(&spec);
+        let mut arr = crate::sim::network::empty_recording(&spec);
         arr.times = r.f64s(&format!("{p}/times"))?;
         let n = arr.times.len();
         for k in 0..n_trials {

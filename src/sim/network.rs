@@ -22,9 +22,10 @@ use crate::lower::LoweredCell;
 use crate::lower::network::{LoweredNetwork, lower_network};
 use crate::mech::rates::Tables;
 use crate::network::Network;
+use crate::network::electrodes::{ElectrodeArray, Method};
 use crate::network::events::instantiate_drives;
 use crate::results::cell_response::Traces;
-use crate::results::{CellResponse, Dipole, ExtracellularArray};
+use crate::results::{CellResponse, Dipole, ExtracellularArray, SourceApproximation};
 use crate::solver::group::CellGroup;
 
 pub use crate::lower::network::GROUP_SIZE;
@@ -183,6 +184,22 @@ fn check_size(net: &Network, cfg: &SimConfig) -> Result<()> {
     )
 }
 
+/// The recording of an electrode array before any data: its description copied into the
+/// results' plain data (results never see the network's electrode types).
+pub fn empty_recording(spec: &ElectrodeArray) -> ExtracellularArray {
+    let method = match spec.method {
+        Method::Psa => SourceApproximation::Psa,
+        Method::Lsa => SourceApproximation::Lsa,
+    };
+    ExtracellularArray::empty(
+        &spec.name,
+        spec.positions.clone(),
+        spec.conductivity,
+        method,
+        spec.min_distance,
+    )
+}
+
 /// Run a network (hnn-core's `simulate_dipole`).
 pub fn simulate_dipole(net: &Network, cfg: &SimConfig) -> Result<SimOutput> {
     if !(cfg.tstop.is_finite() && cfg.tstop > 0.0) {
@@ -229,11 +246,7 @@ pub fn simulate_dipole(net: &Network, cfg: &SimConfig) -> Result<SimOutput> {
         let mut out = SimOutput {
             dipoles: Vec::new(),
             cell_response: CellResponse::default(),
-            rec_arrays: net
-                .rec_arrays
-                .iter()
-                .map(ExtracellularArray::empty)
-                .collect(),
+            rec_arrays: net.rec_arrays.iter().map(empty_recording).collect(),
         };
         out.cell_response.cell_type_names = net.cell_type_names();
         for t in trials {
