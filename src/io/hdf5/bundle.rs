@@ -12,7 +12,6 @@ use crate::error::Result;
 use crate::network::Network;
 use crate::results::{CellResponse, Dipole, ExtracellularArray};
 use crate::sim::RecordSections;
-use crate::sim::network::SimConfig;
 
 /// The `format` attribute at the root of a results bundle.
 pub const RESULTS_FORMAT: &str = "hnn-rs results";
@@ -20,47 +19,8 @@ pub const RESULTS_FORMAT: &str = "hnn-rs results";
 pub const RESULTS_FORMAT_VERSION: i64 = 1;
 
 /// The settings of the simulation run whose results a bundle holds (`simulate_dipole`'s
-/// arguments).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RunSettings {
-    /// Stop time [ms].
-    pub tstop: f64,
-    /// Time step [ms].
-    pub dt: f64,
-    /// Number of trials.
-    pub n_trials: usize,
-    /// `record_vsec`.
-    pub record_vsec: RecordSections,
-    /// `record_isec`.
-    pub record_isec: RecordSections,
-    /// `record_ca`.
-    pub record_ca: RecordSections,
-}
-
-impl RunSettings {
-    /// The settings of a simulation configuration.
-    pub fn from_config(c: &SimConfig) -> Self {
-        RunSettings {
-            tstop: c.tstop,
-            dt: c.dt,
-            n_trials: c.n_trials,
-            record_vsec: c.record_vsec,
-            record_isec: c.record_isec,
-            record_ca: c.record_ca,
-        }
-    }
-
-    /// A simulation configuration that repeats the run (threads and progress unset).
-    pub fn to_config(&self) -> SimConfig {
-        let mut c = SimConfig::new(self.tstop);
-        c.dt = self.dt;
-        c.n_trials = self.n_trials;
-        c.record_vsec = self.record_vsec;
-        c.record_isec = self.record_isec;
-        c.record_ca = self.record_ca;
-        c
-    }
-}
+/// arguments; defined by the simulation, stored here as they are).
+pub use crate::sim::network::RunSettings;
 
 fn record_name(r: RecordSections) -> &'static str {
     match r {
