@@ -334,7 +334,8 @@ pub fn plot_spikes_raster_with(cr: &CellResponse, o: &RasterOptions) -> Result<F
 
 /// Histogram of drive (or cell) spikes (hnn-core's `plot_spikes_hist`): the bins, counts,
 /// labels of [`crate::analysis::spikes::spikes_hist`] and the colours of
-/// [`HistColors::for_labels`], one bar set per label, drawn in label order; x from 0 to the last sample time, y "Counts", no title.
+/// [`HistColors::for_labels`], one bar set per label, drawn in label order; x from 0 to the
+/// last sample time, y "Counts", no title.
 pub fn plot_spikes_hist(
     cr: &CellResponse,
     trials: Option<&[usize]>,

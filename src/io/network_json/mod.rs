@@ -2,10 +2,10 @@
 //! `read_network_configuration`): cell templates, positions, gid ranges, drives, biases and
 //! the full connectivity with its gid pairs.
 //!
-//! Reading ([`read`]) fills a [`crate::network::Network`] that simulates like the network the file was
-//! written from; every error names the file and the JSON path of the offending field
-//! (`node`). Writing: [`write`]. The cell types, drives and connections are read and written
-//! in `cells`, `drives` and `connections`.
+//! Reading ([`read`]) fills a [`crate::network::Network`] that simulates like the network
+//! the file was written from; every error names the file and the JSON path of the offending
+//! field (`node`). Writing: [`write`]. The cell types, drives and connections are read and
+//! written in `cells`, `drives` and `connections`.
 
 mod cells;
 mod connections;
