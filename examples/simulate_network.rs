@@ -9,7 +9,7 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     let mut net = jones_2009_model((5, 5))?;
     add_erp_drives_to_jones_model(&mut net, 0.0)?;
     let mut cfg = SimConfig::new(170.0);
-    cfg.n_trials = 2;
+    cfg.run.n_trials = 2;
     // Ctrl-C (or any thread calling hnn::interrupt::request) stops the run at an epoch end
     hnn::interrupt::install_sigint_handler(true);
     let out = simulate_dipole(&net, &cfg)?;
@@ -24,7 +24,7 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     println!(
         "{} cells, {} trials: {} spikes; averaged dipole peaks at {:.2} nAm, t = {:.2} ms",
         net.n_cells(),
-        cfg.n_trials,
+        cfg.run.n_trials,
         out.cell_response
             .spike_times
             .iter()

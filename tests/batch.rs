@@ -232,7 +232,7 @@ fn bad_grids_and_folders_are_clear_errors() {
 
 fn matrix_run(out: &std::path::Path, n: usize, chunk: usize) -> MatrixRun {
     let mut sim = hnn::sim::network::SimConfig::new(40.0);
-    sim.dt = 0.5;
+    sim.run.dt = 0.5;
     MatrixRun {
         names: vec!["w".into(), "seed".into()],
         theta: (0..n)

@@ -157,8 +157,8 @@ fn bundle_seed() -> Vec<Vec<u8>> {
     .unwrap();
     net.add_electrode_array(arr).unwrap();
     let mut cfg = hnn::sim::network::SimConfig::new(5.0);
-    cfg.n_trials = 2;
-    cfg.record_vsec = hnn::sim::RecordSections::Soma;
+    cfg.run.n_trials = 2;
+    cfg.run.record_vsec = hnn::sim::RecordSections::Soma;
     let out = hnn::sim::network::simulate_dipole(&net, &cfg).unwrap();
     let res = hnn::io::hdf5::Results {
         network: net,

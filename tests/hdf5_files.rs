@@ -75,10 +75,10 @@ fn results_bundle_round_trips() {
     )
     .unwrap();
     let mut cfg = SimConfig::new(30.0);
-    cfg.n_trials = 2;
-    cfg.record_vsec = RecordSections::Soma;
-    cfg.record_isec = RecordSections::Soma;
-    cfg.record_ca = RecordSections::All;
+    cfg.run.n_trials = 2;
+    cfg.run.record_vsec = RecordSections::Soma;
+    cfg.run.record_isec = RecordSections::Soma;
+    cfg.run.record_ca = RecordSections::All;
     let out = simulate_dipole(&net, &cfg).unwrap();
     let cr = out.cell_response.clone();
     assert!(!cr.vsec[0].is_empty() && !cr.isec[1].is_empty() && !cr.ca[0].is_empty());

@@ -245,8 +245,8 @@ fn delays_below_dt_run_and_bad_run_settings_fail_at_simulate() {
         (10.0, 0.025, 0),
     ] {
         let mut cfg = SimConfig::new(tstop);
-        cfg.dt = dt;
-        cfg.n_trials = trials;
+        cfg.run.dt = dt;
+        cfg.run.n_trials = trials;
         assert!(simulate_dipole(&n, &cfg).is_err());
     }
 }

@@ -183,12 +183,12 @@ fn check(name: &str, net: &Network) -> SimOutput {
     }
     let mut cfg = SimConfig::new(meta["tstop"].as_f64().unwrap());
     if let Some(dt) = meta["dt"].as_f64() {
-        cfg.dt = dt;
+        cfg.run.dt = dt;
     }
-    cfg.n_trials = meta["n_trials"].as_u64().unwrap() as usize;
+    cfg.run.n_trials = meta["n_trials"].as_u64().unwrap() as usize;
     let out = simulate_dipole(net, &cfg).unwrap();
     let n_cells = net.n_cells();
-    for trial in 0..cfg.n_trials {
+    for trial in 0..cfg.run.n_trials {
         // spikes
         let sp = Table::read_plain(&format!("networks/{name}_spikes_trial{trial}.txt"));
         let (rt, rg): (Vec<f64>, Vec<usize>) = (
@@ -419,7 +419,7 @@ fn gui_alpha_and_beta_param_file_matches_hnn_core() {
 fn one_and_two_threads_give_identical_bits() {
     let net = erp();
     let mut cfg = SimConfig::new(80.0);
-    cfg.n_trials = 2;
+    cfg.run.n_trials = 2;
     cfg.threads = Some(1);
     let a = simulate_dipole(&net, &cfg).unwrap();
     cfg.threads = Some(2);

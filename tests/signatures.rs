@@ -468,7 +468,7 @@ fn response() -> hnn::results::CellResponse {
 /// `invert_spike_types` hangs the named histograms from the top of a shared 0..max range.
 #[test]
 fn invert_spike_types_flips() {
-    use hnn::analysis::spikes::HistColors;
+    use hnn::viz::hist_colors::HistColors;
     let cr = response();
     let f = hnn::viz::plots::plot_spikes_hist_inverted(
         &cr,

@@ -6,8 +6,9 @@
 
 mod common;
 
-use hnn::analysis::spikes::{HNN_CORE_BINS, HistColors};
+use hnn::analysis::spikes::HNN_CORE_BINS;
 use hnn::results::CellResponse;
+use hnn::viz::hist_colors::HistColors;
 use hnn::viz::{parse_color, plots};
 use serde_json::Value;
 

@@ -1,5 +1,6 @@
 //! The spike histogram behind hnn-core's `plot_spikes_hist`: which spikes are counted under
-//! which label, the bin edges, the counts and the colours, as hnn-core 0.6.1 computes them.
+//! which label, the bin edges and the counts, as hnn-core 0.6.1 computes them (the colours
+//! are chosen by [`crate::viz::hist_colors`]).
 //!
 //! hnn-core's rules, reproduced here:
 //! * trials: all of them, or the given ones (concatenated in the given order);
@@ -14,51 +15,25 @@
 //!   concatenated trials;
 //! * counts: numpy's `histogram` with explicit edges: bin `i` holds `e[i] <= t < e[i+1]`,
 //!   the last bin also `t == end`; spikes outside `[0, end]` are not counted;
-//! * colours: assigned in the order the labels are given, cycling red, green, blue, yellow,
-//!   magenta, cyan (or the given colours); histograms are drawn in label order (sorted).
+//! * order: [`SpikeLabels::labels`] keeps the order the labels are given (hnn-core assigns
+//!   colours in that order); the histograms come in label order (sorted), as drawn.
 
 use crate::error::{Error, Result};
 use crate::results::CellResponse;
-use crate::viz::Rgb;
 
 /// The four cell types of hnn-core's Jones model (never "input" types).
 const CELL_TYPES: [&str; 4] = ["L5_pyramidal", "L5_basket", "L2_pyramidal", "L2_basket"];
 
-/// hnn-core's default colour cycle for spike histograms: matplotlib's `r g b y m c`.
-pub const HIST_COLORS: [Rgb; 6] = [
-    (255, 0, 0),
-    (0, 128, 0),
-    (0, 0, 255),
-    (191, 191, 0),
-    (191, 0, 191),
-    (0, 191, 191),
-];
-
 /// hnn-core's number of bins: `np.linspace(0, end, 50)` edges.
 pub const HNN_CORE_BINS: usize = 49;
 
-/// How histogram colours are chosen (hnn-core's `color`).
-#[derive(Debug, Clone, PartialEq)]
-pub enum HistColors {
-    /// Cycle through these, one per label in the order the labels are given.
-    Cycle(Vec<Rgb>),
-    /// One colour per label; every label must be present.
-    ByLabel(Vec<(String, Rgb)>),
-}
-
-impl Default for HistColors {
-    fn default() -> Self {
-        HistColors::Cycle(HIST_COLORS.to_vec())
-    }
-}
-
-/// One histogram: a label, its colour and its counts per bin.
+/// One histogram: a label and its counts per bin.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabelHist {
     /// Legend label (a spike type or a group name).
     pub label: String,
-    /// Bar colour.
-    pub color: Rgb,
+    /// Where the label stands in the order the labels were given ([`SpikeLabels::labels`]).
+    pub order: usize,
     /// Spikes per bin (`edges.len() - 1` of them).
     pub counts: Vec<u64>,
 }
@@ -80,7 +55,81 @@ pub fn linspace_from_zero(end: f64, n: usize) -> Vec<f64> {
     v
 }
 
-/// Compute hnn-core's spike histograms.
+/// The spikes of a histogram and the labels they count under, checked and not yet binned
+/// (built by [`spike_labels`]; [`SpikeLabels::histogram`] counts them).
+#[derive(Debug, Clone)]
+pub struct SpikeLabels<'a> {
+    /// The cell response the spikes come from.
+    cr: &'a CellResponse,
+    /// Spike times of the chosen trials, concatenated [ms].
+    times: Vec<f64>,
+    /// The spike type of each of `times`.
+    types: Vec<&'a str>,
+    /// Labels in the order they were given.
+    labels: Vec<String>,
+    /// Spike type → index into `labels`.
+    label_of: Vec<(&'a str, usize)>,
+    /// Number of bins.
+    bins: usize,
+}
+
+impl SpikeLabels<'_> {
+    /// The labels in the order they were given (the order hnn-core assigns colours in).
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// Bin the spikes: hnn-core's edges and counts, the histograms sorted by label.
+    pub fn histogram(self) -> Result<SpikeHist> {
+        let SpikeLabels {
+            cr,
+            times,
+            types,
+            labels,
+            label_of,
+            bins,
+        } = self;
+        let end = match cr.times.last() {
+            Some(t) => *t,
+            None => *times.last().ok_or_else(|| {
+                Error::invalid(
+                    "cell_response",
+                    "no sample times and no spikes",
+                    "sample times or spikes to set the histogram's range",
+                )
+            })?,
+        };
+        if !(end.is_finite() && end > 0.0) {
+            return Err(Error::invalid("histogram end", end, "a positive time [ms]"));
+        }
+        let edges = linspace_from_zero(end, bins + 1);
+        let mut counts = vec![vec![0u64; bins]; labels.len()];
+        for (t, ty) in times.iter().zip(&types) {
+            let Some((_, li)) = label_of.iter().find(|(u, _)| u == ty) else {
+                continue;
+            };
+            if !(*t >= edges[0] && *t <= end) {
+                continue;
+            }
+            let above = edges.partition_point(|e| e <= t);
+            counts[*li][(above - 1).min(bins - 1)] += 1;
+        }
+        let mut hists: Vec<LabelHist> = labels
+            .into_iter()
+            .zip(counts)
+            .enumerate()
+            .map(|(order, (label, counts))| LabelHist {
+                label,
+                order,
+                counts,
+            })
+            .collect();
+        hists.sort_by(|a, b| a.label.cmp(&b.label));
+        Ok(SpikeHist { edges, hists })
+    }
+}
+
+/// Compute hnn-core's spike histograms ([`spike_labels`] then [`SpikeLabels::histogram`]).
 ///
 /// `trials`: `None` for all trials. `groups`: `None` for hnn-core's default labels, else
 /// (label, prefixes) in the order given. `bins`: the number of bins (hnn-core:
@@ -89,9 +138,19 @@ pub fn spikes_hist(
     cr: &CellResponse,
     trials: Option<&[usize]>,
     groups: Option<&[(String, Vec<String>)]>,
-    colors: &HistColors,
     bins: usize,
 ) -> Result<SpikeHist> {
+    spike_labels(cr, trials, groups, bins)?.histogram()
+}
+
+/// Check the arguments of a spike histogram and choose its spikes and labels (hnn-core's
+/// rules above); the arguments as [`spikes_hist`]'s.
+pub fn spike_labels<'a>(
+    cr: &'a CellResponse,
+    trials: Option<&[usize]>,
+    groups: Option<&[(String, Vec<String>)]>,
+    bins: usize,
+) -> Result<SpikeLabels<'a>> {
     if bins == 0 {
         return Err(Error::invalid("bins", bins, "at least 1"));
     }
@@ -160,9 +219,9 @@ pub fn spikes_hist(
         };
         for prefix in prefixes {
             let mut found = 0;
-            for u in &unique {
+            for &u in &unique {
                 if u.starts_with(prefix.as_str()) {
-                    if label_of.iter().any(|(t, _)| t == u) {
+                    if label_of.iter().any(|(t, _)| *t == u) {
                         return Err(Error::invalid(
                             "spike_types",
                             format!("{u} matched twice"),
@@ -182,69 +241,14 @@ pub fn spikes_hist(
             }
         }
     }
-    let label_colors: Vec<Rgb> = match colors {
-        HistColors::Cycle(c) if c.is_empty() => {
-            return Err(Error::invalid(
-                "color",
-                "an empty list",
-                "at least one colour",
-            ));
-        }
-        HistColors::Cycle(c) => (0..labels.len()).map(|i| c[i % c.len()]).collect(),
-        HistColors::ByLabel(m) => labels
-            .iter()
-            .map(|l| {
-                m.iter()
-                    .find(|(k, _)| k == l)
-                    .map(|(_, c)| *c)
-                    .ok_or_else(|| {
-                        Error::invalid(
-                            "color",
-                            format!("no colour for '{l}'"),
-                            "a colour per label",
-                        )
-                    })
-            })
-            .collect::<Result<_>>()?,
-    };
-
-    let end = match cr.times.last() {
-        Some(t) => *t,
-        None => *times.last().ok_or_else(|| {
-            Error::invalid(
-                "cell_response",
-                "no sample times and no spikes",
-                "sample times or spikes to set the histogram's range",
-            )
-        })?,
-    };
-    if !(end.is_finite() && end > 0.0) {
-        return Err(Error::invalid("histogram end", end, "a positive time [ms]"));
-    }
-    let edges = linspace_from_zero(end, bins + 1);
-    let mut counts = vec![vec![0u64; bins]; labels.len()];
-    for (t, ty) in times.iter().zip(&types) {
-        let Some((_, li)) = label_of.iter().find(|(u, _)| u == ty) else {
-            continue;
-        };
-        if !(*t >= edges[0] && *t <= end) {
-            continue;
-        }
-        let above = edges.partition_point(|e| e <= t);
-        counts[*li][(above - 1).min(bins - 1)] += 1;
-    }
-    let mut hists: Vec<LabelHist> = labels
-        .iter()
-        .zip(label_colors)
-        .zip(counts)
-        .map(|((l, color), counts)| LabelHist {
-            label: l.to_string(),
-            color,
-            counts,
-        })
-        .collect();
-    hists.sort_by(|a, b| a.label.cmp(&b.label));
-    Ok(SpikeHist { edges, hists })
+    Ok(SpikeLabels {
+        cr,
+        times,
+        types,
+        labels: labels.iter().map(|l| l.to_string()).collect(),
+        label_of,
+        bins,
+    })
 }
 
 #[cfg(test)]
@@ -268,7 +272,7 @@ mod tests {
             &["a1", "a1", "a2", "b", "b", "b", "b"],
             Some(10.0),
         );
-        let h = spikes_hist(&c, None, None, &HistColors::default(), 4).unwrap();
+        let h = spikes_hist(&c, None, None, 4).unwrap();
         assert_eq!(h.edges, vec![0.0, 2.5, 5.0, 7.5, 10.0]);
         let labels: Vec<&str> = h.hists.iter().map(|h| h.label.as_str()).collect();
         assert_eq!(labels, ["a1", "a2", "b"]);
@@ -276,34 +280,34 @@ mod tests {
         assert_eq!(h.hists[0].counts, vec![1, 1, 0, 0]);
         assert_eq!(h.hists[1].counts, vec![0, 0, 1, 0]);
         assert_eq!(h.hists[2].counts, vec![0, 0, 0, 2]);
-        assert_eq!(h.hists[2].color, HIST_COLORS[2]);
     }
 
     #[test]
-    fn groups_take_prefixes_and_colours_follow_the_given_order() {
+    fn groups_take_prefixes_and_labels_keep_the_given_order() {
         let c = cr(vec![1.0, 2.0, 3.0], &["a1", "a2", "b"], Some(4.0));
         let groups = vec![
             ("z".to_string(), vec!["b".to_string()]),
             ("a".to_string(), vec!["a".to_string()]),
         ];
-        let h = spikes_hist(&c, None, Some(&groups), &HistColors::default(), 1).unwrap();
+        let l = spike_labels(&c, None, Some(&groups), 1).unwrap();
+        assert_eq!(l.labels(), ["z", "a"]);
+        let h = l.histogram().unwrap();
         assert_eq!(h.hists[0].label, "a");
         assert_eq!(h.hists[0].counts, vec![2]);
-        assert_eq!(h.hists[0].color, HIST_COLORS[1]);
-        assert_eq!(h.hists[1].color, HIST_COLORS[0]);
+        assert_eq!((h.hists[0].order, h.hists[1].order), (1, 0));
         let twice = vec![
             ("x".to_string(), vec!["a".to_string()]),
             ("y".to_string(), vec!["a1".to_string()]),
         ];
-        assert!(spikes_hist(&c, None, Some(&twice), &HistColors::default(), 1).is_err());
+        assert!(spikes_hist(&c, None, Some(&twice), 1).is_err());
         let none = vec![("x".to_string(), vec!["q".to_string()])];
-        assert!(spikes_hist(&c, None, Some(&none), &HistColors::default(), 1).is_err());
+        assert!(spikes_hist(&c, None, Some(&none), 1).is_err());
     }
 
     #[test]
     fn cell_types_only_when_no_drive_spikes() {
         let c = cr(vec![1.0, 2.0], &["L2_basket", "L5_pyramidal"], None);
-        let h = spikes_hist(&c, None, None, &HistColors::default(), 2).unwrap();
+        let h = spikes_hist(&c, None, None, 2).unwrap();
         // no sample times: the range ends at the last spike
         assert_eq!(h.edges, vec![0.0, 1.0, 2.0]);
         assert_eq!(h.hists.len(), 2);

@@ -158,9 +158,9 @@ fn settings_json(run: &MatrixRun, n: usize, feature_names: &[String]) -> Value {
         "seeds": run.seeds,
         "features": run.features,
         "feature_names": feature_names,
-        "tstop": run.sim.tstop,
-        "dt": run.sim.dt,
-        "n_trials": run.sim.n_trials,
+        "tstop": run.sim.run.tstop,
+        "dt": run.sim.run.dt,
+        "n_trials": run.sim.run.n_trials,
         "chunk": run.chunk,
         "extra": run.extra,
     })
@@ -216,11 +216,11 @@ pub fn run_matrix(
     {
         return Err(Error::invalid("seeds.column", k, format!("below {p}")));
     }
-    let n_samples = crate::sim::n_steps(run.sim.tstop, run.sim.dt) + 1;
-    run.features.check(run.sim.dt, n_samples)?;
+    let n_samples = crate::sim::n_steps(run.sim.run.tstop, run.sim.run.dt) + 1;
+    run.features.check(run.sim.run.dt, n_samples)?;
     let feature_names = run
         .features
-        .names(run.sim.dt, n_samples, &probe.cell_type_names());
+        .names(run.sim.run.dt, n_samples, &probe.cell_type_names());
     let f = feature_names.len();
     let seeds: Vec<i64> = (0..n)
         .map(|r| seed_of(run, r, &run.theta[r * p..(r + 1) * p]))
@@ -258,7 +258,7 @@ pub fn run_matrix(
         let feats: Vec<std::result::Result<Vec<f64>, String>> =
             runner.simulate_with(&nets, &run.sim, |net, o| {
                 run.features
-                    .compute(net, &o, run.sim.tstop)
+                    .compute(net, &o, run.sim.run.tstop)
                     .map_err(|e| e.to_string())
             })?;
         drop(nets);

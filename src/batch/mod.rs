@@ -98,27 +98,27 @@ impl Runner {
 
 /// Check the simulation settings of a batch once, before any network is built.
 pub fn check_settings(cfg: &SimConfig) -> Result<()> {
-    if !(cfg.tstop.is_finite() && cfg.tstop > 0.0) {
+    if !(cfg.run.tstop.is_finite() && cfg.run.tstop > 0.0) {
         return Err(Error::invalid(
             "tstop",
-            cfg.tstop,
+            cfg.run.tstop,
             "a finite number > 0 [ms]",
         ));
     }
-    if !(cfg.dt.is_finite() && cfg.dt > 0.0) {
-        return Err(Error::invalid("dt", cfg.dt, "a finite number > 0 [ms]"));
+    if !(cfg.run.dt.is_finite() && cfg.run.dt > 0.0) {
+        return Err(Error::invalid("dt", cfg.run.dt, "a finite number > 0 [ms]"));
     }
-    if cfg.tstop / cfg.dt > 1e8 {
+    if cfg.run.tstop / cfg.run.dt > 1e8 {
         return Err(Error::invalid(
             "tstop / dt",
-            cfg.tstop / cfg.dt,
+            cfg.run.tstop / cfg.run.dt,
             "at most 1e8 steps",
         ));
     }
-    if cfg.n_trials < 1 || cfg.n_trials > 100_000 {
+    if cfg.run.n_trials < 1 || cfg.run.n_trials > 100_000 {
         return Err(Error::invalid(
             "n_trials",
-            cfg.n_trials,
+            cfg.run.n_trials,
             "between 1 and 100000",
         ));
     }

@@ -7,8 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
-use crate::network::electrodes::Method;
-use crate::results::{CellResponse, Dipole, ExtracellularArray};
+use crate::results::{CellResponse, Dipole, ExtracellularArray, SourceApproximation};
 use crate::sim::network::SimOutput;
 
 /// Bytes being written.
@@ -344,7 +343,7 @@ impl Wire for ExtracellularArray {
         let flat: Vec<f64> = self.positions.iter().flatten().copied().collect();
         flat.put(w);
         self.conductivity.put(w);
-        matches!(self.method, Method::Lsa).put(w);
+        matches!(self.method, SourceApproximation::Lsa).put(w);
         self.min_distance.put(w);
         self.times.put(w);
         self.voltages.put(w);
@@ -357,9 +356,9 @@ impl Wire for ExtracellularArray {
             positions: flat.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect(),
             conductivity: Wire::get(r)?,
             method: if bool::get(r)? {
-                Method::Lsa
+                SourceApproximation::Lsa
             } else {
-                Method::Psa
+                SourceApproximation::Psa
             },
             min_distance: Wire::get(r)?,
             times: Wire::get(r)?,

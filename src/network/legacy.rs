@@ -13,7 +13,7 @@
 use super::Network;
 use super::drives::{ByType, DriveDynamics, DriveOptions, RateConstant};
 use crate::error::Result;
-use crate::io::params::Params;
+use crate::network::params::Params;
 
 const TYPES: [(&str, &str); 4] = [
     ("L2_basket", "L2Basket"),

@@ -9,6 +9,7 @@ pub mod electrodes;
 pub mod events;
 pub mod legacy;
 pub mod models;
+pub mod params;
 
 use std::ops::Range;
 

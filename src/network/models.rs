@@ -6,9 +6,9 @@ use super::connectivity::{ConnectionOptions, Gids, Targets};
 use super::drives::{DriveDynamics, DriveOptions};
 use super::{CellMetadata, CellType, Network};
 use crate::error::Result;
-use crate::io::params::Params;
 use crate::model::Receptor;
 use crate::model::templates;
+use crate::network::params::Params;
 
 fn meta(morpho: &str, electro: &str, layer: &str, dipole: bool) -> CellMetadata {
     CellMetadata {

@@ -496,8 +496,8 @@ pub fn optimize_evoked(
     let planned: usize = chunks.iter().map(|c| maxiter.max(c.ranges.len() + 2)).sum();
     let mut best_seen = f64::INFINITY;
     let mut cfg = SimConfig::new(tstop);
-    cfg.dt = s.dt;
-    cfg.n_trials = n_trials;
+    cfg.run.dt = s.dt;
+    cfg.run.n_trials = n_trials;
     for (step, chunk) in chunks.iter().enumerate() {
         if maxiter == 0 {
             continue;

@@ -325,8 +325,8 @@ impl<E: Evaluator> Runner<'_, E> {
             nets.push(self.ev.build(&self.named(x))?);
         }
         let mut cfg = SimConfig::new(self.settings.tstop);
-        cfg.dt = self.settings.dt;
-        cfg.n_trials = self.ev.trials(self.settings.n_trials);
+        cfg.run.dt = self.settings.dt;
+        cfg.run.n_trials = self.ev.trials(self.settings.n_trials);
         let run = |net: &Network| simulate_dipole(net, &cfg).map(|o| o.dipoles);
         let pool = match self.settings.threads {
             Some(n) => Some(

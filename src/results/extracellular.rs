@@ -1,9 +1,28 @@
 //! Recorded extracellular potentials (hnn-core's `ExtracellularArray` after a simulation).
 
 use crate::error::{Error, Result};
-use crate::network::electrodes::{ElectrodeArray, Method};
 
 use super::dipole::{convolve_same, hamming};
+
+/// How the recorded potentials were computed from the segments' currents (a copy of the
+/// electrode array's method, kept with the data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceApproximation {
+    /// Point source at the segment centre (hnn-core `'psa'`).
+    Psa,
+    /// Line source along the segment (hnn-core `'lsa'`).
+    Lsa,
+}
+
+impl SourceApproximation {
+    /// hnn-core's name of the method (`"psa"` or `"lsa"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceApproximation::Psa => "psa",
+            SourceApproximation::Lsa => "lsa",
+        }
+    }
+}
 
 /// The potentials of one electrode array, every trial.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,7 +34,7 @@ pub struct ExtracellularArray {
     /// Conductivity [S/m].
     pub conductivity: f64,
     /// Point- or line-source approximation.
-    pub method: Method,
+    pub method: SourceApproximation,
     /// Minimum source distance [µm].
     pub min_distance: f64,
     /// Sample times [ms].
@@ -25,14 +44,22 @@ pub struct ExtracellularArray {
 }
 
 impl ExtracellularArray {
-    /// An array with no data yet.
-    pub fn empty(spec: &ElectrodeArray) -> ExtracellularArray {
+    /// An array with no data yet, described by its name, contact positions [µm],
+    /// conductivity [S/m], method and minimum source distance [µm] (the simulation builds
+    /// one per electrode array of the network: [`crate::sim::network::empty_recording`]).
+    pub fn empty(
+        name: &str,
+        positions: Vec<[f64; 3]>,
+        conductivity: f64,
+        method: SourceApproximation,
+        min_distance: f64,
+    ) -> ExtracellularArray {
         ExtracellularArray {
-            name: spec.name.clone(),
-            positions: spec.positions.clone(),
-            conductivity: spec.conductivity,
-            method: spec.method,
-            min_distance: spec.min_distance,
+            name: name.to_string(),
+            positions,
+            conductivity,
+            method,
+            min_distance,
             times: Vec::new(),
             voltages: Vec::new(),
         }

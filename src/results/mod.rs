@@ -7,4 +7,4 @@ pub mod savgol;
 
 pub use cell_response::CellResponse;
 pub use dipole::Dipole;
-pub use extracellular::ExtracellularArray;
+pub use extracellular::{ExtracellularArray, SourceApproximation};

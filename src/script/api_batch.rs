@@ -97,13 +97,13 @@ fn batch_simulate(map: Map) -> RhaiResult<BatchHandle> {
         None => lib(crate::network::models::jones_2009_model((10, 10)))?,
     };
     let mut cfg = SimConfig::new(kw.num_or("tstop", 170.0)?);
-    cfg.dt = kw.num_or("dt", 0.025)?;
+    cfg.run.dt = kw.num_or("dt", 0.025)?;
     if let Some(v) = kw.get("n_trials") {
-        cfg.n_trials = uint(v, "BatchSimulate: n_trials")?;
+        cfg.run.n_trials = uint(v, "BatchSimulate: n_trials")?;
     }
-    cfg.record_vsec =
+    cfg.run.record_vsec =
         super::api_results::record(kw.get("record_vsec"), "BatchSimulate: record_vsec")?;
-    cfg.record_isec =
+    cfg.run.record_isec =
         super::api_results::record(kw.get("record_isec"), "BatchSimulate: record_isec")?;
     if kw.flag_or("postproc", false)? {
         return err(
@@ -289,9 +289,9 @@ fn run(
     let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
     let meta = BatchMeta {
         batch_size: st.batch_size,
-        n_trials: st.cfg.n_trials,
-        tstop: st.cfg.tstop,
-        dt: st.cfg.dt,
+        n_trials: st.cfg.run.n_trials,
+        tstop: st.cfg.run.tstop,
+        dt: st.cfg.run.dt,
         param_names: names.clone(),
         gid_ranges: st
             .net
@@ -537,7 +537,7 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("to_string", |b: &mut BatchHandle| {
         format!(
             "<BatchSimulate | tstop {}, dt {}, n_trials {}, batch_size {}>",
-            b.0.cfg.tstop, b.0.cfg.dt, b.0.cfg.n_trials, b.0.batch_size
+            b.0.cfg.run.tstop, b.0.cfg.run.dt, b.0.cfg.run.n_trials, b.0.batch_size
         )
     });
 }

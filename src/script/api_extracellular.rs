@@ -77,7 +77,9 @@ fn rec_arrays(net: &mut NetHandle) -> Map {
         {
             Some(h) => h.clone(),
             None => {
-                let h = ExtracellularHandle(Rc::new(RefCell::new(ExtracellularArray::empty(spec))));
+                let h = ExtracellularHandle(Rc::new(RefCell::new(
+                    crate::sim::network::empty_recording(spec),
+                )));
                 state.rec_data.push(h.clone());
                 h
             }

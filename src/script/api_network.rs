@@ -6,12 +6,12 @@ use super::handles::NetHandle;
 use super::kwargs::{
     Kw, RhaiResult, boolean, by_type, err, lib, num, one_or_by_type, string, uint,
 };
-use crate::io::params::Params;
 use crate::model::Receptor;
 use crate::network::Network;
 use crate::network::connectivity::{ConnectionOptions, Gids, Targets};
 use crate::network::drives::{DriveDynamics, DriveOptions, RateConstant};
 use crate::network::models;
+use crate::network::params::Params;
 
 fn mesh(kw: &Kw) -> RhaiResult<(usize, usize)> {
     match kw.get("mesh_shape") {

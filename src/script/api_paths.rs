@@ -13,9 +13,9 @@ use rhai::{Array, Dynamic, Engine, Map};
 use super::api_cell::CellHandle;
 use super::handles::NetHandle;
 use super::kwargs::{RhaiResult, err, num};
-use crate::io::params::{ParamValue as FileValue, Params};
 use crate::model::{ParamValue, Receptor, SynapseKinetics};
 use crate::network::drives::{DriveDynamics, RateConstant};
+use crate::network::params::{ParamValue as FileValue, Params};
 
 /// A value and everything inside it made read-only (assigning into it is an error).
 pub fn frozen(v: Dynamic) -> Dynamic {

@@ -46,13 +46,13 @@ fn simulate(net: &mut NetHandle, map: Map) -> RhaiResult<Array> {
         ],
     )?;
     let mut cfg = SimConfig::new(num(kw.req("tstop")?, "tstop")?);
-    cfg.dt = kw.num_or("dt", 0.025)?;
+    cfg.run.dt = kw.num_or("dt", 0.025)?;
     if let Some(v) = kw.get("n_trials") {
-        cfg.n_trials = uint(v, "n_trials")?;
+        cfg.run.n_trials = uint(v, "n_trials")?;
     }
-    cfg.record_vsec = record(kw.get("record_vsec"), "record_vsec")?;
-    cfg.record_isec = record(kw.get("record_isec"), "record_isec")?;
-    cfg.record_ca = record(kw.get("record_ca"), "record_ca")?;
+    cfg.run.record_vsec = record(kw.get("record_vsec"), "record_vsec")?;
+    cfg.run.record_isec = record(kw.get("record_isec"), "record_isec")?;
+    cfg.run.record_ca = record(kw.get("record_ca"), "record_ca")?;
     for (key, slot) in [
         ("max_steps", &mut cfg.max_steps),
         ("max_events", &mut cfg.max_events),
@@ -70,7 +70,7 @@ fn simulate(net: &mut NetHandle, map: Map) -> RhaiResult<Array> {
         );
     }
     cfg.threads = super::threads();
-    let bar = super::progress::Bar::new(cfg.tstop);
+    let bar = super::progress::Bar::new(cfg.run.tstop);
     cfg.progress = bar.callback();
     let out = {
         let state = net.0.borrow();

@@ -217,9 +217,9 @@ fn simulate_batch(
         }
     };
     let mut sim = SimConfig::new(kw.num_or("tstop", 170.0)?);
-    sim.dt = kw.num_or("dt", 0.025)?;
+    sim.run.dt = kw.num_or("dt", 0.025)?;
     if let Some(v) = kw.get("n_trials") {
-        sim.n_trials = uint(v, "simulate_batch: n_trials")?;
+        sim.run.n_trials = uint(v, "simulate_batch: n_trials")?;
     }
     let run = MatrixRun {
         names: names.clone(),

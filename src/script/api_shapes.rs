@@ -498,11 +498,13 @@ fn register_io_shapes(engine: &mut Engine) {
     // read_params(params_fname, file_contents)
     engine.register_fn(
         "read_params",
-        |path: &str, m: Map| -> RhaiResult<crate::io::params::Params> {
+        |path: &str, m: Map| -> RhaiResult<crate::network::params::Params> {
             let kw = Kw::new("read_params", m, &["file_contents"])?;
             match kw.get("file_contents") {
-                None => lib(crate::io::params::Params::read(std::path::Path::new(path))),
-                Some(c) => lib(crate::io::params::Params::from_contents(
+                None => lib(crate::network::params::Params::read(std::path::Path::new(
+                    path,
+                ))),
+                Some(c) => lib(crate::network::params::Params::from_contents(
                     path,
                     &string(c, "read_params: file_contents")?,
                 )),
@@ -562,7 +564,7 @@ fn register_io_shapes(engine: &mut Engine) {
     );
     engine.register_fn(
         "write",
-        |p: &mut crate::io::params::Params, path: &str| -> RhaiResult<()> {
+        |p: &mut crate::network::params::Params, path: &str| -> RhaiResult<()> {
             lib(p.write(std::path::Path::new(path)))
         },
     );

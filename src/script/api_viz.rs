@@ -310,7 +310,8 @@ fn named_color(c: &str) -> RhaiResult<Rgb> {
 }
 
 fn hist(c: &mut CellResponseHandle, m: Map) -> RhaiResult<FigHandle> {
-    use crate::analysis::spikes::{HNN_CORE_BINS, HistColors};
+    use crate::analysis::spikes::HNN_CORE_BINS;
+    use crate::viz::hist_colors::HistColors;
     let kw = Kw::new(
         "plot_spikes_hist",
         m,

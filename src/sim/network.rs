@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::balance::Balancer;
 use super::gather::{self, GroupOut};
@@ -24,16 +25,19 @@ use crate::lower::LoweredCell;
 use crate::lower::network::{LoweredNetwork, lower_network};
 use crate::mech::rates::Tables;
 use crate::network::Network;
+use crate::network::electrodes::{ElectrodeArray, Method};
 use crate::network::events::instantiate_drives;
 use crate::results::cell_response::Traces;
-use crate::results::{CellResponse, Dipole, ExtracellularArray};
+use crate::results::{CellResponse, Dipole, ExtracellularArray, SourceApproximation};
 use crate::solver::group::CellGroup;
 
 pub use crate::lower::network::GROUP_SIZE;
 
-/// What to simulate and record (hnn-core's `simulate_dipole` arguments).
-#[derive(Debug, Clone, PartialEq)]
-pub struct SimConfig {
+/// The settings of a run that decide its results (hnn-core's `simulate_dipole` arguments
+/// `tstop`, `dt`, `n_trials`, `record_*`): plain serialisable data, stored with the results
+/// (the HDF5 bundle's `/simulation` group) to repeat the run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RunSettings {
     /// Stop time [ms].
     pub tstop: f64,
     /// Time step [ms].
@@ -46,6 +50,38 @@ pub struct SimConfig {
     pub record_isec: RecordSections,
     /// Record cai.
     pub record_ca: RecordSections,
+}
+
+impl RunSettings {
+    /// One trial to `tstop` with dt = 0.025 ms and nothing but the dipole and spikes recorded.
+    pub fn new(tstop: f64) -> Self {
+        RunSettings {
+            tstop,
+            dt: 0.025,
+            n_trials: 1,
+            record_vsec: RecordSections::None,
+            record_isec: RecordSections::None,
+            record_ca: RecordSections::None,
+        }
+    }
+
+    /// The run settings of a simulation configuration.
+    pub fn from_config(c: &SimConfig) -> Self {
+        c.run
+    }
+
+    /// A simulation configuration that repeats the run (runtime options unset).
+    pub fn to_config(&self) -> SimConfig {
+        SimConfig::from_run(*self)
+    }
+}
+
+/// What to simulate and record ([`RunSettings`]) and how to run it here (threads, progress,
+/// size limits: options that never change the results).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimConfig {
+    /// Stop time, step, trials and recordings.
+    pub run: RunSettings,
     /// Worker threads (`None`: rayon's default, the number of cores).
     pub threads: Option<usize>,
     /// Called after every epoch of every trial with the number of steps just done and the
@@ -77,13 +113,14 @@ impl PartialEq for Progress {
 impl SimConfig {
     /// One trial to `tstop` with dt = 0.025 ms and nothing but the dipole and spikes recorded.
     pub fn new(tstop: f64) -> Self {
+        SimConfig::from_run(RunSettings::new(tstop))
+    }
+
+    /// These run settings, with the default runtime options (all cores, no progress
+    /// callback, the default size limits).
+    pub fn from_run(run: RunSettings) -> Self {
         SimConfig {
-            tstop,
-            dt: 0.025,
-            n_trials: 1,
-            record_vsec: RecordSections::None,
-            record_isec: RecordSections::None,
-            record_ca: RecordSections::None,
+            run,
             threads: None,
             progress: None,
             max_steps: None,
@@ -150,17 +187,17 @@ impl GroupRun {
 /// than allowed.
 fn check_size(net: &Network, cfg: &SimConfig) -> Result<()> {
     let (def_steps, def_events) = crate::limits::defaults();
-    let steps = cfg.tstop / cfg.dt;
+    let steps = cfg.run.tstop / cfg.run.dt;
     crate::limits::check_count(
         &format!(
             "time steps per trial (tstop {} ms / dt {} ms)",
-            cfg.tstop, cfg.dt
+            cfg.run.tstop, cfg.run.dt
         ),
         steps,
         cfg.max_steps.unwrap_or(def_steps),
         "#{ max_steps: n }",
     )?;
-    let events = crate::network::events::expected_events(net, cfg.tstop);
+    let events = crate::network::events::expected_events(net, cfg.run.tstop);
     crate::limits::check_count(
         "expected drive events per trial",
         events,
@@ -176,29 +213,47 @@ fn check_size(net: &Network, cfg: &SimConfig) -> Result<()> {
     let n_contacts: usize = net.rec_arrays.iter().map(|a| a.positions.len()).sum();
     let per_step = 4.0
         + cells
-            * (rec(cfg.record_vsec, 10.0) + rec(cfg.record_isec, 20.0) + rec(cfg.record_ca, 10.0))
+            * (rec(cfg.run.record_vsec, 10.0)
+                + rec(cfg.run.record_isec, 20.0)
+                + rec(cfg.run.record_ca, 10.0))
         + n_contacts as f64;
     crate::limits::check_alloc(
         "recorded samples of all trials",
-        (steps + 1.0) * per_step * cfg.n_trials as f64 + events * 3.0,
+        (steps + 1.0) * per_step * cfg.run.n_trials as f64 + events * 3.0,
         8,
+    )
+}
+
+/// The recording of an electrode array before any data: its description copied into the
+/// results' plain data (results never see the network's electrode types).
+pub fn empty_recording(spec: &ElectrodeArray) -> ExtracellularArray {
+    let method = match spec.method {
+        Method::Psa => SourceApproximation::Psa,
+        Method::Lsa => SourceApproximation::Lsa,
+    };
+    ExtracellularArray::empty(
+        &spec.name,
+        spec.positions.clone(),
+        spec.conductivity,
+        method,
+        spec.min_distance,
     )
 }
 
 /// Run a network (hnn-core's `simulate_dipole`).
 pub fn simulate_dipole(net: &Network, cfg: &SimConfig) -> Result<SimOutput> {
-    if !(cfg.tstop.is_finite() && cfg.tstop > 0.0) {
+    if !(cfg.run.tstop.is_finite() && cfg.run.tstop > 0.0) {
         return Err(Error::invalid(
             "tstop",
-            cfg.tstop,
+            cfg.run.tstop,
             "a finite number > 0 [ms]",
         ));
     }
-    if !(cfg.dt.is_finite() && cfg.dt > 0.0) {
-        return Err(Error::invalid("dt", cfg.dt, "a finite number > 0 [ms]"));
+    if !(cfg.run.dt.is_finite() && cfg.run.dt > 0.0) {
+        return Err(Error::invalid("dt", cfg.run.dt, "a finite number > 0 [ms]"));
     }
-    if cfg.n_trials < 1 {
-        return Err(Error::invalid("n_trials", cfg.n_trials, "at least 1"));
+    if cfg.run.n_trials < 1 {
+        return Err(Error::invalid("n_trials", cfg.run.n_trials, "at least 1"));
     }
     if let Some(0) = cfg.threads {
         return Err(Error::invalid("threads", 0, "at least 1"));
@@ -208,12 +263,12 @@ pub fn simulate_dipole(net: &Network, cfg: &SimConfig) -> Result<SimOutput> {
     // (each one collective); with one process the trials run in parallel
     let ranks = crate::cluster::collective();
     let run = || -> Result<SimOutput> {
-        let plan = lower_network(net, cfg.tstop, cfg.dt)?;
+        let plan = lower_network(net, cfg.run.tstop, cfg.run.dt)?;
         let tables = Tables::new(net.celsius);
         let trials: Vec<Result<TrialOut>> = if ranks {
             let owner = plan.partition(crate::cluster::size());
-            let mut v = Vec::with_capacity(cfg.n_trials);
-            for trial in 0..cfg.n_trials {
+            let mut v = Vec::with_capacity(cfg.run.n_trials);
+            for trial in 0..cfg.run.n_trials {
                 let t = run_trial(net, cfg, &plan, &tables, trial, Some(&owner));
                 let failed = t.is_err();
                 v.push(t);
@@ -223,7 +278,7 @@ pub fn simulate_dipole(net: &Network, cfg: &SimConfig) -> Result<SimOutput> {
             }
             v
         } else {
-            (0..cfg.n_trials)
+            (0..cfg.run.n_trials)
                 .into_par_iter()
                 .map(|trial| run_trial(net, cfg, &plan, &tables, trial, None))
                 .collect()
@@ -231,11 +286,7 @@ pub fn simulate_dipole(net: &Network, cfg: &SimConfig) -> Result<SimOutput> {
         let mut out = SimOutput {
             dipoles: Vec::new(),
             cell_response: CellResponse::default(),
-            rec_arrays: net
-                .rec_arrays
-                .iter()
-                .map(ExtracellularArray::empty)
-                .collect(),
+            rec_arrays: net.rec_arrays.iter().map(empty_recording).collect(),
         };
         out.cell_response.cell_type_names = net.cell_type_names();
         for t in trials {
@@ -380,7 +431,7 @@ fn run_trial(
     trial: usize,
     owner: Option<&[usize]>,
 ) -> Result<TrialOut> {
-    let nsteps = n_steps(cfg.tstop, cfg.dt);
+    let nsteps = n_steps(cfg.run.tstop, cfg.run.dt);
     let cap = nsteps + 1;
     let ranks = owner.is_some();
     // the groups this process steps: all of them, or this rank's share
@@ -398,7 +449,7 @@ fn run_trial(
     exchange(plan, &mut runs, &local_of, ranks, setup.err())?;
     // drive events, all known in advance
     let mut drive_spikes: Vec<(f64, usize)> = Vec::new();
-    let events = instantiate_drives(net, cfg.tstop, trial)?;
+    let events = instantiate_drives(net, cfg.run.tstop, trial)?;
     for (drive, per_cell) in net.external_drives.iter().zip(&events) {
         let start = net.gid_range(&drive.name).map_or(0, |r| r.start);
         for (k, times) in per_cell.iter().enumerate() {
@@ -500,7 +551,7 @@ fn run_trial(
         }
         done += m;
         if let Some(p) = &cfg.progress {
-            (p.0)(m, nsteps * cfg.n_trials);
+            (p.0)(m, nsteps * cfg.run.n_trials);
         }
         if (!lock_step || done % INTERRUPT_CHUNK == 0)
             && let Err(e) = crate::interrupt::check()
@@ -524,8 +575,8 @@ fn run_trial(
     {
         let mut t = 0.0;
         for _ in 0..nsteps {
-            t += 0.5 * cfg.dt;
-            t += 0.5 * cfg.dt;
+            t += 0.5 * cfg.run.dt;
+            t += 0.5 * cfg.run.dt;
             times.push(t);
         }
     }
@@ -653,7 +704,7 @@ fn set_up_groups(
     ranks: bool,
     runs: &mut Vec<GroupRun>,
 ) -> Result<()> {
-    let nsteps = n_steps(cfg.tstop, cfg.dt);
+    let nsteps = n_steps(cfg.run.tstop, cfg.run.dt);
     let cap = nsteps + 1;
     let pick = |r: RecordSections, lc: &LoweredCell| -> Vec<usize> {
         match r {
@@ -665,12 +716,13 @@ fn set_up_groups(
     for &gi in owned {
         let spec = &plan.groups[gi];
         let lc = &plan.cells[spec.type_idx];
-        let mut group = CellGroup::new(lc.clone(), spec.n_cells, cfg.dt, tables, net.threshold)?;
+        let mut group =
+            CellGroup::new(lc.clone(), spec.n_cells, cfg.run.dt, tables, net.threshold)?;
         if plan.n_contacts > 0 {
             group.record_extracellular(Arc::clone(&plan.lfp_r[gi]), plan.n_contacts)?;
         }
-        let vs = pick(cfg.record_vsec, lc);
-        let cas: Vec<usize> = pick(cfg.record_ca, lc)
+        let vs = pick(cfg.run.record_vsec, lc);
+        let cas: Vec<usize> = pick(cfg.run.record_ca, lc)
             .into_iter()
             .filter(|&s| {
                 lc.mechs[lc.sections[s].centre()]
@@ -678,7 +730,7 @@ fn set_up_groups(
                     .any(|m| m == "cad" || m == "ca" || m == "kca")
             })
             .collect();
-        let is: Vec<usize> = pick(cfg.record_isec, lc);
+        let is: Vec<usize> = pick(cfg.run.record_isec, lc);
         let nsyn = lc.synapses.len();
         let rec_v: Vec<(usize, usize)> = (0..spec.n_cells)
             .flat_map(|c| vs.iter().map(move |&s| (c, s)))

@@ -4,6 +4,7 @@
 //! changes results.
 
 pub mod colormap;
+pub mod hist_colors;
 pub mod laminar;
 pub mod plots;
 pub mod sixel;

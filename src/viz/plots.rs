@@ -1,5 +1,6 @@
 //! hnn-core's plots as [`Figure`]s: `plot_dipole`, `plot_spikes_raster`, `plot_spikes_hist`.
 
+use super::hist_colors::HistColors;
 use super::{Bars, Figure, Heat, Line, Marker, Points, Rgb, Series3d, TAB10, Ticks};
 use crate::error::{Error, Result};
 use crate::results::dipole::average_dipoles;
@@ -332,13 +333,14 @@ pub fn plot_spikes_raster_with(cr: &CellResponse, o: &RasterOptions) -> Result<F
 }
 
 /// Histogram of drive (or cell) spikes (hnn-core's `plot_spikes_hist`): the bins, counts,
-/// labels and colours of [`crate::analysis::spikes::spikes_hist`], one bar set per label,
-/// drawn in label order; x from 0 to the last sample time, y "Counts", no title.
+/// labels of [`crate::analysis::spikes::spikes_hist`] and the colours of
+/// [`HistColors::for_labels`], one bar set per label, drawn in label order; x from 0 to the
+/// last sample time, y "Counts", no title.
 pub fn plot_spikes_hist(
     cr: &CellResponse,
     trials: Option<&[usize]>,
     groups: Option<&[(String, Vec<String>)]>,
-    colors: &crate::analysis::spikes::HistColors,
+    colors: &HistColors,
     bins: usize,
 ) -> Result<Figure> {
     plot_spikes_hist_inverted(cr, trials, groups, colors, bins, &[])
@@ -351,11 +353,13 @@ pub fn plot_spikes_hist_inverted(
     cr: &CellResponse,
     trials: Option<&[usize]>,
     groups: Option<&[(String, Vec<String>)]>,
-    colors: &crate::analysis::spikes::HistColors,
+    colors: &HistColors,
     bins: usize,
     invert: &[String],
 ) -> Result<Figure> {
-    let h = crate::analysis::spikes::spikes_hist(cr, trials, groups, colors, bins)?;
+    let spikes = crate::analysis::spikes::spike_labels(cr, trials, groups, bins)?;
+    let label_colors = colors.for_labels(spikes.labels())?;
+    let h = spikes.histogram()?;
     if let Some(bad) = invert
         .iter()
         .find(|i| !h.hists.iter().any(|l| &l.label == *i))
@@ -403,7 +407,7 @@ pub fn plot_spikes_hist_inverted(
                 .iter()
                 .map(|c| if inv { -(*c as f64) } else { *c as f64 })
                 .collect(),
-            color: l.color,
+            color: label_colors[l.order],
             label: Some(l.label),
             base,
         });
