@@ -109,26 +109,30 @@ def main():
     tmp = tempfile.mkdtemp(prefix="hnn_bench_")
     print(f"cores {os.cpu_count()}, load average at start {load()}")
     res = {}
-    if not a.skip_hnn_core:
+    # a count of 0 skips that side of that case (e.g. --hnn-b 0 --ours-b 0: (a) only)
+    if not a.skip_hnn_core and a.hnn_a > 0:
         s = hnn_core_a(a.hnn_a)
         res["hnn-core a"] = a.hnn_a / s * 3600
         print(f"(a) hnn-core BatchSimulate n_jobs=2: {a.hnn_a} sims in {s:.1f} s -> {res['hnn-core a']:.0f} sims/h (load {load()})")
-    w, m = ours("batch_erp.rhai", {"N": a.ours_a}, f"{tmp}/a")
-    res["ours a"] = a.ours_a / w * 3600
-    print(f"(a) hnn BatchSimulate n_jobs=2: {a.ours_a} sims in {w:.1f} s -> {res['ours a']:.0f} sims/h, peak RSS {m:.0f} MB (load {load()})")
-    if not a.skip_hnn_core:
+    if a.ours_a > 0:
+        w, m = ours("batch_erp.rhai", {"N": a.ours_a}, f"{tmp}/a")
+        res["ours a"] = a.ours_a / w * 3600
+        print(f"(a) hnn BatchSimulate n_jobs=2: {a.ours_a} sims in {w:.1f} s -> {res['ours a']:.0f} sims/h, peak RSS {m:.0f} MB (load {load()})")
+    if not a.skip_hnn_core and a.hnn_b > 0:
         s = hnn_core_b(a.hnn_b)
         res["hnn-core b"] = a.hnn_b / s * 3600
         print(f"(b) hnn-core BatchSimulate n_jobs=2: {a.hnn_b} sims in {s:.1f} s -> {res['hnn-core b']:.0f} sims/h (load {load()})")
-    w, m = ours("batch_sbi.rhai", {"N": a.ours_b}, f"{tmp}/b")
-    res["ours b"] = a.ours_b / w * 3600
-    print(f"(b) hnn simulate_batch n_jobs=2: {a.ours_b} sims in {w:.1f} s -> {res['ours b']:.0f} sims/h, "
-          f"100,000 sims in {100000 / res['ours b']:.2f} h, peak RSS {m:.0f} MB (load {load()})")
+    if a.ours_b > 0:
+        w, m = ours("batch_sbi.rhai", {"N": a.ours_b}, f"{tmp}/b")
+        res["ours b"] = a.ours_b / w * 3600
+        print(f"(b) hnn simulate_batch n_jobs=2: {a.ours_b} sims in {w:.1f} s -> {res['ours b']:.0f} sims/h, "
+              f"100,000 sims in {100000 / res['ours b']:.2f} h, peak RSS {m:.0f} MB (load {load()})")
     for n in [int(x) for x in a.mem_n.split(",") if x]:
         w, m = ours("batch_sbi.rhai", {"N": n}, f"{tmp}/m{n}")
         print(f"(b) memory: N = {n}: peak RSS {m:.0f} MB, {w:.1f} s (load {load()})")
-    if "hnn-core a" in res:
-        print(f"ratio (a): {res['ours a'] / res['hnn-core a']:.1f}x, ratio (b): {res['ours b'] / res['hnn-core b']:.1f}x")
+    for case in "ab":
+        if f"hnn-core {case}" in res and f"ours {case}" in res:
+            print(f"ratio ({case}): {res[f'ours {case}'] / res[f'hnn-core {case}']:.1f}x")
 
 
 if __name__ == "__main__":
