@@ -15,7 +15,6 @@ use std::time::Duration;
 pub struct Balancer {
     /// Seconds of the group's last measured epoch, or its compartment count before any.
     cost: Vec<f64>,
-    measured: bool,
 }
 
 impl Balancer {
@@ -23,7 +22,6 @@ impl Balancer {
     pub fn new(compartments: impl IntoIterator<Item = usize>) -> Self {
         Balancer {
             cost: compartments.into_iter().map(|n| n as f64).collect(),
-            measured: false,
         }
     }
 
@@ -45,12 +43,9 @@ impl Balancer {
         out
     }
 
-    /// Record how long each group took in the epoch just stepped (`(group, time)`).
+    /// Record how long each group took in the epoch just stepped (`(group, time)`; every
+    /// group is stepped in every epoch, so the first call replaces every compartment count).
     pub fn measured(&mut self, times: impl IntoIterator<Item = (usize, Duration)>) {
-        if !self.measured {
-            self.cost.fill(0.0);
-            self.measured = true;
-        }
         for (g, t) in times {
             self.cost[g] = t.as_secs_f64();
         }

@@ -505,13 +505,12 @@ fn run_trial(
             })
         } else {
             // the groups dealt to the threads by their last epoch's cost (super::balance)
-            let assign = balancer.assign(rayon::current_num_threads());
-            let mut share: Vec<Vec<(usize, &mut GroupRun)>> = Vec::new();
-            for (k, r) in runs.iter_mut().enumerate() {
-                if share.len() <= assign[k] {
-                    share.resize_with(assign[k] + 1, Vec::new);
-                }
-                share[assign[k]].push((k, r));
+            let threads = rayon::current_num_threads();
+            let assign = balancer.assign(threads);
+            let mut share: Vec<Vec<(usize, &mut GroupRun)>> =
+                (0..threads).map(|_| Vec::new()).collect();
+            for ((k, r), &t) in runs.iter_mut().enumerate().zip(&assign) {
+                share[t].push((k, r));
             }
             share
                 .into_par_iter()
