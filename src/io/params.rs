@@ -11,8 +11,9 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 pub use crate::network::params::{ParamValue, Params};
 
-/// hnn-core 0.6.1's `param/default.json` (BSD-3-Clause, © the HNN-core developers).
-pub const HNN_CORE_DEFAULT_JSON: &str = include_str!("hnn_core_default.json");
+/// hnn-core 0.6.1's `param/default.json` (BSD-3-Clause, © the HNN-core developers), the
+/// built-in `default.json`. [`Params::hnn_core_default`] (in `network/`) holds its values.
+pub const HNN_CORE_DEFAULT_JSON: &str = include_str!("../../data/param/default.json");
 
 /// The parameter files shipped with hnn (`data/param/`, see its README for their licences):
 /// hnn-core's `param/*.json` and HNN's `.param` sets, readable by file name.
@@ -71,10 +72,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "SRJ_2007_Fig6_ThreshP.param",
         include_str!("../../data/param/SRJ_2007_Fig6_ThreshP.param"),
     ),
-    (
-        "default.json",
-        include_str!("../../data/param/default.json"),
-    ),
+    ("default.json", HNN_CORE_DEFAULT_JSON),
     (
         "default.param",
         include_str!("../../data/param/default.param"),
@@ -106,12 +104,6 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 ];
 
 impl Params {
-    /// hnn-core's `default.json`.
-    pub fn hnn_core_default() -> Params {
-        Params::from_json(HNN_CORE_DEFAULT_JSON, "hnn-core default.json")
-            .expect("the embedded default.json parses")
-    }
-
     /// Read a `.param` or flat `.json` file (hnn-core's `read_params`).
     pub fn read(path: &Path) -> Result<Params> {
         let name = path.display().to_string();
@@ -343,9 +335,20 @@ mod tests {
     }
 
     #[test]
-    fn embedded_default_matches_hnn_core_weights() {
-        let p = Params::hnn_core_default();
-        assert_eq!(p.num("gbar_L2Basket_L2Pyr_gabaa").unwrap(), 0.05);
-        assert_eq!(p.num("celsius").unwrap(), 37.0);
+    fn network_default_set_is_the_parsed_default_json() {
+        let parsed = Params::from_json(
+            HNN_CORE_DEFAULT_JSON,
+            crate::network::default_params::SOURCE,
+        )
+        .unwrap();
+        let built_in = Params::hnn_core_default();
+        assert_eq!(parsed.source, built_in.source);
+        assert_eq!(parsed.values.len(), built_in.values.len());
+        for (k, v) in &parsed.values {
+            let (ParamValue::Num(a), Some(ParamValue::Num(b))) = (v, built_in.values.get(k)) else {
+                panic!("{k}: {v:?} against {:?}", built_in.values.get(k));
+            };
+            assert_eq!(a.to_bits(), b.to_bits(), "{k}: {a} against {b}");
+        }
     }
 }

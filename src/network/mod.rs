@@ -4,6 +4,7 @@
 
 pub mod connectivity;
 pub mod coords;
+pub mod default_params;
 pub mod drives;
 pub mod electrodes;
 pub mod events;

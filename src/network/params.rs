@@ -1,7 +1,8 @@
 //! A flat parameter set as hnn-core's legacy parameter files hold it (HNN GUI `.param`, flat
 //! `.json`): key → number or string. Values missing from a set take hnn-core's defaults
 //! (`params_default.py`), as its `Params` class does; keys it does not know are kept but, as
-//! in hnn-core, never used. Reading and writing the files lives in [`crate::io::params`].
+//! in hnn-core, never used. hnn-core's default set is [`Params::hnn_core_default`]
+//! ([`super::default_params`]). Reading and writing the files lives in `io::params`.
 
 use std::collections::BTreeMap;
 
