@@ -5,11 +5,16 @@
 //!
 //! Cells of one type are split into groups of at most [`GROUP_SIZE`] cells; the split does
 //! not depend on the number of threads or ranks.
+//!
+//! A single-cell run (`simulate_cell`) is a network of one group of one cell
+//! ([`LoweredNetwork::single_cell`]): its synaptic inputs are drives, its current clamps
+//! clamps.
 
 use std::sync::Arc;
 
 use super::{LoweredCell, lower};
 use crate::error::{Error, Result};
+use crate::model::{CellTemplate, CurrentClamp, Receptor, SynapticInput};
 use crate::network::Network;
 use crate::network::connectivity::gaussian_weight_delay;
 
@@ -139,17 +144,7 @@ pub fn lower_network(net: &Network, tstop: f64, dt: f64) -> Result<LoweredNetwor
         let lc = &cells[ti];
         let mut syns = Vec::new();
         for sec in tpl.location_sections(&conn.loc)? {
-            let si = lc.section_index(&sec).unwrap_or(usize::MAX);
-            let s = lc
-                .synapses
-                .iter()
-                .position(|s| s.section == si && s.receptor == conn.receptor)
-                .ok_or_else(|| Error::UnknownName {
-                    what: format!("receptor on {} section {}", conn.target_type, sec),
-                    name: conn.receptor.name().into(),
-                    known: String::new(),
-                })?;
-            syns.push(s);
+            syns.push(synapse_at(&conn.target_type, tpl, lc, &sec, conn.receptor)?);
         }
         let is_drive = net.external_drives.iter().any(|d| d.name == conn.src_type);
         for (src, targets) in &conn.gid_pairs {
@@ -307,7 +302,154 @@ pub fn lower_network(net: &Network, tstop: f64, dt: f64) -> Result<LoweredNetwor
     })
 }
 
+/// The synapse of `receptor` on section `sec` of `lc` (`tpl` lowered, named `cell` in
+/// messages): its index among the cell's synapses.
+fn synapse_at(
+    cell: &str,
+    tpl: &CellTemplate,
+    lc: &LoweredCell,
+    sec: &str,
+    receptor: Receptor,
+) -> Result<usize> {
+    let si = lc.section_index(sec).unwrap_or(usize::MAX);
+    lc.synapses
+        .iter()
+        .position(|s| s.section == si && s.receptor == receptor)
+        .ok_or_else(|| Error::UnknownName {
+            what: format!("receptor on {cell} section {sec}"),
+            name: receptor.name().into(),
+            known: tpl
+                .section(sec)
+                .map(|s| {
+                    s.syns
+                        .iter()
+                        .map(|r| r.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default(),
+        })
+}
+
 impl LoweredNetwork {
+    /// One cell of `template` as a network: one group of one cell (gid 0), no cell-to-cell
+    /// connections, no electrodes. Input `k` becomes drive `k`: its edges go to the synapse
+    /// of its receptor on every section of its location, each with the input's full weight
+    /// and delay (its spike times stay with the input); every clamp becomes a clamp on the
+    /// segment holding its position. Everything is checked here, input by input and clamp
+    /// by clamp, in order.
+    pub fn single_cell(
+        template: &CellTemplate,
+        inputs: &[SynapticInput],
+        iclamps: &[CurrentClamp],
+    ) -> Result<LoweredNetwork> {
+        let lc = Arc::new(lower(template)?);
+        let mut drive_edges = Vec::with_capacity(inputs.len());
+        for inp in inputs {
+            if !(inp.weight.is_finite() && inp.weight >= 0.0) {
+                return Err(Error::invalid(
+                    "input weight",
+                    inp.weight,
+                    "a finite number >= 0 [µS]",
+                ));
+            }
+            if !(inp.delay.is_finite() && inp.delay >= 0.0) {
+                return Err(Error::invalid(
+                    "input delay",
+                    inp.delay,
+                    "a finite number >= 0 [ms]",
+                ));
+            }
+            let secs = template.location_sections(&inp.loc)?;
+            if secs.is_empty() {
+                return Err(Error::UnknownName {
+                    what: format!(
+                        "location on {} (its '{}' group has no sections)",
+                        template.name, inp.loc
+                    ),
+                    name: inp.loc.clone(),
+                    known: template
+                        .sect_loc
+                        .iter()
+                        .filter(|(_, v)| !v.is_empty())
+                        .map(|(k, _)| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+            let mut edges = Vec::with_capacity(secs.len());
+            for sec in secs {
+                let s = synapse_at(&template.name, template, &lc, &sec, inp.receptor)?;
+                if let Some(&ts) = inp.times.iter().find(|t| !t.is_finite()) {
+                    return Err(Error::invalid(
+                        "input spike time",
+                        ts,
+                        "a finite number [ms]",
+                    ));
+                }
+                edges.push(Edge {
+                    group: 0,
+                    syn: s as u32,
+                    weight: inp.weight,
+                    delay: inp.delay,
+                });
+            }
+            drive_edges.push(edges);
+        }
+        let mut clamps = Vec::with_capacity(iclamps.len());
+        for ic in iclamps {
+            let si = template.section_index(&ic.section)?;
+            if !(ic.loc > 0.0 && ic.loc < 1.0) {
+                return Err(Error::invalid(
+                    "IClamp loc",
+                    ic.loc,
+                    "strictly between 0 and 1",
+                ));
+            }
+            for (what, v) in [
+                ("IClamp delay", ic.delay),
+                ("IClamp dur", ic.dur),
+                ("IClamp amp", ic.amp),
+            ] {
+                if !v.is_finite() {
+                    return Err(Error::invalid(what, v, "a finite number"));
+                }
+            }
+            let ls = &lc.sections[si];
+            let j = ((ic.loc * ls.nseg as f64) as usize).min(ls.nseg - 1);
+            clamps.push(Clamp {
+                group: 0,
+                cell: 0,
+                node: ls.first + j,
+                delay: ic.delay,
+                dur: ic.dur,
+                amp: ic.amp,
+            });
+        }
+        Ok(LoweredNetwork {
+            dipole_layer: vec![(!lc.dipole.is_empty()).then_some(0)],
+            cells: vec![lc],
+            groups: vec![GroupSpec {
+                type_idx: 0,
+                first_gid: 0,
+                n_cells: 1,
+            }],
+            cell_edges: vec![Vec::new()],
+            drive_exists: vec![true; drive_edges.len()],
+            drive_edges,
+            clamps,
+            epoch: usize::MAX,
+            n_cells: 1,
+            n_contacts: 0,
+            lfp_r: Vec::new(),
+        })
+    }
+
+    /// The clamps of group `group`, in their order.
+    pub fn group_clamps(&self, group: usize) -> impl Iterator<Item = &Clamp> {
+        self.clamps.iter().filter(move |c| c.group == group)
+    }
+
     /// The epoch when cells connect to cells, else 0 (one unbounded epoch).
     pub fn epoch_if_connected(&self) -> usize {
         if self.epoch == usize::MAX {

@@ -1,56 +1,20 @@
 //! Single-cell simulation: one template, synaptic inputs at given times, current clamps.
 //!
 //! This is what hnn-core does for one cell of a network, without the network: inputs reach
-//! the cell's Exp2Syn synapses as NetCon events at `spike time + delay`.
-
-use std::sync::Arc;
+//! the cell's Exp2Syn synapses as NetCon events at `spike time + delay`. The cell is lowered
+//! as a network of one group of one cell ([`LoweredNetwork::single_cell`]), its inputs as
+//! drives, and its group built as `simulate_dipole` builds its groups; a group of one cell
+//! solves its tree with `solver::hines::solve`.
 
 use serde::{Deserialize, Serialize};
 
 use super::{RecordSections, n_steps};
 use crate::error::{Error, Result};
-use crate::lower::lower;
+use crate::lower::network::LoweredNetwork;
 use crate::mech::rates::Tables;
-use crate::model::{CellTemplate, Receptor};
+use crate::model::CellTemplate;
+pub use crate::model::{CurrentClamp, SynapticInput};
 use crate::solver::group::CellGroup;
-
-/// A train of presynaptic spikes reaching one receptor at a location.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SynapticInput {
-    /// A location group (`proximal`, `distal`) or a section name. A group gets one
-    /// connection per section, each with the full weight, as in hnn-core.
-    pub loc: String,
-    /// Receptor.
-    pub receptor: Receptor,
-    /// Presynaptic spike times [ms].
-    pub times: Vec<f64>,
-    /// Weight [µS].
-    pub weight: f64,
-    /// Connection delay [ms].
-    pub delay: f64,
-}
-
-/// A current clamp (NEURON's IClamp).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CurrentClamp {
-    /// Section name.
-    pub section: String,
-    /// Position along the section, strictly between 0 and 1.
-    #[serde(default = "half")]
-    pub loc: f64,
-    /// Onset [ms].
-    pub delay: f64,
-    /// Duration [ms].
-    pub dur: f64,
-    /// Amplitude [nA] (positive depolarises).
-    pub amp: f64,
-}
-
-fn half() -> f64 {
-    0.5
-}
 
 /// What a single-cell run does and records.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,86 +124,21 @@ pub fn simulate_cell(template: &CellTemplate, p: &CellProtocol) -> Result<CellTr
         crate::limits::defaults().0,
         "hnn::limits::set_defaults",
     )?;
-    let cell = Arc::new(lower(template)?);
+    // what CellGroup::new refuses, refused before the template is lowered
+    if !(p.dt.is_finite() && p.dt > 0.0) {
+        return Err(Error::invalid("dt", p.dt, "a finite number > 0 [ms]"));
+    }
+    let plan = LoweredNetwork::single_cell(template, &p.inputs, &p.iclamps)?;
+    let cell = &plan.cells[0];
     let tables = Tables::new(p.celsius);
-    let mut g = CellGroup::new(cell.clone(), 1, p.dt, &tables, p.threshold)?;
-
-    for inp in &p.inputs {
-        if !(inp.weight.is_finite() && inp.weight >= 0.0) {
-            return Err(Error::invalid(
-                "input weight",
-                inp.weight,
-                "a finite number >= 0 [µS]",
-            ));
-        }
-        if !(inp.delay.is_finite() && inp.delay >= 0.0) {
-            return Err(Error::invalid(
-                "input delay",
-                inp.delay,
-                "a finite number >= 0 [ms]",
-            ));
-        }
-        let secs = template.location_sections(&inp.loc)?;
-        if secs.is_empty() {
-            return Err(Error::UnknownName {
-                what: format!(
-                    "location on {} (its '{}' group has no sections)",
-                    template.name, inp.loc
-                ),
-                name: inp.loc.clone(),
-                known: template
-                    .sect_loc
-                    .iter()
-                    .filter(|(_, v)| !v.is_empty())
-                    .map(|(k, _)| k.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        }
-        for sec in secs {
-            let si = cell.section_index(&sec).expect("section of template");
-            let s = cell
-                .synapses
-                .iter()
-                .position(|s| s.section == si && s.receptor == inp.receptor)
-                .ok_or_else(|| Error::UnknownName {
-                    what: format!("receptor on {} section {}", template.name, sec),
-                    name: inp.receptor.name().into(),
-                    known: template
-                        .section(&sec)
-                        .map(|s| {
-                            s.syns
-                                .iter()
-                                .map(|r| r.name())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        })
-                        .unwrap_or_default(),
-                })?;
+    let mut g = super::build_group(&plan, 0, p.dt, &tables, p.threshold)?;
+    // input k is drive k; its events in the order of its edges, then of its times
+    for (inp, edges) in p.inputs.iter().zip(&plan.drive_edges) {
+        for e in edges {
             for &ts in &inp.times {
-                if !ts.is_finite() {
-                    return Err(Error::invalid(
-                        "input spike time",
-                        ts,
-                        "a finite number [ms]",
-                    ));
-                }
-                g.events.push(ts + inp.delay, s as u32, inp.weight);
+                g.events.push(ts + e.delay, e.syn, e.weight);
             }
         }
-    }
-    for ic in &p.iclamps {
-        let si = template.section_index(&ic.section)?;
-        if !(ic.loc > 0.0 && ic.loc < 1.0) {
-            return Err(Error::invalid(
-                "IClamp loc",
-                ic.loc,
-                "strictly between 0 and 1",
-            ));
-        }
-        let ls = &cell.sections[si];
-        let j = ((ic.loc * ls.nseg as f64) as usize).min(ls.nseg - 1);
-        g.add_iclamp(0, ls.first + j, ic.delay, ic.dur, ic.amp)?;
     }
 
     let nsteps = n_steps(p.tstop, p.dt);

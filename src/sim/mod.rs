@@ -5,8 +5,37 @@ pub mod cell;
 mod gather;
 pub mod network;
 
+use std::sync::Arc;
+
+use crate::error::Result;
+use crate::lower::network::LoweredNetwork;
+use crate::mech::rates::Tables;
+use crate::solver::group::CellGroup;
+
 /// The electrode geometry (moved to [`crate::lower::extracellular`]; kept here for old paths).
 pub use crate::lower::extracellular;
+
+/// Group `gi` of `plan`, ready to step: its cells as `finitialize()` leaves them, its
+/// electrode sums when the network has electrodes, its clamps. Both entry points build their
+/// groups here.
+fn build_group(
+    plan: &LoweredNetwork,
+    gi: usize,
+    dt: f64,
+    tables: &Tables,
+    threshold: f64,
+) -> Result<CellGroup> {
+    let spec = &plan.groups[gi];
+    let cell = Arc::clone(&plan.cells[spec.type_idx]);
+    let mut group = CellGroup::new(cell, spec.n_cells, dt, tables, threshold)?;
+    if plan.n_contacts > 0 {
+        group.record_extracellular(Arc::clone(&plan.lfp_r[gi]), plan.n_contacts)?;
+    }
+    for c in plan.group_clamps(gi) {
+        group.add_iclamp(c.cell, c.node, c.delay, c.dur, c.amp)?;
+    }
+    Ok(group)
+}
 
 /// What to record in sections: nothing, the soma only, or every section (hnn-core's
 /// `record_vsec` / `record_isec` / `record_ca` values `False`, `'soma'`, `'all'`).

@@ -10,7 +10,6 @@
 //! run and queued at the start (any delay ≥ 0). Trials run in parallel. The output is
 //! bit-identical for any number of threads.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -444,7 +443,7 @@ fn run_trial(
         local_of[g] = k;
     }
     let mut runs: Vec<GroupRun> = Vec::with_capacity(owned.len());
-    let setup = set_up_groups(net, cfg, plan, tables, &owned, &local_of, ranks, &mut runs);
+    let setup = set_up_groups(net, cfg, plan, tables, &owned, ranks, &mut runs);
     // a group that cannot be set up on one rank stops every rank
     exchange(plan, &mut runs, &local_of, ranks, setup.err())?;
     // drive events, all known in advance
@@ -690,7 +689,6 @@ impl From<GroupRun> for GroupOut {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 /// Build the groups in `owned` (with their recordings, electrode sums and clamps) into
 /// `runs`, in that order.
 fn set_up_groups(
@@ -699,7 +697,6 @@ fn set_up_groups(
     plan: &LoweredNetwork,
     tables: &Tables,
     owned: &[usize],
-    local_of: &[usize],
     ranks: bool,
     runs: &mut Vec<GroupRun>,
 ) -> Result<()> {
@@ -715,11 +712,7 @@ fn set_up_groups(
     for &gi in owned {
         let spec = &plan.groups[gi];
         let lc = &plan.cells[spec.type_idx];
-        let mut group =
-            CellGroup::new(lc.clone(), spec.n_cells, cfg.run.dt, tables, net.threshold)?;
-        if plan.n_contacts > 0 {
-            group.record_extracellular(Arc::clone(&plan.lfp_r[gi]), plan.n_contacts)?;
-        }
+        let group = super::build_group(plan, gi, cfg.run.dt, tables, net.threshold)?;
         let vs = pick(cfg.run.record_vsec, lc);
         let cas: Vec<usize> = pick(cfg.run.record_ca, lc)
             .into_iter()
@@ -770,14 +763,6 @@ fn set_up_groups(
             rec_ca,
             lfp: Vec::with_capacity(lfp_rows * plan.n_contacts),
         });
-    }
-    for c in &plan.clamps {
-        let k = local_of[c.group];
-        if k != usize::MAX {
-            runs[k]
-                .group
-                .add_iclamp(c.cell, c.node, c.delay, c.dur, c.amp)?;
-        }
     }
     Ok(())
 }
