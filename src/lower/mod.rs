@@ -124,6 +124,39 @@ impl LoweredCell {
     }
 }
 
+/// Where a group of `n_cells` cells keeps each node: entry `c * n_nodes + k` is the slot of
+/// lowered node `k` of cell `c`. Node-major: the segments come first, each segment's cells
+/// side by side (`rank · n_cells + c`), then the zero-area nodes the same way, so that
+/// mechanisms run over one contiguous range and the tree solve runs over the cells as lanes.
+pub fn slot_map(cell: &LoweredCell, n_cells: usize) -> Vec<u32> {
+    let nn = cell.n_nodes();
+    let m_cell = cell.n_compartments();
+    let n_mem = m_cell * n_cells;
+    let mut rank = vec![0usize; nn];
+    let (mut mr, mut zr) = (0, 0);
+    for k in 0..nn {
+        if cell.membrane[k] {
+            rank[k] = mr;
+            mr += 1;
+        } else {
+            rank[k] = zr;
+            zr += 1;
+        }
+    }
+    (0..n_cells)
+        .flat_map(|c| {
+            let rank = &rank;
+            (0..nn).map(move |k| {
+                (if cell.membrane[k] {
+                    rank[k] * n_cells + c
+                } else {
+                    n_mem + rank[k] * n_cells + c
+                }) as u32
+            })
+        })
+        .collect()
+}
+
 /// Lower a validated template.
 pub fn lower(t: &CellTemplate) -> Result<LoweredCell> {
     t.validate()?;

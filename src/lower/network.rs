@@ -259,7 +259,7 @@ pub fn lower_network(net: &Network, tstop: f64, dt: f64) -> Result<LoweredNetwor
             let ct = &net.cell_types[spec.type_idx];
             let lc = &cells[spec.type_idx];
             let nn = lc.n_nodes();
-            let slots = crate::solver::group::slot_map(lc, spec.n_cells);
+            let slots = super::slot_map(lc, spec.n_cells);
             let n_mem = lc.n_compartments() * spec.n_cells;
             let mut r = vec![0.0; n_mem * n_contacts];
             for c in 0..spec.n_cells {
@@ -499,6 +499,52 @@ impl LoweredNetwork {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_cell_is_a_network_of_one_group() {
+        let t = crate::model::templates::template_by_name("L2_pyramidal").unwrap();
+        let input = SynapticInput {
+            loc: "proximal".into(),
+            receptor: Receptor::Ampa,
+            times: vec![1.0, 2.0],
+            weight: 0.01,
+            delay: 0.5,
+        };
+        let clamp = CurrentClamp {
+            section: "soma".into(),
+            loc: 0.5,
+            delay: 1.0,
+            dur: 2.0,
+            amp: 0.1,
+        };
+        let low = LoweredNetwork::single_cell(&t, std::slice::from_ref(&input), &[clamp]).unwrap();
+        assert_eq!((low.cells.len(), low.groups.len(), low.n_cells), (1, 1, 1));
+        assert_eq!(low.groups[0].n_cells, 1);
+        assert_eq!(low.dipole_layer, vec![Some(0)]);
+        assert_eq!(low.epoch_if_connected(), 0);
+        assert_eq!(low.partition(3), vec![0]);
+        // the input is a drive with one edge per proximal section
+        let n_prox = t.location_sections("proximal").unwrap().len();
+        assert_eq!(low.drive_edges.len(), 1);
+        assert_eq!(low.drive_edges[0].len(), n_prox);
+        assert_eq!(low.drive_exists, vec![true]);
+        let lc = &low.cells[0];
+        for e in &low.drive_edges[0] {
+            assert_eq!((e.group, e.weight, e.delay), (0, 0.01, 0.5));
+            assert_eq!(lc.synapses[e.syn as usize].receptor, Receptor::Ampa);
+        }
+        let soma = lc.section_index("soma").unwrap();
+        assert_eq!(low.clamps.len(), 1);
+        assert_eq!(low.clamps[0].node, lc.sections[soma].centre());
+        assert_eq!(low.group_clamps(0).count(), 1);
+        // inputs are checked here, with simulate_cell's messages
+        let bad = SynapticInput {
+            times: vec![3.0, f64::NAN],
+            ..input.clone()
+        };
+        let e = LoweredNetwork::single_cell(&t, &[input, bad], &[]).unwrap_err();
+        assert!(e.to_string().contains("input spike time"), "{e}");
+    }
 
     #[test]
     fn groups_are_shared_by_cost() {
