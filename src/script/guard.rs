@@ -3,7 +3,12 @@
 //! a stop request ([`crate::interrupt`], Ctrl-C) into an `interrupted` error.
 //!
 //! The position comes from Rhai's debugger hook, which records the node about to run (the
-//! one mechanism that covers every registered function without wrapping each one).
+//! one mechanism that covers every registered function without wrapping each one). The hook
+//! is off unless `HNN_PANIC_POSITIONS=1`: with a debugger registered Rhai copies every
+//! argument of every function call into its call stack, so a loop such as
+//! `for k in 0..n { idx.push(k) }` costs O(n²) and hnn-core's batch example ran 2.2× slower.
+//! Without it an internal error names the Rust location of the panic and says how to get the
+//! script line.
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -24,10 +29,29 @@ static HOOK: Once = Once::new();
 /// Text that starts the message of an error made from a panic (the API fuzz looks for it).
 pub const INTERNAL: &str = "internal error";
 
-/// Record positions and stop on request: installed by [`super::build_engine`].
+/// The environment variable that turns on [`track_positions`] in [`super::build_engine`].
+pub const POSITIONS_ENV: &str = "HNN_PANIC_POSITIONS";
+
+/// Stop on request, and record positions when [`POSITIONS_ENV`] is `1`: installed by
+/// [`super::build_engine`].
+pub fn install(engine: &mut Engine) {
+    if std::env::var(POSITIONS_ENV).as_deref() == Ok("1") {
+        track_positions(engine);
+    }
+    engine.on_progress(|_| {
+        if crate::interrupt::is_requested() {
+            Some(Dynamic::from("interrupted"))
+        } else {
+            None
+        }
+    });
+}
+
+/// Record the position of every node about to run, so that an internal error names its
+/// script line. Costly: Rhai then copies every call's arguments (see the module docs).
 // `register_debugger` is marked "volatile" (deprecated-as-warning) by Rhai, not deprecated.
 #[allow(deprecated)]
-pub fn install(engine: &mut Engine) {
+pub fn track_positions(engine: &mut Engine) {
     engine.register_debugger(
         |_, dbg| dbg,
         |_, _, _, _, pos| {
@@ -37,13 +61,6 @@ pub fn install(engine: &mut Engine) {
             Ok(rhai::debugger::DebuggerCommand::StepInto)
         },
     );
-    engine.on_progress(|_| {
-        if crate::interrupt::is_requested() {
-            Some(Dynamic::from("interrupted"))
-        } else {
-            None
-        }
-    });
 }
 
 fn install_hook() {
@@ -94,8 +111,13 @@ pub fn guarded<T>(
                 .and_then(|mut m| m.take())
                 .unwrap_or_else(|| "panic".into());
             let pos = LAST_POS.with(|p| p.get());
+            let hint = if pos.is_none() {
+                format!("; run again with {POSITIONS_ENV}=1 to see the script line")
+            } else {
+                String::new()
+            };
             Err(Box::new(EvalAltResult::ErrorRuntime(
-                format!("{INTERNAL} (a bug in hnn, please report it): {msg}").into(),
+                format!("{INTERNAL} (a bug in hnn, please report it): {msg}{hint}").into(),
                 pos,
             )))
         }
@@ -126,8 +148,14 @@ mod tests {
             let v: Vec<i64> = Vec::new();
             v[x as usize]
         });
-        let e =
-            super::guarded(|| engine.eval::<i64>("let a = 1;\nlet b = boom(3);\nb")).unwrap_err();
+        let script = "let a = 1;\nlet b = boom(3);\nb";
+        // by default: an error naming the panic and how to get the line
+        let e = super::guarded(|| engine.eval::<i64>(script)).unwrap_err();
+        assert!(e.to_string().contains(super::INTERNAL), "{e}");
+        assert!(e.to_string().contains(super::POSITIONS_ENV), "{e}");
+        // with positions tracked: the line of the call
+        super::track_positions(&mut engine);
+        let e = super::guarded(|| engine.eval::<i64>(script)).unwrap_err();
         assert!(e.to_string().contains(super::INTERNAL), "{e}");
         assert_eq!(e.position().line(), Some(2), "{e}");
         // the engine still works afterwards
