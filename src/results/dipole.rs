@@ -226,7 +226,7 @@ pub fn hamming(m: usize) -> Vec<f64> {
 /// The centred `len(x)` samples of the full convolution `x * w` (zero-padded edges).
 ///
 /// Each output is the sum of its products in increasing order of `x`'s index, one rounding
-/// after another. Where a whole window fits, [`LANES`] neighbouring outputs are summed side
+/// after another. Where a whole window fits, eight neighbouring outputs are summed side
 /// by side (independent chains, so the adds overlap instead of waiting on each other); every
 /// output keeps its own order, so the bits are those of summing it alone.
 pub fn convolve_same(x: &[f64], w: &[f64]) -> Vec<f64> {
