@@ -12,7 +12,7 @@
 //! standardised values (`Gp::fit_ard`), half of the pool is drawn around the best point so
 //! far, and the acquisition is the expected improvement. On the tutorial problem (50 steps)
 //! the default ended at RMSE 14.05–14.09 over four seeds, an isotropic squared-exponential
-//! surrogate at 14.09–15.88 and hnn-core's rule at 14.09–15.17 (docs/optimization.md).
+//! surrogate at 14.09–15.88 and hnn-core's rule at 14.09–15.17 (docs/performance.md).
 
 use super::linalg::argmin;
 use crate::rng::random_state::RandomState;

@@ -142,23 +142,9 @@ pub fn simulate_cell(template: &CellTemplate, p: &CellProtocol) -> Result<CellTr
     }
 
     let nsteps = n_steps(p.tstop, p.dt);
-    let pick = |r: RecordSections| -> Vec<usize> {
-        match r {
-            RecordSections::None => vec![],
-            RecordSections::Soma => vec![cell.soma_section],
-            RecordSections::All => (0..cell.sections.len()).collect(),
-        }
-    };
-    let v_secs = pick(p.record_vsec);
-    let ca_secs: Vec<usize> = pick(p.record_ca)
-        .into_iter()
-        .filter(|&s| {
-            cell.mechs[cell.sections[s].centre()]
-                .keys()
-                .any(|m| m == "cad" || m == "ca" || m == "kca")
-        })
-        .collect();
-    let i_secs = pick(p.record_isec);
+    let v_secs = p.record_vsec.sections(cell);
+    let ca_secs = p.record_ca.calcium_sections(cell);
+    let i_secs = p.record_isec.sections(cell);
     let syn_rec: Vec<(String, usize)> = cell
         .synapses
         .iter()

@@ -8,6 +8,7 @@ pub mod network;
 use std::sync::Arc;
 
 use crate::error::Result;
+use crate::lower::LoweredCell;
 use crate::lower::network::LoweredNetwork;
 use crate::mech::rates::Tables;
 use crate::solver::group::CellGroup;
@@ -49,6 +50,30 @@ pub enum RecordSections {
     Soma,
     /// Record every section.
     All,
+}
+
+impl RecordSections {
+    /// The sections of `cell` this choice records, in section order.
+    pub(crate) fn sections(self, cell: &LoweredCell) -> Vec<usize> {
+        match self {
+            RecordSections::None => vec![],
+            RecordSections::Soma => vec![cell.soma_section],
+            RecordSections::All => (0..cell.sections.len()).collect(),
+        }
+    }
+
+    /// [`RecordSections::sections`] that have calcium to record (cad, ca or kca at the
+    /// section's centre), as `record_ca` keeps them.
+    pub(crate) fn calcium_sections(self, cell: &LoweredCell) -> Vec<usize> {
+        self.sections(cell)
+            .into_iter()
+            .filter(|&s| {
+                cell.mechs[cell.sections[s].centre()]
+                    .keys()
+                    .any(|m| m == "cad" || m == "ca" || m == "kca")
+            })
+            .collect()
+    }
 }
 
 /// Number of fixed steps NEURON's `psolve(tstop)` takes with step `dt`.

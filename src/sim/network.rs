@@ -20,7 +20,6 @@ use super::gather::{self, GroupOut};
 use super::{RecordSections, n_steps};
 use crate::cluster::wire;
 use crate::error::{Error, Result};
-use crate::lower::LoweredCell;
 use crate::lower::network::{LoweredNetwork, lower_network};
 use crate::mech::rates::Tables;
 use crate::network::Network;
@@ -702,27 +701,13 @@ fn set_up_groups(
 ) -> Result<()> {
     let nsteps = n_steps(cfg.run.tstop, cfg.run.dt);
     let cap = nsteps + 1;
-    let pick = |r: RecordSections, lc: &LoweredCell| -> Vec<usize> {
-        match r {
-            RecordSections::None => vec![],
-            RecordSections::Soma => vec![lc.soma_section],
-            RecordSections::All => (0..lc.sections.len()).collect(),
-        }
-    };
     for &gi in owned {
         let spec = &plan.groups[gi];
         let lc = &plan.cells[spec.type_idx];
         let group = super::build_group(plan, gi, cfg.run.dt, tables, net.threshold)?;
-        let vs = pick(cfg.run.record_vsec, lc);
-        let cas: Vec<usize> = pick(cfg.run.record_ca, lc)
-            .into_iter()
-            .filter(|&s| {
-                lc.mechs[lc.sections[s].centre()]
-                    .keys()
-                    .any(|m| m == "cad" || m == "ca" || m == "kca")
-            })
-            .collect();
-        let is: Vec<usize> = pick(cfg.run.record_isec, lc);
+        let vs = cfg.run.record_vsec.sections(lc);
+        let cas = cfg.run.record_ca.calcium_sections(lc);
+        let is = cfg.run.record_isec.sections(lc);
         let nsyn = lc.synapses.len();
         let rec_v: Vec<(usize, usize)> = (0..spec.n_cells)
             .flat_map(|c| vs.iter().map(move |&s| (c, s)))
