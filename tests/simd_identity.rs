@@ -1,31 +1,35 @@
 //! The step is compiled for several vector widths and picked at run time, and on AVX-512
-//! CPUs the rate tables can be read with gathers; every variant must give the same bits (no
-//! fused multiply-add, same operation order per lane). The tests take turns, because the
-//! variant is chosen through the `HNN_SIMD` and `HNN_GATHER` environment variables.
+//! CPUs the rate tables can be read with gathers and the gates advanced with an AVX-512
+//! kernel; every variant must give the same bits (no fused multiply-add, same operation order
+//! per lane). The tests take turns, because the variant is chosen through the `HNN_SIMD`,
+//! `HNN_GATHER` and `HNN_SCALEF` environment variables.
 
 use hnn::network::drives::{DriveDynamics, DriveOptions};
 use hnn::network::models::jones_2009_model;
 use hnn::sim::network::{SimConfig, simulate_dipole};
 use hnn::{CellProtocol, simulate_cell, template_by_name};
 
-/// (HNN_SIMD, HNN_GATHER): the widths, and the widest with scalar and gathered lookups
-/// (where the CPU lacks AVX-512 the last two are the same path).
-const VARIANTS: [(&str, &str); 4] = [
-    ("baseline", "0"),
-    ("avx2", "0"),
-    ("native", "0"),
-    ("native", "1"),
+/// (HNN_SIMD, HNN_GATHER, HNN_SCALEF): the widths, and the widest with scalar and gathered
+/// lookups and with and without the AVX-512 cnexp kernel (where the CPU lacks AVX-512 the
+/// last three are the same path).
+const VARIANTS: [(&str, &str, &str); 5] = [
+    ("baseline", "0", "0"),
+    ("avx2", "0", "0"),
+    ("native", "0", "0"),
+    ("native", "0", "1"),
+    ("native", "1", "1"),
 ];
 
 /// Held by each test for its whole run: the variant is process-wide.
 static ENV: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-fn set_variant((width, gather): (&str, &str)) {
+fn set_variant((width, gather, scalef): (&str, &str, &str)) {
     // SAFETY: the tests of this binary hold `ENV` while they run, so no other thread reads or
     // writes the environment meanwhile.
     unsafe {
         std::env::set_var("HNN_SIMD", width);
         std::env::set_var("HNN_GATHER", gather);
+        std::env::set_var("HNN_SCALEF", scalef);
     }
 }
 

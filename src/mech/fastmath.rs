@@ -6,11 +6,27 @@
 //! compiled for SSE2 or AVX2.
 #![allow(clippy::excessive_precision)] // fdlibm's constants, digit for digit
 
-const LOG2E: f64 = std::f64::consts::LOG2_E;
+pub(crate) const LOG2E: f64 = std::f64::consts::LOG2_E;
 // ln 2 split so that k * LN2_HI is exact for |k| < 2^11 (fdlibm's constants).
-const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
-const SHIFT: f64 = 6_755_399_441_055_744.0; // 1.5 * 2^52: adding it rounds to an integer
+pub(crate) const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
+pub(crate) const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+pub(crate) const SHIFT: f64 = 6_755_399_441_055_744.0; // 1.5 * 2^52: adding it rounds to an integer
+
+/// The coefficients of `exp`'s polynomial, highest degree first (Horner's order).
+pub(crate) const EXP_POLY: [f64; 12] = [
+    2.511_003_760_596_377_7e-8,
+    2.763_263_963_904_103e-7,
+    2.755_724_091_857_897e-6,
+    2.480_148_548_232_849_4e-5,
+    1.984_126_989_004_711_3e-4,
+    1.388_888_895_231_477_5e-3,
+    8.333_333_333_319_601e-3,
+    4.166_666_666_648_81e-2,
+    1.666_666_666_666_668e-1,
+    5.000_000_000_000_019e-1,
+    1.0,
+    1.0,
+];
 
 /// `e^x`, with NEURON's `hoc_Exp` convention of 0 for `x < -700`; NaN stays NaN.
 #[inline(always)]
@@ -21,18 +37,10 @@ pub fn exp(x: f64) -> f64 {
     let k = (t.to_bits() as i64).wrapping_sub(SHIFT.to_bits() as i64);
     let r = (xc - kf * LN2_HI) - kf * LN2_LO;
     // Degree-11 near-minimax polynomial on |r| <= ln2/2 (Chebyshev fit, error 3e-18).
-    let mut p = 2.511_003_760_596_377_7e-8;
-    p = p * r + 2.763_263_963_904_103e-7;
-    p = p * r + 2.755_724_091_857_897e-6;
-    p = p * r + 2.480_148_548_232_849_4e-5;
-    p = p * r + 1.984_126_989_004_711_3e-4;
-    p = p * r + 1.388_888_895_231_477_5e-3;
-    p = p * r + 8.333_333_333_319_601e-3;
-    p = p * r + 4.166_666_666_648_81e-2;
-    p = p * r + 1.666_666_666_666_668e-1;
-    p = p * r + 5.000_000_000_000_019e-1;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
+    let mut p = EXP_POLY[0];
+    for c in &EXP_POLY[1..] {
+        p = p * r + c;
+    }
     let scale = f64::from_bits(((k + 1023) as u64) << 52);
     let y = p * scale;
     let y = if x < -700.0 { 0.0 } else { y };
@@ -45,19 +53,6 @@ pub fn exp(x: f64) -> f64 {
 /// floating-point units busy where one chain would wait on the previous multiply.
 #[inline(always)]
 pub fn exp_lanes<const N: usize>(x: &mut [f64; N]) {
-    const POLY: [f64; 11] = [
-        2.763_263_963_904_103e-7,
-        2.755_724_091_857_897e-6,
-        2.480_148_548_232_849_4e-5,
-        1.984_126_989_004_711_3e-4,
-        1.388_888_895_231_477_5e-3,
-        8.333_333_333_319_601e-3,
-        4.166_666_666_648_81e-2,
-        1.666_666_666_666_668e-1,
-        5.000_000_000_000_019e-1,
-        1.0,
-        1.0,
-    ];
     let mut r = [0.0; N];
     let mut k = [0i64; N];
     for i in 0..N {
@@ -67,8 +62,8 @@ pub fn exp_lanes<const N: usize>(x: &mut [f64; N]) {
         k[i] = (t.to_bits() as i64).wrapping_sub(SHIFT.to_bits() as i64);
         r[i] = (xc - kf * LN2_HI) - kf * LN2_LO;
     }
-    let mut p = [2.511_003_760_596_377_7e-8; N];
-    for c in POLY {
+    let mut p = [EXP_POLY[0]; N];
+    for &c in &EXP_POLY[1..] {
         for i in 0..N {
             p[i] = p[i] * r[i] + c;
         }
