@@ -189,7 +189,9 @@ pub fn simulate_cell(template: &CellTemplate, p: &CellProtocol) -> Result<CellTr
                 .push(g.v[g.node(0, cell.sections[s].centre())]);
         }
         for (k, (_, i)) in syn_rec.iter().enumerate() {
-            trace.isec[k].1.push(if first { 0.0 } else { g.syn.i[*i] });
+            trace.isec[k]
+                .1
+                .push(if first { 0.0 } else { g.syn.i[g.syn_entry(*i)] });
         }
         for (k, &s) in ca_secs.iter().enumerate() {
             trace.ca[k]

@@ -163,7 +163,8 @@ impl GroupRun {
             self.traces_v[k].push(self.group.v[self.group.node(c, node)]);
         }
         for (k, &s) in self.rec_i.iter().enumerate() {
-            self.traces_i[k].push(if first { 0.0 } else { self.group.syn.i[s] });
+            let cur = self.group.syn.i[self.group.syn_entry(s)];
+            self.traces_i[k].push(if first { 0.0 } else { cur });
         }
         for (k, &(c, node)) in self.rec_ca.iter().enumerate() {
             self.traces_ca[k].push(self.group.cai[self.group.node(c, node)]);

@@ -119,8 +119,13 @@ pub struct CellGroup {
     ica: Vec<f64>,
     eca: Vec<f64>,
     half_ktf: f64,
-    /// Synapses of all cells: instance `c * n_syn + s` is template synapse `s` of cell `c`.
+    /// Synapses of all cells, stored template synapse by template synapse: entry
+    /// `s * n_cells + c` is template synapse `s` of cell `c`. Events and recordings name a
+    /// synapse by its instance number `c * n_syn + s` ([`CellGroup::syn_entry`] maps it).
     pub syn: Synapses,
+    /// Whether the cells' entries of every template synapse sit on consecutive slots (the
+    /// set-up then adds the synaptic currents as vectors).
+    syn_slots_consecutive: bool,
     /// Current clamps.
     pub iclamps: Vec<IClamp>,
     /// Pending synaptic events.
@@ -272,8 +277,8 @@ impl CellGroup {
         }
 
         let mut syn = Synapses::default();
-        for c in 0..n_cells {
-            for s in &cell.synapses {
+        for s in &cell.synapses {
+            for c in 0..n_cells {
                 syn.node.push(smap[c * nn + s.node]);
                 syn.e.push(s.e);
                 syn.c1.push(1.0 - (dt * (-1.0 / s.tau1)).exp());
@@ -286,7 +291,13 @@ impl CellGroup {
             }
         }
 
+        let syn_slots_consecutive = syn.node.chunks(n_cells.max(1)).all(|k| {
+            k.iter()
+                .enumerate()
+                .all(|(c, &x)| x as usize == k[0] as usize + c)
+        });
         let mut g = CellGroup {
+            syn_slots_consecutive,
             n_cells,
             n_nodes: nn,
             dt,
@@ -381,6 +392,14 @@ impl CellGroup {
     /// [`CellGroup::record_extracellular`] was called).
     pub fn potentials(&self) -> &[f64] {
         self.imem.as_ref().map_or(&[], |m| m.phi.as_slice())
+    }
+
+    /// The entry in [`CellGroup::syn`] of synapse instance `i` (`c * n_syn + s`: template
+    /// synapse `s` of cell `c`).
+    #[inline(always)]
+    pub fn syn_entry(&self, i: usize) -> usize {
+        let per_cell = self.cell.synapses.len();
+        (i % per_cell) * self.n_cells + i / per_cell
     }
 
     /// Synapses per cell.
@@ -535,7 +554,7 @@ impl CellGroup {
         // 2. events
         let until = self.t + 0.5 * dt;
         while let Some(ev) = self.events.pop_due(until) {
-            let s = ev.target as usize;
+            let s = self.syn_entry(ev.target as usize);
             let inc = ev.weight * self.syn.factor[s];
             self.syn.a[s] += inc;
             self.syn.b[s] += inc;
@@ -609,19 +628,39 @@ impl CellGroup {
         if let Some(x) = &m.ar {
             x.current(v, g, rhs, d);
         }
+        // template synapse by template synapse: each slot belongs to one cell and receives
+        // that cell's synapses in template order, as one cell at a time would add them
         let s = &mut self.syn;
-        for i in 0..s.node.len() {
-            let k = s.node[i] as usize;
-            if s.a[i] == 0.0 && s.b[i] == 0.0 {
-                // a silent synapse adds exact zeros
-                s.i[i] = 0.0;
-                continue;
+        let nc = self.n_cells;
+        if self.syn_slots_consecutive {
+            for j0 in (0..s.node.len()).step_by(nc.max(1)) {
+                let k0 = s.node[j0] as usize;
+                let (a, b, e) = (&s.a[j0..j0 + nc], &s.b[j0..j0 + nc], &s.e[j0..j0 + nc]);
+                let (sc, si) = (&s.scale[j0..j0 + nc], &mut s.i[j0..j0 + nc]);
+                let (vv, r, dd) = (&v[k0..k0 + nc], &mut rhs[k0..k0 + nc], &mut d[k0..k0 + nc]);
+                for c in 0..nc {
+                    // a silent synapse adds nothing (exact zeros otherwise)
+                    let silent = a[c] == 0.0 && b[c] == 0.0;
+                    let g = b[c] - a[c];
+                    let cur = g * (vv[c] - e[c]);
+                    si[c] = if silent { 0.0 } else { cur };
+                    r[c] = if silent { r[c] } else { r[c] - cur * sc[c] };
+                    dd[c] = if silent { dd[c] } else { dd[c] + g * sc[c] };
+                }
             }
-            let g = s.b[i] - s.a[i];
-            let cur = g * (v[k] - s.e[i]);
-            s.i[i] = cur;
-            rhs[k] -= cur * s.scale[i];
-            d[k] += g * s.scale[i];
+        } else {
+            for i in 0..s.node.len() {
+                let k = s.node[i] as usize;
+                if s.a[i] == 0.0 && s.b[i] == 0.0 {
+                    s.i[i] = 0.0;
+                    continue;
+                }
+                let g = s.b[i] - s.a[i];
+                let cur = g * (v[k] - s.e[i]);
+                s.i[i] = cur;
+                rhs[k] -= cur * s.scale[i];
+                d[k] += g * s.scale[i];
+            }
         }
         if let Some(im) = &mut self.imem {
             for k in 0..nm {
