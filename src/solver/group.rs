@@ -632,7 +632,7 @@ impl CellGroup {
         // that cell's synapses in template order, as one cell at a time would add them
         let s = &mut self.syn;
         let nc = self.n_cells;
-        if self.syn_slots_consecutive {
+        if self.syn_slots_consecutive && nc >= 4 {
             for j0 in (0..s.node.len()).step_by(nc.max(1)) {
                 let k0 = s.node[j0] as usize;
                 let (a, b, e) = (&s.a[j0..j0 + nc], &s.b[j0..j0 + nc], &s.e[j0..j0 + nc]);
@@ -649,6 +649,7 @@ impl CellGroup {
                 }
             }
         } else {
+            // few cells (one for simulate_cell): entry by entry, the same order per slot
             for i in 0..s.node.len() {
                 let k = s.node[i] as usize;
                 if s.a[i] == 0.0 && s.b[i] == 0.0 {
