@@ -31,7 +31,7 @@ use super::events::EventQueue;
 /// Exp2Syn instances of a group.
 #[derive(Debug, Clone, Default)]
 pub struct Synapses {
-    /// Node of each instance (group index).
+    /// Slot of each entry (entry `s * n_cells + c`: template synapse `s` of cell `c`).
     pub node: Vec<u32>,
     /// Reversal potential [mV].
     pub e: Vec<f64>,
