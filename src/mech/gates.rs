@@ -32,7 +32,9 @@ pub struct GateBlock {
 
 impl Gates {
     /// Look rate tables up with AVX-512 gathers when `simd` is [`Simd::Avx512`] and
-    /// [`Simd::gathers_pay`]; the scalar lookups otherwise (the same bits either way).
+    /// [`Simd::gathers_pay`], the scalar lookups otherwise; advance the gates with the AVX-512
+    /// cnexp kernel when `simd` is [`Simd::Avx512`] (unless `HNN_SCALEF=0`), the portable
+    /// loop otherwise. The same bits either way.
     pub fn choose_lookups(&mut self, simd: Simd) {
         self.gather = simd == Simd::Avx512 && Simd::gathers_pay();
         self.scalef = simd == Simd::Avx512 && std::env::var("HNN_SCALEF").as_deref() != Ok("0");
@@ -164,10 +166,17 @@ impl Gates {
             }
         }
         for i in blocks..n {
-            let c = 1.0 - fastmath::exp(-dt / tau[i]);
-            x[i] += c * (inf[i] - x[i]);
+            x[i] = cnexp_one(x[i], inf[i], tau[i], dt);
         }
     }
+}
+
+/// cnexp for one gate, `x + (1 − exp(−dt/τ))·(x∞ − x)`: the operations every path applies to
+/// each gate.
+#[inline(always)]
+fn cnexp_one(x: f64, inf: f64, tau: f64, dt: f64) -> f64 {
+    let c = 1.0 - fastmath::exp(-dt / tau);
+    x + c * (inf - x)
 }
 
 /// [`Gates::advance`] with AVX-512: blocks of 32 gates (four vectors) whose exponents
@@ -184,10 +193,6 @@ fn cnexp_avx512(x: &mut [f64], inf: &[f64], tau: &[f64], dt: f64) {
     let n = x.len();
     assert!(inf.len() == n && tau.len() == n, "gate array lengths");
     let blocks = n / (8 * V) * (8 * V);
-    let one = |i: usize, x: &mut [f64]| {
-        let c = 1.0 - fastmath::exp(-dt / tau[i]);
-        x[i] += c * (inf[i] - x[i]);
-    };
     let mdt = _mm512_set1_pd(-dt);
     let (lo, hi) = (_mm512_set1_pd(-700.0), _mm512_set1_pd(709.0));
     let c = |v: f64| _mm512_set1_pd(v);
@@ -204,7 +209,7 @@ fn cnexp_avx512(x: &mut [f64], inf: &[f64], tau: &[f64], dt: f64) {
             }
             if ok != 0xff {
                 for i in j..j + 8 * V {
-                    one(i, x);
+                    x[i] = cnexp_one(x[i], inf[i], tau[i], dt);
                 }
                 continue;
             }
@@ -238,7 +243,7 @@ fn cnexp_avx512(x: &mut [f64], inf: &[f64], tau: &[f64], dt: f64) {
         }
     }
     for i in blocks..n {
-        one(i, x);
+        x[i] = cnexp_one(x[i], inf[i], tau[i], dt);
     }
 }
 

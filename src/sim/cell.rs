@@ -153,7 +153,7 @@ pub fn simulate_cell(template: &CellTemplate, p: &CellProtocol) -> Result<CellTr
         .map(|(i, s)| {
             (
                 format!("{}_{}", cell.sections[s.section].name, s.receptor),
-                i,
+                g.syn_entry(i),
             )
         })
         .collect();
@@ -188,10 +188,8 @@ pub fn simulate_cell(template: &CellTemplate, p: &CellProtocol) -> Result<CellTr
                 .1
                 .push(g.v[g.node(0, cell.sections[s].centre())]);
         }
-        for (k, (_, i)) in syn_rec.iter().enumerate() {
-            trace.isec[k]
-                .1
-                .push(if first { 0.0 } else { g.syn.i[g.syn_entry(*i)] });
+        for (k, (_, e)) in syn_rec.iter().enumerate() {
+            trace.isec[k].1.push(if first { 0.0 } else { g.syn.i[*e] });
         }
         for (k, &s) in ca_secs.iter().enumerate() {
             trace.ca[k]

@@ -147,7 +147,9 @@ struct GroupRun {
     spikes: Vec<(usize, f64)>,
     dipole: Vec<f64>,
     rec_v: Vec<(usize, usize)>,
-    rec_i: Vec<usize>,
+    /// Recorded synapses: instance number (`c * n_syn + s`, which names the trace) and the
+    /// entry in the group's synapse arrays (`CellGroup::syn_entry`).
+    rec_i: Vec<(usize, usize)>,
     rec_ca: Vec<(usize, usize)>,
     traces_v: Vec<Vec<f64>>,
     traces_i: Vec<Vec<f64>>,
@@ -162,9 +164,8 @@ impl GroupRun {
         for (k, &(c, node)) in self.rec_v.iter().enumerate() {
             self.traces_v[k].push(self.group.v[self.group.node(c, node)]);
         }
-        for (k, &s) in self.rec_i.iter().enumerate() {
-            let cur = self.group.syn.i[self.group.syn_entry(s)];
-            self.traces_i[k].push(if first { 0.0 } else { cur });
+        for (k, &(_, e)) in self.rec_i.iter().enumerate() {
+            self.traces_i[k].push(if first { 0.0 } else { self.group.syn.i[e] });
         }
         for (k, &(c, node)) in self.rec_ca.iter().enumerate() {
             self.traces_ca[k].push(self.group.cai[self.group.node(c, node)]);
@@ -678,7 +679,11 @@ impl From<GroupRun> for GroupOut {
                 .zip(r.traces_v)
                 .map(|((c, n), t)| (c, n, t))
                 .collect(),
-            i: r.rec_i.into_iter().zip(r.traces_i).collect(),
+            i: r.rec_i
+                .into_iter()
+                .map(|(s, _)| s)
+                .zip(r.traces_i)
+                .collect(),
             ca: r
                 .rec_ca
                 .into_iter()
@@ -718,12 +723,13 @@ fn set_up_groups(
             .flat_map(|c| cas.iter().map(move |&s| (c, s)))
             .map(|(c, s)| (c, lc.sections[s].centre()))
             .collect();
-        let rec_i: Vec<usize> = (0..spec.n_cells)
+        let rec_i: Vec<(usize, usize)> = (0..spec.n_cells)
             .flat_map(|c| {
                 (0..nsyn)
                     .filter(|&s| is.contains(&lc.synapses[s].section))
                     .map(move |s| c * nsyn + s)
             })
+            .map(|i| (i, group.syn_entry(i)))
             .collect();
         // one process sums the electrodes every epoch; ranks keep the whole trial
         let lfp_rows = if ranks {

@@ -123,9 +123,6 @@ pub struct CellGroup {
     /// `s * n_cells + c` is template synapse `s` of cell `c`. Events and recordings name a
     /// synapse by its instance number `c * n_syn + s` ([`CellGroup::syn_entry`] maps it).
     pub syn: Synapses,
-    /// Whether the cells' entries of every template synapse sit on consecutive slots (the
-    /// set-up then adds the synaptic currents as vectors).
-    syn_slots_consecutive: bool,
     /// Current clamps.
     pub iclamps: Vec<IClamp>,
     /// Pending synaptic events.
@@ -291,13 +288,14 @@ impl CellGroup {
             }
         }
 
-        let syn_slots_consecutive = syn.node.chunks(n_cells.max(1)).all(|k| {
+        // cell c of a node is at the node's slot + c (`CellGroup::node`), so the cells'
+        // entries of one template synapse sit on consecutive slots
+        debug_assert!(syn.node.chunks(n_cells.max(1)).all(|k| {
             k.iter()
                 .enumerate()
                 .all(|(c, &x)| x as usize == k[0] as usize + c)
-        });
+        }));
         let mut g = CellGroup {
-            syn_slots_consecutive,
             n_cells,
             n_nodes: nn,
             dt,
@@ -629,11 +627,12 @@ impl CellGroup {
             x.current(v, g, rhs, d);
         }
         // template synapse by template synapse: each slot belongs to one cell and receives
-        // that cell's synapses in template order, as one cell at a time would add them
+        // that cell's synapses in template order, as one cell at a time would add them; the
+        // cells' entries of one template synapse are on consecutive slots (`CellGroup::new`)
         let s = &mut self.syn;
         let nc = self.n_cells;
-        if self.syn_slots_consecutive && nc >= 4 {
-            for j0 in (0..s.node.len()).step_by(nc.max(1)) {
+        if nc >= 4 {
+            for j0 in (0..s.node.len()).step_by(nc) {
                 let k0 = s.node[j0] as usize;
                 let (a, b, e) = (&s.a[j0..j0 + nc], &s.b[j0..j0 + nc], &s.e[j0..j0 + nc]);
                 let (sc, si) = (&s.scale[j0..j0 + nc], &mut s.i[j0..j0 + nc]);
