@@ -12,6 +12,11 @@ pub struct RateTable<const K: usize> {
     mfac: f64,
     n: usize,
     rows: Vec<Row<K>>,
+    /// The same doubles column by column for the vector lookup: column `c` (values of
+    /// output `c` for `c < K`, differences of output `c − K` after) holds row `i`'s entry at
+    /// `c · col_len + i`, padded so that sixteen entries from any row `i <= n` can be read.
+    cols: Vec<f64>,
+    col_len: usize,
 }
 
 /// One grid point: `2K` doubles in a row, so that a gathered lookup can address output `k`
@@ -50,11 +55,21 @@ impl<const K: usize> RateTable<K> {
             t: vals[n],
             d: [0.0; K],
         });
+        let col_len = n + 2 + 16;
+        let mut cols = vec![0.0; 2 * K * col_len];
+        for (i, row) in rows.iter().enumerate() {
+            for k in 0..K {
+                cols[k * col_len + i] = row.t[k];
+                cols[(K + k) * col_len + i] = row.d[k];
+            }
+        }
         RateTable {
             lo,
             mfac: 1.0 / dx,
             n,
             rows,
+            cols,
+            col_len,
         }
     }
 
@@ -102,8 +117,38 @@ impl<const K: usize> RateTable<K> {
         );
         let i = _mm512_cvttpd_epi32(xi);
         let th = _mm512_sub_pd(xi, _mm512_cvtepi32_pd(i));
-        let at = _mm256_mullo_epi32(i, _mm256_set1_epi32((2 * K) as i32));
         let mut out = [_mm512_setzero_pd(); K];
+        // The lanes are usually one compartment of neighbouring cells, whose voltages lie
+        // within a few rows of each other: when they span at most 16 rows, each column's
+        // window of rows is loaded and permuted into the lanes instead of gathered (the same
+        // doubles, so the same bits).
+        let (imin, imax) = (min_lane(i), max_lane(i));
+        if imax - imin < 16 {
+            let rel = _mm512_cvtepi32_epi64(_mm256_sub_epi32(i, _mm256_set1_epi32(imin)));
+            // SAFETY: 0 <= imin <= n, and every column has n + 18 entries, so the sixteen
+            // entries from imin are inside it; c < 2K columns and off is 0 or 8.
+            let load = |c: usize, off: usize| unsafe {
+                _mm512_loadu_pd(
+                    self.cols
+                        .as_ptr()
+                        .add(c * self.col_len + imin as usize + off),
+                )
+            };
+            let narrow = imax - imin < 8;
+            let pick = |c: usize| {
+                if narrow {
+                    _mm512_permutexvar_pd(rel, load(c, 0))
+                } else {
+                    _mm512_permutex2var_pd(load(c, 0), rel, load(c, 8))
+                }
+            };
+            for (k, o) in out.iter_mut().enumerate() {
+                let (t, d) = (pick(k), pick(K + k));
+                *o = _mm512_add_pd(t, _mm512_mul_pd(th, d));
+            }
+            return out;
+        }
+        let at = _mm256_mullo_epi32(i, _mm256_set1_epi32((2 * K) as i32));
         for (k, o) in out.iter_mut().enumerate() {
             // SAFETY: every lane's row i is in 0..=n (clamped above), rows has n + 2 entries
             // of 2K doubles (`Row` is repr(C)), and k < K.
@@ -119,6 +164,30 @@ impl<const K: usize> RateTable<K> {
     }
 }
 
+/// The smallest of eight lanes.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[inline]
+fn min_lane(x: std::arch::x86_64::__m256i) -> i32 {
+    use std::arch::x86_64::*;
+    let m = _mm256_min_epi32(x, _mm256_permute2x128_si256::<1>(x, x));
+    let m = _mm256_min_epi32(m, _mm256_shuffle_epi32::<0b01_00_11_10>(m));
+    let m = _mm256_min_epi32(m, _mm256_shuffle_epi32::<0b10_11_00_01>(m));
+    _mm_cvtsi128_si32(_mm256_castsi256_si128(m))
+}
+
+/// The largest of eight lanes.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[inline]
+fn max_lane(x: std::arch::x86_64::__m256i) -> i32 {
+    use std::arch::x86_64::*;
+    let m = _mm256_max_epi32(x, _mm256_permute2x128_si256::<1>(x, x));
+    let m = _mm256_max_epi32(m, _mm256_shuffle_epi32::<0b01_00_11_10>(m));
+    let m = _mm256_max_epi32(m, _mm256_shuffle_epi32::<0b10_11_00_01>(m));
+    _mm_cvtsi128_si32(_mm256_castsi256_si128(m))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +200,80 @@ mod tests {
         assert!((t.lookup(0.5)[0] - 1.0).abs() < 1e-12);
         // NaN never indexes out of bounds (the solver reports non-finite voltages itself)
         assert_eq!(t.lookup(f64::NAN)[0], -20.0);
+    }
+
+    /// The vector lookup gives the scalar lookup's bits whichever way it reads the rows:
+    /// lanes within 8 rows, within 16, further apart (gathers), at and beyond both ends of
+    /// the grid, NaN and infinite voltages.
+    #[test]
+    fn vector_lookup_gives_the_scalar_bits() {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx512f") {
+            use std::arch::x86_64::*;
+            let t = RateTable::build(-100.0, 100.0, 200, |v| {
+                [(v / 7.0).exp(), 1.0 / (1.0 + (-v / 9.0).exp()), v.sin()]
+            });
+            let mut s = 99u64;
+            let mut next = || {
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (s >> 11) as f64 / (1u64 << 53) as f64
+            };
+            let mut cases: Vec<[f64; 8]> = Vec::new();
+            // lanes spread over exactly `w` rows (the first lane at the lowest, one at the
+            // highest), starting at row `r0`; the grid step is 1 mV
+            for w in [0usize, 1, 2, 7, 8, 9, 15, 16, 17, 40, 200] {
+                for r0 in [0usize, 3, 99, 184, 185, 193, 199, 200] {
+                    let row = |r: usize, f: f64| -100.0 + r.min(200) as f64 + 0.999 * f;
+                    let mut v = [0.0; 8];
+                    for (l, x) in v.iter_mut().enumerate() {
+                        let (a, b) = (next(), next());
+                        *x = row(r0 + (a * w as f64) as usize, b);
+                        if l == 3 {
+                            *x = row(r0 + w, 0.5);
+                        }
+                    }
+                    v[0] = row(r0, next());
+                    cases.push(v);
+                    v.reverse();
+                    cases.push(v);
+                }
+            }
+            let edge = [
+                -1e300,
+                -100.0,
+                100.0,
+                100.5,
+                1e300,
+                f64::NAN,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+            ];
+            cases.push(edge);
+            cases.push([100.0, 99.5, 99.0, 98.7, 100.2, 101.0, 95.1, 99.99]);
+            cases.push([-100.0, -99.5, -99.0, -98.7, -100.2, -101.0, -95.1, f64::NAN]);
+            for v in cases {
+                // SAFETY: the CPU has AVX-512F (checked above).
+                let got = unsafe {
+                    let r = t.lookup8(_mm512_loadu_pd(v.as_ptr()));
+                    r.map(|x| {
+                        let mut o = [0.0; 8];
+                        _mm512_storeu_pd(o.as_mut_ptr(), x);
+                        o
+                    })
+                };
+                for (l, &x) in v.iter().enumerate() {
+                    let want = t.lookup(x);
+                    for k in 0..3 {
+                        assert_eq!(
+                            got[k][l].to_bits(),
+                            want[k].to_bits(),
+                            "v {v:?} lane {l} output {k}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }
