@@ -131,10 +131,14 @@ impl EventQueue {
     /// Put a later event in its bucket, or among the far ones beyond the buckets' horizon
     /// (hnn-core's delays grow with distance: some events fall far beyond tstop).
     fn place(&mut self, e: SynEvent) {
+        // buckets[j] feeds the drain with `until` ≈ base + j·step, the first one the event is
+        // due at is j = ⌈(time − base)/step⌉; the estimate of base is off by round-off only,
+        // far below the millionth of a step taken off, so the bucket is never after that
+        // drain (at most one before it, and that drain moves the event on)
         let k = if self.step > 0.0 && e.time > self.base {
-            let k = ((e.time - self.base) / self.step).floor();
+            let k = ((e.time - self.base) / self.step - 1e-6).ceil();
             if k.is_finite() {
-                (k as usize).saturating_sub(1)
+                k.max(0.0) as usize
             } else {
                 usize::MAX
             }
