@@ -383,6 +383,16 @@ fn the_literal_forms_of_the_tutorials_run() {
         )
     });
     assert!(e.is_err());
+    // the same for the numbers of a dipole's layers, however deep the assignment reaches
+    for target in [r#"d.data["agg"][0]"#, r#"d.data["L5"]"#] {
+        let e = guard::guarded(|| {
+            engine.run(&format!(
+                r#"let net = jones_2009_model(#{{ mesh_shape: [2, 2] }});
+                   let d = simulate_dipole(net, 2.0)[0]; {target} = 1.0;"#
+            ))
+        });
+        assert!(e.is_err(), "{target} assigned");
+    }
 }
 
 fn sine_dipole(n: usize) -> hnn::results::Dipole {

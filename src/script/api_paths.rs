@@ -17,17 +17,9 @@ use crate::model::{ParamValue, Receptor, SynapseKinetics};
 use crate::network::drives::{DriveDynamics, RateConstant};
 use crate::network::params::{ParamValue as FileValue, Params};
 
-/// A value and everything inside it made read-only (assigning into it is an error).
+/// A value and everything inside it made read-only (assigning into it is an error): Rhai
+/// sets the access mode of a map's or an array's contents along with the container's.
 pub fn frozen(v: Dynamic) -> Dynamic {
-    if v.is_map() {
-        let m = v.cast::<Map>();
-        let m: Map = m.into_iter().map(|(k, x)| (k, frozen(x))).collect();
-        return Dynamic::from(m).into_read_only();
-    }
-    if v.is_array() {
-        let a: Array = v.cast::<Array>().into_iter().map(frozen).collect();
-        return Dynamic::from(a).into_read_only();
-    }
     v.into_read_only()
 }
 
