@@ -192,6 +192,13 @@ impl EventQueue {
         }
         if let Some(mut b) = self.buckets.pop_front() {
             self.in_buckets -= b.len();
+            if self.ready.is_empty() && b.iter().all(|e| e.time <= until) {
+                // the usual case: the whole bucket is due; it becomes the ready list
+                std::mem::swap(&mut self.ready, &mut b);
+                self.recycle(b);
+                self.finish_drain(until);
+                return;
+            }
             let mut later = self.spare.pop().unwrap_or_default();
             for e in b.drain(..) {
                 if e.time <= until {
@@ -210,6 +217,11 @@ impl EventQueue {
             }
             self.recycle(later);
         }
+        self.finish_drain(until);
+    }
+
+    /// Sort the drain's due events, and move the bucket estimate and the far events on.
+    fn finish_drain(&mut self, until: f64) {
         self.ready.sort_unstable_by(earlier);
         // the next drain is about one step later
         self.base = until + self.step;
