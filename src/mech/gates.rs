@@ -340,13 +340,7 @@ mod tests {
             let n = 32 * 12 + 7;
             let mut g = Gates::default();
             g.alloc(n);
-            let mut s = 12345u64;
-            let mut next = || {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (s >> 11) as f64 / (1u64 << 53) as f64
-            };
+            let mut next = crate::mech::uniform_stream(12345);
             for i in 0..n {
                 g.x[i] = next();
                 g.inf[i] = next();

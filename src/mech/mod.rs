@@ -45,3 +45,15 @@ mod tests {
         assert!((super::nernst_ca(1e-4, 37.0) - 132.32668565108486).abs() < 1e-11);
     }
 }
+
+/// A reproducible stream of uniform numbers in [0, 1) for the kernels' tests (a 64-bit LCG).
+#[cfg(test)]
+pub(crate) fn uniform_stream(seed: u64) -> impl FnMut() -> f64 {
+    let mut s = seed;
+    move || {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    }
+}

@@ -213,13 +213,7 @@ mod tests {
             let t = RateTable::build(-100.0, 100.0, 200, |v| {
                 [(v / 7.0).exp(), 1.0 / (1.0 + (-v / 9.0).exp()), v.sin()]
             });
-            let mut s = 99u64;
-            let mut next = || {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (s >> 11) as f64 / (1u64 << 53) as f64
-            };
+            let mut next = crate::mech::uniform_stream(99);
             let mut cases: Vec<[f64; 8]> = Vec::new();
             // lanes spread over exactly `w` rows (the first lane at the lowest, one at the
             // highest), starting at row `r0`; the grid step is 1 mV
