@@ -37,15 +37,6 @@ pub fn nernst_ca(cai: f64, celsius: f64) -> f64 {
     ktf / 2.0 * (CAO / cai).ln()
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn nernst_matches_neuron() {
-        // eca after cad INITIAL (numerics-reference §1.3).
-        assert!((super::nernst_ca(1e-4, 37.0) - 132.32668565108486).abs() < 1e-11);
-    }
-}
-
 /// A reproducible stream of uniform numbers in [0, 1) for the kernels' tests (a 64-bit LCG).
 #[cfg(test)]
 pub(crate) fn uniform_stream(seed: u64) -> impl FnMut() -> f64 {
@@ -55,5 +46,14 @@ pub(crate) fn uniform_stream(seed: u64) -> impl FnMut() -> f64 {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         (s >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nernst_matches_neuron() {
+        // eca after cad INITIAL (numerics-reference §1.3).
+        assert!((super::nernst_ca(1e-4, 37.0) - 132.32668565108486).abs() < 1e-11);
     }
 }
