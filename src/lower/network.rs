@@ -21,12 +21,20 @@ use crate::network::connectivity::gaussian_weight_delay;
 /// Most cells stepped together in one group.
 pub const GROUP_SIZE: usize = 16;
 
+/// Where template synapse `s` of cell `cell` sits in the synapse arrays of a group of
+/// `n_cells` cells: they are stored template synapse by template synapse, so that one
+/// template synapse's cells are neighbours (`solver::group::CellGroup::syn`).
+#[inline(always)]
+pub fn synapse_entry(n_cells: usize, cell: usize, s: usize) -> usize {
+    s * n_cells + cell
+}
+
 /// A synaptic connection as the solver uses it.
 #[derive(Debug, Clone, Copy)]
 pub struct Edge {
     /// Target group.
     pub group: u32,
-    /// Synapse index within the target group (`cell * synapses per cell + synapse`).
+    /// Entry of the target synapse in its group's synapse arrays ([`synapse_entry`]).
     pub syn: u32,
     /// Weight [µS].
     pub weight: f64,
@@ -183,7 +191,7 @@ pub fn lower_network(net: &Network, tstop: f64, dt: f64) -> Result<LoweredNetwor
                 for &s in &syns {
                     let e = Edge {
                         group: group as u32,
-                        syn: (cell * lc.synapses.len() + s) as u32,
+                        syn: synapse_entry(groups[group].n_cells, cell, s) as u32,
                         weight: w,
                         delay: d,
                     };

@@ -3,12 +3,13 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-/// A synaptic event: at `time`, add `weight` (µS) to synapse instance `target`.
+/// A synaptic event: at `time`, add `weight` (µS) to synapse entry `target` of the group.
 #[derive(Debug, Clone, Copy)]
 pub struct SynEvent {
     /// Arrival time [ms].
     pub time: f64,
-    /// Synapse instance in the group.
+    /// Synapse entry in the group's synapse arrays
+    /// ([`crate::lower::network::synapse_entry`]).
     pub target: u32,
     /// NetCon weight [µS].
     pub weight: f64,

@@ -120,7 +120,8 @@ pub struct CellGroup {
     eca: Vec<f64>,
     half_ktf: f64,
     /// Synapses of all cells, stored template synapse by template synapse: entry
-    /// `s * n_cells + c` is template synapse `s` of cell `c`. Events and recordings name a
+    /// `s * n_cells + c` is template synapse `s` of cell `c`
+    /// ([`crate::lower::network::synapse_entry`]). Events target entries; recordings name a
     /// synapse by its instance number `c * n_syn + s` ([`CellGroup::syn_entry`] maps it).
     pub syn: Synapses,
     /// Current clamps.
@@ -273,6 +274,7 @@ impl CellGroup {
             m.set_dt(dt);
         }
 
+        // pushed in the order of `lower::network::synapse_entry`
         let mut syn = Synapses::default();
         for s in &cell.synapses {
             for c in 0..n_cells {
@@ -393,11 +395,10 @@ impl CellGroup {
     }
 
     /// The entry in [`CellGroup::syn`] of synapse instance `i` (`c * n_syn + s`: template
-    /// synapse `s` of cell `c`).
-    #[inline(always)]
+    /// synapse `s` of cell `c`), for recordings, which name synapses by instance.
     pub fn syn_entry(&self, i: usize) -> usize {
         let per_cell = self.cell.synapses.len();
-        (i % per_cell) * self.n_cells + i / per_cell
+        crate::lower::network::synapse_entry(self.n_cells, i / per_cell, i % per_cell)
     }
 
     /// Synapses per cell.
@@ -552,7 +553,7 @@ impl CellGroup {
         // 2. events
         let until = self.t + 0.5 * dt;
         while let Some(ev) = self.events.pop_due(until) {
-            let s = self.syn_entry(ev.target as usize);
+            let s = ev.target as usize;
             let inc = ev.weight * self.syn.factor[s];
             self.syn.a[s] += inc;
             self.syn.b[s] += inc;
