@@ -14,7 +14,9 @@
 //! the default ended at RMSE 14.05–14.09 over four seeds, an isotropic squared-exponential
 //! surrogate at 14.09–15.88 and hnn-core's rule at 14.09–15.17 (docs/performance.md).
 
+use super::lbfgsb;
 use super::linalg::argmin;
+use super::normal::{norm_cdf, norm_pdf};
 use crate::rng::random_state::RandomState;
 
 /// Settings of one run.
@@ -29,61 +31,6 @@ pub struct BayesSettings {
     /// hnn-core 0.6.1's acquisition (`(μ − f*)Φ(z) + σφ(z)` minimised, which prefers
     /// candidates predicted near the best) instead of the expected improvement it names.
     pub hnn_core_acquisition: bool,
-}
-
-/// Φ, the standard normal CDF (erfc by W. J. Cody's rational approximations, ~1e-15).
-pub(crate) fn norm_cdf(z: f64) -> f64 {
-    0.5 * erfc(-z / std::f64::consts::SQRT_2)
-}
-
-fn norm_pdf(z: f64) -> f64 {
-    (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
-}
-
-/// The complementary error function.
-pub(crate) fn erfc(x: f64) -> f64 {
-    if x.is_nan() {
-        return f64::NAN;
-    }
-    let ax = x.abs();
-    let r = if ax < 0.5 {
-        // erf by its Taylor series is exact enough here
-        let mut term = ax;
-        let mut sum = ax;
-        let x2 = ax * ax;
-        for k in 1..40 {
-            term *= -x2 / k as f64;
-            let add = term / (2 * k + 1) as f64;
-            sum += add;
-            if add.abs() < 1e-17 * sum.abs() {
-                break;
-            }
-        }
-        1.0 - sum * 2.0 / std::f64::consts::PI.sqrt()
-    } else if ax > 27.0 {
-        0.0
-    } else {
-        // continued fraction (Lentz) for erfc(x), x ≥ 0.5
-        let tiny = 1e-300;
-        let mut f = ax;
-        let mut c = ax;
-        let mut d = 0.0;
-        for k in 1..300 {
-            let a = k as f64 / 2.0;
-            d = ax + a * d;
-            d = if d.abs() < tiny { tiny } else { d };
-            c = ax + a / c;
-            c = if c.abs() < tiny { tiny } else { c };
-            d = 1.0 / d;
-            let delta = c * d;
-            f *= delta;
-            if (delta - 1.0).abs() < 1e-16 {
-                break;
-            }
-        }
-        (-ax * ax).exp() / (f * std::f64::consts::PI.sqrt())
-    };
-    if x < 0.0 { 2.0 - r } else { r }
 }
 
 /// The covariance function of a fitted Gaussian process.
@@ -234,6 +181,69 @@ fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], step: f64, iters: usize) -
     simplex.swap_remove(argmin(&vals))
 }
 
+/// The negative log marginal likelihood of `y` under C·RBF(ℓ) + 1e-10·I with
+/// `p = [ln C, ln ℓ]`, and its gradient in `p`; `None` when the matrix is not positive
+/// definite.
+fn neg_log_likelihood_rbf(x: &[Vec<f64>], y: &[f64], p: &[f64]) -> Option<(f64, Vec<f64>)> {
+    let n = x.len();
+    let (c, len) = (p[0].exp(), p[1].exp());
+    let dist: Vec<Vec<f64>> = x
+        .iter()
+        .map(|a| {
+            x.iter()
+                .map(|b| {
+                    a.iter()
+                        .zip(b)
+                        .map(|(u, v)| (u / len - v / len).powi(2))
+                        .sum()
+                })
+                .collect()
+        })
+        .collect();
+    let k: Vec<Vec<f64>> = (0..n)
+        .map(|i| {
+            (0..n)
+                .map(|j| c * (-0.5 * dist[i][j]).exp() + if i == j { NOISE } else { 0.0 })
+                .collect()
+        })
+        .collect();
+    let l = cholesky(&k)?;
+    let alpha = backward(&l, &forward(&l, y));
+    let lml = -0.5 * y.iter().zip(&alpha).map(|(a, b)| a * b).sum::<f64>()
+        - (0..n).map(|i| l[i][i].ln()).sum::<f64>()
+        - 0.5 * n as f64 * (2.0 * std::f64::consts::PI).ln();
+    // K⁻¹ column by column
+    let mut kinv = vec![vec![0.0; n]; n];
+    for j in 0..n {
+        let mut e = vec![0.0; n];
+        e[j] = 1.0;
+        let col = backward(&l, &forward(&l, &e));
+        for i in 0..n {
+            kinv[i][j] = col[i];
+        }
+    }
+    let (mut g_c, mut g_len) = (0.0, 0.0);
+    for i in 0..n {
+        for j in 0..n {
+            let inner = alpha[i] * alpha[j] - kinv[i][j];
+            let dk = c * (-0.5 * dist[i][j]).exp();
+            g_c += inner * dk;
+            g_len += inner * dk * dist[i][j];
+        }
+    }
+    Some((-lml, vec![-0.5 * g_c, -0.5 * g_len]))
+}
+
+/// `[ln C, ln ℓ]` of C·RBF(ℓ) as scikit-learn fits them (see `Gp::fit_isotropic`).
+fn fit_rbf_hyperparameters(x: &[Vec<f64>], y: &[f64]) -> Vec<f64> {
+    let (lo, hi) = (1e-5f64.ln(), 1e5f64.ln());
+    // a matrix that is not positive definite scores +∞ with a zero gradient, as in
+    // scikit-learn
+    let mut fg =
+        |p: &[f64]| neg_log_likelihood_rbf(x, y, p).unwrap_or((f64::INFINITY, vec![0.0; 2]));
+    lbfgsb::minimize(&mut fg, &[0.0, 0.0], &[lo, lo], &[hi, hi])
+}
+
 impl Gp {
     fn build(x: &[Vec<f64>], y: &[f64], kernel: Kernel) -> Option<(Gp, f64)> {
         let n = x.len();
@@ -260,19 +270,19 @@ impl Gp {
         ))
     }
 
-    /// hnn-core's surrogate: C·RBF(ℓ) with one ℓ, C and ℓ fitted to the log marginal
-    /// likelihood within [1e-5, 1e5] from C = ℓ = 1, nugget 1e-10.
+    /// hnn-core's surrogate, fitted as scikit-learn fits its default regressor: C·RBF(ℓ)
+    /// with one ℓ, nugget 1e-10, log C and log ℓ within [ln 1e-5, ln 1e5] maximising the
+    /// log marginal likelihood by L-BFGS-B from C = ℓ = 1, no restarts. Which local optimum
+    /// that lands in decides the next candidate, so the path is scipy's (`lbfgsb`).
     fn fit_isotropic(x: &[Vec<f64>], y: &[f64]) -> Option<Gp> {
         let d = x[0].len();
-        let (lo, hi) = (1e-5f64.ln(), 1e5f64.ln());
         let kernel = |p: &[f64]| Kernel {
-            amp: p[0].clamp(lo, hi).exp(),
-            len: vec![p[1].clamp(lo, hi).exp(); d],
+            amp: p[0].exp(),
+            len: vec![p[1].exp(); d],
             noise: NOISE,
             matern: false,
         };
-        let nll = |p: &[f64]| Gp::build(x, y, kernel(p)).map_or(f64::INFINITY, |(_, v)| v);
-        let p = nelder_mead(&nll, &[0.0, 0.0], 1.0, 300);
+        let p = fit_rbf_hyperparameters(x, y);
         Gp::build(x, y, kernel(&p))
             .or_else(|| Gp::build(x, y, kernel(&[0.0, 0.0])))
             .map(|(g, _)| g)
@@ -324,72 +334,12 @@ pub fn bayes_opt<E>(
     hi: &[f64],
     s: &BayesSettings,
 ) -> Result<Vec<f64>, E> {
-    let n = x0.len();
     let mut xs = vec![x0.to_vec()];
     let mut ys = vec![f(x0)?];
     let mut best = (ys[0], x0.to_vec());
     let mut rng = RandomState::new(s.seed);
     for _ in 0..s.max_iter {
-        let mut pool: Vec<Vec<f64>> = (0..s.n_candidates)
-            .map(|_| (0..n).map(|j| rng.uniform(lo[j], hi[j])).collect())
-            .collect();
-        if !s.hnn_core_acquisition {
-            // half the pool near the best point so far (1 % and 10 % of each range), so
-            // that the loop can refine as well as explore; hnn-core's pool is all uniform
-            let half = s.n_candidates / 2;
-            for (k, c) in pool.iter_mut().skip(half).enumerate() {
-                let spread = if k % 2 == 0 { 0.01 } else { 0.1 };
-                for j in 0..n {
-                    let v = best.1[j] + spread * (hi[j] - lo[j]) * rng.standard_normal();
-                    c[j] = v.clamp(lo[j], hi[j]);
-                }
-            }
-        }
-        // hnn-core fits raw parameters and raw objective values; by default both are
-        // normalised (parameters to [0, 1], values to zero mean and unit spread), so that
-        // one length scale suits parameters of different units
-        let norm_x = |x: &[f64]| -> Vec<f64> {
-            if s.hnn_core_acquisition {
-                x.to_vec()
-            } else {
-                (0..n).map(|j| (x[j] - lo[j]) / (hi[j] - lo[j])).collect()
-            }
-        };
-        let (ym, ysd) = if s.hnn_core_acquisition || ys.len() < 2 {
-            (0.0, 1.0)
-        } else {
-            let m = ys.iter().sum::<f64>() / ys.len() as f64;
-            let v = ys.iter().map(|y| (y - m) * (y - m)).sum::<f64>() / ys.len() as f64;
-            (m, if v > 0.0 { v.sqrt() } else { 1.0 })
-        };
-        let xn: Vec<Vec<f64>> = xs.iter().map(|x| norm_x(x)).collect();
-        let yn: Vec<f64> = ys.iter().map(|y| (y - ym) / ysd).collect();
-        let gp = if s.hnn_core_acquisition {
-            Gp::fit_isotropic(&xn, &yn)
-        } else {
-            Gp::fit_ard(&xn, &yn)
-        };
-        let next = match gp {
-            Some(gp) => {
-                let fbest = (best.0 - ym) / ysd;
-                let score: Vec<f64> = pool
-                    .iter()
-                    .map(|q| {
-                        let (mu, sd) = gp.predict(&norm_x(q));
-                        if s.hnn_core_acquisition {
-                            let z = (mu - fbest) / (sd + 1e-12);
-                            (mu - fbest) * norm_cdf(z) + sd * norm_pdf(z)
-                        } else {
-                            // expected improvement, negated so that the smallest wins
-                            let z = (fbest - mu) / (sd + 1e-12);
-                            -((fbest - mu) * norm_cdf(z) + sd * norm_pdf(z))
-                        }
-                    })
-                    .collect();
-                pool[argmin(&score)].clone()
-            }
-            None => pool[0].clone(),
-        };
+        let next = next_candidate(&xs, &ys, &best, lo, hi, s, &mut rng);
         let y = f(&next)?;
         if y < best.0 {
             best = (y, next.clone());
@@ -400,17 +350,78 @@ pub fn bayes_opt<E>(
     Ok(best.1)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normal_cdf_values() {
-        // scipy.stats.norm.cdf
-        assert!((norm_cdf(0.0) - 0.5).abs() < 1e-15);
-        assert!((norm_cdf(1.0) - 0.8413447460685429).abs() < 1e-14);
-        assert!((norm_cdf(-2.5) - 0.006209665325776132).abs() < 1e-15);
-        assert!((norm_cdf(0.3) - 0.6179114221889527).abs() < 1e-14);
+/// One step of the loop: draw the candidate pool from `rng`, fit the surrogate to the
+/// points evaluated so far (`xs`, `ys`; `best` the lowest), return the candidate the
+/// acquisition picks.
+fn next_candidate(
+    xs: &[Vec<f64>],
+    ys: &[f64],
+    best: &(f64, Vec<f64>),
+    lo: &[f64],
+    hi: &[f64],
+    s: &BayesSettings,
+    rng: &mut RandomState,
+) -> Vec<f64> {
+    let n = lo.len();
+    let mut pool: Vec<Vec<f64>> = (0..s.n_candidates)
+        .map(|_| (0..n).map(|j| rng.uniform(lo[j], hi[j])).collect())
+        .collect();
+    if !s.hnn_core_acquisition {
+        // half the pool near the best point so far (1 % and 10 % of each range), so
+        // that the loop can refine as well as explore; hnn-core's pool is all uniform
+        let half = s.n_candidates / 2;
+        for (k, c) in pool.iter_mut().skip(half).enumerate() {
+            let spread = if k % 2 == 0 { 0.01 } else { 0.1 };
+            for j in 0..n {
+                let v = best.1[j] + spread * (hi[j] - lo[j]) * rng.standard_normal();
+                c[j] = v.clamp(lo[j], hi[j]);
+            }
+        }
+    }
+    // hnn-core fits raw parameters and raw objective values; by default both are
+    // normalised (parameters to [0, 1], values to zero mean and unit spread), so that
+    // one length scale suits parameters of different units
+    let norm_x = |x: &[f64]| -> Vec<f64> {
+        if s.hnn_core_acquisition {
+            x.to_vec()
+        } else {
+            (0..n).map(|j| (x[j] - lo[j]) / (hi[j] - lo[j])).collect()
+        }
+    };
+    let (ym, ysd) = if s.hnn_core_acquisition || ys.len() < 2 {
+        (0.0, 1.0)
+    } else {
+        let m = ys.iter().sum::<f64>() / ys.len() as f64;
+        let v = ys.iter().map(|y| (y - m) * (y - m)).sum::<f64>() / ys.len() as f64;
+        (m, if v > 0.0 { v.sqrt() } else { 1.0 })
+    };
+    let xn: Vec<Vec<f64>> = xs.iter().map(|x| norm_x(x)).collect();
+    let yn: Vec<f64> = ys.iter().map(|y| (y - ym) / ysd).collect();
+    let gp = if s.hnn_core_acquisition {
+        Gp::fit_isotropic(&xn, &yn)
+    } else {
+        Gp::fit_ard(&xn, &yn)
+    };
+    match gp {
+        Some(gp) => {
+            let fbest = (best.0 - ym) / ysd;
+            let score: Vec<f64> = pool
+                .iter()
+                .map(|q| {
+                    let (mu, sd) = gp.predict(&norm_x(q));
+                    if s.hnn_core_acquisition {
+                        let z = (mu - fbest) / (sd + 1e-12);
+                        (mu - fbest) * norm_cdf(z) + sd * norm_pdf(z)
+                    } else {
+                        // expected improvement, negated so that the smallest wins
+                        let z = (fbest - mu) / (sd + 1e-12);
+                        -((fbest - mu) * norm_cdf(z) + sd * norm_pdf(z))
+                    }
+                })
+                .collect();
+            pool.swap_remove(argmin(&score))
+        }
+        None => pool.swap_remove(0),
     }
 }
 
@@ -440,5 +451,95 @@ mod search_tests {
         let v = f(&best).unwrap();
         eprintln!("best {best:?} value {v}");
         assert!(v < 0.05, "{v}");
+    }
+}
+
+#[cfg(test)]
+mod replay_tests {
+    use super::*;
+
+    /// hnn-core's loop step by step (fixture from `generate_optim.py bayes`, scikit-learn
+    /// 1.9.1, scipy 1.17.1, numpy 2.4.6): given hnn-core's points and values so far and the
+    /// same seeded pool, the compat loop picks hnn-core's next candidate. Two kinds of step
+    /// are beyond a port and may differ: a pick that hnn-core's own arithmetic tied with
+    /// the runner-up to the last bit while an earlier candidate scored a bit worse (`gap` 0,
+    /// `index` > 0: after a single-point fit every distant candidate scores about the same,
+    /// and the last bits of scipy's L-BFGS-B and numpy's kernels decide), and a fit that
+    /// LAPACK abandoned at its start (θ = 0, 0: its Cholesky factorisation failed at the
+    /// first trial point of a numerically singular kernel, where one in another order may
+    /// succeed). Every other step must match.
+    #[test]
+    fn compat_loop_proposes_hnn_cores_candidates() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/optim/bayes_steps.json"
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let floats = |a: &serde_json::Value| -> Vec<f64> {
+            a.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect()
+        };
+        let mut failures = Vec::new();
+        let (mut compared, mut fragile, mut fragile_matched) = (0, 0, 0);
+        for (name, run) in v["runs"].as_object().unwrap() {
+            let evals = run["evals"].as_array().unwrap();
+            let xs: Vec<Vec<f64>> = evals.iter().map(|e| floats(&e["x"])).collect();
+            let ys: Vec<f64> = evals.iter().map(|e| e["obj"].as_f64().unwrap()).collect();
+            let bounds: Vec<Vec<f64>> = run["bounds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(floats)
+                .collect();
+            let lo: Vec<f64> = bounds.iter().map(|b| b[0]).collect();
+            let hi: Vec<f64> = bounds.iter().map(|b| b[1]).collect();
+            let s = BayesSettings {
+                max_iter: run["maxfun"].as_u64().unwrap() as usize,
+                n_candidates: 10_000,
+                seed: run["seed"].as_u64().unwrap() as u32,
+                hnn_core_acquisition: true,
+            };
+            let mut rng = RandomState::new(s.seed);
+            let mut best = (ys[0], xs[0].clone());
+            for (k, step) in run["steps"].as_array().unwrap().iter().enumerate() {
+                let ours = next_candidate(&xs[..=k], &ys[..=k], &best, &lo, &hi, &s, &mut rng);
+                if ys[k + 1] < best.0 {
+                    best = (ys[k + 1], xs[k + 1].clone());
+                }
+                let tie =
+                    step["gap"].as_f64().unwrap() == 0.0 && step["index"].as_u64().unwrap() > 0;
+                let abandoned = k > 0 && floats(&step["theta"]) == [0.0, 0.0];
+                if tie || abandoned {
+                    fragile += 1;
+                    fragile_matched += usize::from(ours == xs[k + 1]);
+                } else {
+                    compared += 1;
+                    if ours != xs[k + 1] {
+                        failures.push(format!(
+                            "{name} step {}: ours {ours:?}, hnn-core {:?}",
+                            k + 1,
+                            xs[k + 1]
+                        ));
+                    }
+                }
+            }
+        }
+        eprintln!(
+            "{compared} steps matched; of {fragile} beyond a port, {fragile_matched} matched"
+        );
+        for m in &failures {
+            eprintln!("{m}");
+        }
+        assert!(
+            failures.is_empty(),
+            "{} of {compared} steps differ",
+            failures.len()
+        );
+        // the fixture's four runs: all but a few of their 140 steps are compared
+        assert!(compared >= 130, "{compared}");
     }
 }

@@ -6,8 +6,8 @@
 
 use std::time::Instant;
 
-use super::bayes::norm_cdf;
 use super::cobyla::{CobylaSettings, cobyla};
+use super::normal::norm_cdf;
 use super::optimizer::Compat;
 use crate::analysis::objective::rmse;
 use crate::error::{Error, Result};

@@ -6,7 +6,9 @@ pub mod bayes;
 pub mod cma;
 pub mod cobyla;
 pub mod evoked;
+mod lbfgsb;
 mod linalg;
+mod normal;
 pub mod optimizer;
 mod trstlp;
 

@@ -3,9 +3,16 @@
 
     python tests/reference/generate_optim.py cobyla          # -> tests/fixtures/optim/cobyla.json
     python tests/reference/generate_optim.py tutorial SOLVER # -> tests/fixtures/optim/tutorial_SOLVER.json
+    python tests/reference/generate_optim.py bayes           # -> tests/fixtures/optim/bayes_steps.json
+                                                             #    (reads tutorial_bayesian.json)
 
 `cobyla`: every evaluation of scipy's fmin_cobyla on closed-form stand-in objectives (no
 simulator), so our COBYLA can be checked iterate for iterate.
+
+`bayes`: hnn-core's Bayesian loop (externals/bayesopt.py with scikit-learn's default GP) step by
+step, without a simulator: (1) replaying the tutorial fixture's recorded objective values, and
+(2) live on closed-form objectives. Each step records the candidate chosen, its pool index and
+the fitted kernel (log C, log length scale), so our compat loop can be checked step for step.
 
 `tutorial SOLVER`: hnn-core's Optimizer on the optimize_evoked tutorial problem (evprox2 mu,
 sigma and L5 AMPA weight; target yes_trial_S1; full network; 1 trial; scale 3000; smooth 30;
@@ -258,11 +265,63 @@ def tutorial(solver):
     }
 
 
+def bayes_steps(fun, x0, cons, maxfun, seed):
+    """hnn-core's bayes_opt on `fun`, recording what each step fitted and chose."""
+    import warnings
+
+    from hnn_core.externals.bayesopt import bayes_opt, expected_improvement
+
+    steps = []
+
+    def acquisition(gp, best_f, all_x):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            a = expected_improvement(gp, best_f, all_x)
+        k = int(a.argmin())
+        srt = np.sort(a)
+        steps.append({"theta": [float(v) for v in gp.kernel_.theta], "index": k,
+                      "x": [float(v) for v in all_x[k]], "gap": float(srt[1] - srt[0])})
+        return a
+
+    evals = []
+
+    def recorded(x):
+        y = float(fun(x))
+        evals.append({"x": [float(v) for v in x], "obj": y})
+        return y
+
+    np.random.seed(seed)
+    bayes_opt(recorded, list(x0), cons, acquisition, maxfun=maxfun)
+    return {"x0": list(x0), "bounds": [list(c) for c in cons], "seed": seed,
+            "maxfun": maxfun, "evals": evals, "steps": steps}
+
+
+def gen_bayes():
+    with open(os.path.join(OUT, "tutorial_bayesian.json")) as f:
+        tut = json.load(f)
+    recorded = {tuple(e["x"]): e["obj"] for e in tut["evals"]}
+
+    def replay(x):
+        return recorded[tuple(float(v) for v in x)]
+
+    cons = [tuple(c) for c in tut["constraints"].values()]
+    x0 = list(tut["initial_params"].values())
+    runs = {"tutorial_replay": bayes_steps(replay, x0, cons, tut["max_iter"], 0)}
+    tutorial_box = [(0.01, 1.0), (100.0, 150.0), (1.0, 20.0)]
+    runs["quad3"] = bayes_steps(quad3, [0.1, 120.0, 1.0], tutorial_box, 30, 1)
+    runs["wavy3"] = bayes_steps(wavy3, [0.5, 1.0, 0.5], [(-2.0, 2.0), (0.0, 3.0), (0.0, 2.0)],
+                                30, 2)
+    runs["rosen2"] = bayes_steps(rosen2, [-1.0, 1.5], [(-2.0, 2.0), (-1.0, 3.0)], 30, 3)
+    return {"versions": versions(), "runs": runs}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     what = sys.argv[1] if len(sys.argv) > 1 else "cobyla"
     if what == "cobyla":
         data, name = gen_cobyla(), "cobyla.json"
+    elif what == "bayes":
+        data, name = gen_bayes(), "bayes_steps.json"
     elif what == "tutorial":
         solver = sys.argv[2]
         data, name = tutorial(solver), f"tutorial_{solver}.json"
