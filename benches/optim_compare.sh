@@ -4,6 +4,8 @@
 #
 #   PYTHON=/path/to/venv/bin/python benches/optim_compare.sh            # all three solvers
 #   SOLVERS="cma" PYTHON=... benches/optim_compare.sh                   # one of them
+#   COMPAT=hnn-core-0.6.1 SOLVERS=bayesian PYTHON=... benches/optim_compare.sh
+#       # ours runs hnn-core's own Bayesian loop with the fixture's seed (BAYES_SEED, 0)
 #
 # The problem: evprox2 mu, sigma and L5 AMPA weight; target yes_trial_S1; full network;
 # 1 trial; scale 3000; smooth 30; max_iter 50 (CMA: popsize 10 x 5 generations, the same 50
@@ -29,6 +31,8 @@ printf '%-9s %-8s %9s %9s %8s %9s\n' solver side wall_s cpu_s rss_MB best_rmse
 for s in $SOLVERS; do
     extra=()
     if [ "$s" = cma ]; then extra=(-D MAX_ITER=5 -D POPSIZE=10); fi
+    if [ -n "${COMPAT:-}" ]; then extra+=(-D COMPAT="$COMPAT"); fi
+    if [ -n "${COMPAT:-}" ] && [ "$s" = bayesian ]; then extra+=(-D SEED="${BAYES_SEED:-0}"); fi
     /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" target/release/hnn --threads "$THREADS" run \
         scripts/optimize_evoked.rhai -D SOLVER="$s" -D N_TRIALS=1 -D OUT="$tmp" \
         "${extra[@]}" >"$tmp/ours.log"

@@ -291,7 +291,7 @@ pub const API: &[FnDoc] = &[
     f(
         "Optimizer",
         "Optimizer(net, #{ tstop, constraints: #{ name: [lo, hi] }, set_params: Fn(\"set_params\"), initial_params, solver: \"bayesian\" | \"cobyla\" | \"cma\", obj_fun: \"dipole_rmse\" | \"dipole_corr\" | \"maximize_psd\" | |dpl, kwargs| ..., max_iter: 200, compat })",
-        "hnn-core's optimiser. set_params(net, params) edits a fresh copy of net for every evaluation; parameters are bound by name. compat: \"hnn-core-0.6.1\" reproduces 0.6.1's bugs (docs/optimization.md). Also Optimizer(net, tstop, constraints, set_params, #{ ... }).",
+        "hnn-core's optimiser. set_params(net, params) edits a fresh copy of net for every evaluation; parameters are bound by name. compat: \"hnn-core-0.6.1\" reproduces 0.6.1's bugs and runs its Bayesian loop step for step (docs/optimization.md). Also Optimizer(net, tstop, constraints, set_params, #{ ... }).",
     ),
     f(
         "fit",
