@@ -162,6 +162,32 @@ fn cauchy_point(
     (xcp, free)
 }
 
+/// The longest step, at most `cap`, along `d` from `x` that stays within `[lo, hi]` (0 when
+/// `x` is already on the bound `d` points at).
+fn box_limit(x: f64, d: f64, lo: f64, hi: f64, cap: f64) -> f64 {
+    if d < 0.0 {
+        let room = lo - x;
+        if room >= 0.0 {
+            0.0
+        } else if d * cap < room {
+            room / d
+        } else {
+            cap
+        }
+    } else if d > 0.0 {
+        let room = hi - x;
+        if room <= 0.0 {
+            0.0
+        } else if d * cap > room {
+            room / d
+        } else {
+            cap
+        }
+    } else {
+        cap
+    }
+}
+
 /// The subspace step from the Cauchy point: the model's minimiser over the free variables,
 /// projected onto the box if that stays a descent direction, otherwise truncated at the
 /// first bound.
@@ -224,23 +250,7 @@ fn subspace_step(
     let mut alpha: f64 = 1.0;
     let mut hit = None;
     for (k, &i) in idx.iter().enumerate() {
-        let dk = dsub[k];
-        let mut t = alpha;
-        if dk < 0.0 {
-            let room = lo[i] - xcp[i];
-            if room >= 0.0 {
-                t = 0.0;
-            } else if dk * alpha < room {
-                t = room / dk;
-            }
-        } else if dk > 0.0 {
-            let room = hi[i] - xcp[i];
-            if room <= 0.0 {
-                t = 0.0;
-            } else if dk * alpha > room {
-                t = room / dk;
-            }
-        }
+        let t = box_limit(xcp[i], dsub[k], lo[i], hi[i], alpha);
         if t < alpha {
             alpha = t;
             hit = Some(k);
@@ -288,22 +298,7 @@ pub fn minimize(fg: &mut ValueAndGradient, x0: &[f64], lo: &[f64], hi: &[f64]) -
             stpmx = 1.0;
         } else {
             for i in 0..n {
-                let a1 = d[i];
-                if a1 < 0.0 {
-                    let a2 = lo[i] - x[i];
-                    if a2 >= 0.0 {
-                        stpmx = 0.0;
-                    } else if a1 * stpmx < a2 {
-                        stpmx = a2 / a1;
-                    }
-                } else if a1 > 0.0 {
-                    let a2 = hi[i] - x[i];
-                    if a2 <= 0.0 {
-                        stpmx = 0.0;
-                    } else if a1 * stpmx > a2 {
-                        stpmx = a2 / a1;
-                    }
-                }
+                stpmx = box_limit(x[i], d[i], lo[i], hi[i], stpmx);
             }
         }
         let (t, fold, gold) = (x.clone(), f, g.clone());
