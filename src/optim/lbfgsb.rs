@@ -653,4 +653,24 @@ mod tests {
             "{x:?}"
         );
     }
+
+    #[test]
+    fn a_function_that_fails_everywhere_but_the_start_leaves_the_start() {
+        // +∞ (a kernel that is not positive definite) or NaN away from the start: the line
+        // search gives up after its trial points and the start comes back
+        for bad in [f64::INFINITY, f64::NAN] {
+            let mut calls = 0;
+            let mut fg = |x: &[f64]| {
+                calls += 1;
+                if x == [0.5, 0.5] {
+                    (1.0, vec![1.0, -1.0])
+                } else {
+                    (bad, vec![0.0, 0.0])
+                }
+            };
+            let x = minimize(&mut fg, &[0.5, 0.5], &[0.0, 0.0], &[1.0, 1.0]);
+            assert_eq!(x, vec![0.5, 0.5], "{bad}");
+            assert!(calls <= 1 + MAX_LS, "{bad}: {calls} calls");
+        }
+    }
 }
