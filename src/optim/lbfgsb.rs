@@ -500,6 +500,22 @@ impl MoreThuente {
     }
 }
 
+/// The minimiser of the cubic through (`stp`, `fp`, slope `dp`) and (`sa`, `fa`, slope `da`)
+/// when the slopes have opposite signs or the interval is bracketed. (The reference writes the
+/// second use as 3(fp − fa)/(sa − stp); both negations are exact, so the bits are the same.)
+fn cubic_minimiser(stp: f64, fp: f64, dp: f64, sa: f64, fa: f64, da: f64) -> f64 {
+    let theta = 3.0 * (fa - fp) / (stp - sa) + da + dp;
+    let s = max(max(theta.abs(), da.abs()), dp.abs());
+    let mut gamma = s * ((theta / s).powi(2) - (da / s) * (dp / s)).sqrt();
+    if stp > sa {
+        gamma = -gamma;
+    }
+    let p = (gamma - dp) + theta;
+    let q = ((gamma - dp) + gamma) + da;
+    let r = p / q;
+    stp + r * (sa - stp)
+}
+
 /// One safeguarded step of the line search (MINPACK-2's dcstep): a cubic or quadratic
 /// interpolation of the interval's ends, keeping the interval that brackets a minimiser.
 #[allow(clippy::too_many_arguments)]
@@ -538,16 +554,7 @@ fn step(
         };
         *brackt = true;
     } else if sgnd < 0.0 {
-        let theta = 3.0 * (*fx - fp) / (*stp - *stx) + *dx + dp;
-        let s = max(max(theta.abs(), dx.abs()), dp.abs());
-        let mut gamma = s * ((theta / s).powi(2) - (*dx / s) * (dp / s)).sqrt();
-        if *stp > *stx {
-            gamma = -gamma;
-        }
-        let p = (gamma - dp) + theta;
-        let q = ((gamma - dp) + gamma) + *dx;
-        let r = p / q;
-        let stpc = *stp + r * (*stx - *stp);
+        let stpc = cubic_minimiser(*stp, fp, dp, *stx, *fx, *dx);
         let stpq = *stp + (dp / (dp - *dx)) * (*stx - *stp);
         stpf = if (stpc - *stp).abs() > (stpq - *stp).abs() {
             stpc
@@ -594,16 +601,7 @@ fn step(
             stpf = max(stpmin, min(stpmax, v));
         }
     } else if *brackt {
-        let theta = 3.0 * (fp - *fy) / (*sty - *stp) + *dy + dp;
-        let s = max(max(theta.abs(), dy.abs()), dp.abs());
-        let mut gamma = s * ((theta / s).powi(2) - (*dy / s) * (dp / s)).sqrt();
-        if *stp > *sty {
-            gamma = -gamma;
-        }
-        let p = (gamma - dp) + theta;
-        let q = ((gamma - dp) + gamma) + *dy;
-        let r = p / q;
-        stpf = *stp + r * (*sty - *stp);
+        stpf = cubic_minimiser(*stp, fp, dp, *sty, *fy, *dy);
     } else if *stp > *stx {
         stpf = stpmax;
     } else {
