@@ -532,7 +532,8 @@ mod replay_tests {
             }
         }
         eprintln!(
-            "{compared} steps matched; of {fragile} beyond a port, {fragile_matched} matched"
+            "{} of {compared} steps match; of {fragile} beyond a port, {fragile_matched} match",
+            compared - failures.len()
         );
         for m in &failures {
             eprintln!("{m}");
