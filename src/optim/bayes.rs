@@ -18,7 +18,7 @@
 //! docs/optimization.md).
 
 use super::lbfgsb;
-use super::linalg::argmin;
+use super::linalg::{argmin, backward, cholesky, forward};
 use super::normal::{norm_cdf, norm_pdf};
 use crate::rng::random_state::RandomState;
 
@@ -78,52 +78,6 @@ struct Gp {
 
 /// sklearn's default `alpha`, the nugget of hnn-core's surrogate.
 const NOISE: f64 = 1e-10;
-
-fn cholesky(k: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
-    let n = k.len();
-    let mut l = vec![vec![0.0; n]; n];
-    for i in 0..n {
-        for j in 0..=i {
-            let mut s = k[i][j];
-            for p in 0..j {
-                s -= l[i][p] * l[j][p];
-            }
-            if i == j {
-                if !(s > 0.0) {
-                    return None;
-                }
-                l[i][i] = s.sqrt();
-            } else {
-                l[i][j] = s / l[j][j];
-            }
-        }
-    }
-    Some(l)
-}
-
-fn forward(l: &[Vec<f64>], b: &[f64]) -> Vec<f64> {
-    let n = b.len();
-    let mut z = b.to_vec();
-    for i in 0..n {
-        for p in 0..i {
-            z[i] -= l[i][p] * z[p];
-        }
-        z[i] /= l[i][i];
-    }
-    z
-}
-
-fn backward(l: &[Vec<f64>], b: &[f64]) -> Vec<f64> {
-    let n = b.len();
-    let mut z = b.to_vec();
-    for i in (0..n).rev() {
-        for p in i + 1..n {
-            z[i] -= l[p][i] * z[p];
-        }
-        z[i] /= l[i][i];
-    }
-    z
-}
 
 /// Nelder–Mead minimisation of `f` from `x0` with initial steps `step` (standard
 /// coefficients: reflection 1, expansion 2, contraction ½, shrink ½).
@@ -203,10 +157,15 @@ fn neg_log_likelihood_rbf(x: &[Vec<f64>], y: &[f64], p: &[f64]) -> Option<(f64, 
                 .collect()
         })
         .collect();
+    // the kernel without the nugget (also ∂K/∂ln C)
+    let kc: Vec<Vec<f64>> = dist
+        .iter()
+        .map(|row| row.iter().map(|d| c * (-0.5 * d).exp()).collect())
+        .collect();
     let k: Vec<Vec<f64>> = (0..n)
         .map(|i| {
             (0..n)
-                .map(|j| c * (-0.5 * dist[i][j]).exp() + if i == j { NOISE } else { 0.0 })
+                .map(|j| kc[i][j] + if i == j { NOISE } else { 0.0 })
                 .collect()
         })
         .collect();
@@ -229,9 +188,8 @@ fn neg_log_likelihood_rbf(x: &[Vec<f64>], y: &[f64], p: &[f64]) -> Option<(f64, 
     for i in 0..n {
         for j in 0..n {
             let inner = alpha[i] * alpha[j] - kinv[i][j];
-            let dk = c * (-0.5 * dist[i][j]).exp();
-            g_c += inner * dk;
-            g_len += inner * dk * dist[i][j];
+            g_c += inner * kc[i][j];
+            g_len += inner * kc[i][j] * dist[i][j];
         }
     }
     Some((-lml, vec![-0.5 * g_c, -0.5 * g_len]))

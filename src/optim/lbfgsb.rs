@@ -10,6 +10,8 @@
 //! It matters which local optimum the fit lands in, because hnn-core's Bayesian loop picks
 //! its next candidate from the surrogate that scipy's L-BFGS-B fitted.
 
+use super::linalg::{backward, cholesky, forward};
+
 /// A function returning its value and gradient at a point.
 pub type ValueAndGradient<'a> = dyn FnMut(&[f64]) -> (f64, Vec<f64>) + 'a;
 
@@ -129,6 +131,11 @@ fn cauchy_point(
             // every variable is at a bound
             return (xcp, free);
         }
+        if nleft == 0 {
+            // all variables that move are bounded: the path ends here
+            dtm = 0.0;
+            break;
+        }
         // derivatives of the model along the remaining direction from the breakpoint
         let z: Vec<f64> = (0..n)
             .map(|i| {
@@ -142,15 +149,7 @@ fn cauchy_point(
         let bd = mat_vec(b, &d);
         f1 = dot(g, &d) + dot(&z, &bd);
         f2 = max(EPS * f2_org, dot(&d, &bd));
-        if nleft > 0 {
-            dtm = -f1 / f2;
-        } else {
-            // all variables that move are bounded: the path ends here
-            dtm = 0.0;
-        }
-        if nleft == 0 {
-            break;
-        }
+        dtm = -f1 / f2;
     }
     let dtm = max(dtm, 0.0);
     tsum += dtm;
@@ -208,35 +207,17 @@ fn subspace_step(
     }
     let z: Vec<f64> = (0..n).map(|i| xcp[i] - x[i]).collect();
     let bz = mat_vec(b, &z);
-    // reduced gradient r = -(g + B z) and reduced Hessian on the free variables
-    let mut a: Vec<Vec<f64>> = idx
+    // the model's Newton step on the free variables: (ZᵀBZ) d = −Zᵀ(g + B z), the reduced
+    // matrix positive definite (BFGS pairs are kept only with sᵀy > 0)
+    let a: Vec<Vec<f64>> = idx
         .iter()
         .map(|&i| idx.iter().map(|&j| b[i][j]).collect())
         .collect();
-    let mut r: Vec<f64> = idx.iter().map(|&i| -(g[i] + bz[i])).collect();
-    // Gaussian elimination with partial pivoting (nf ≤ a handful)
-    for c in 0..nf {
-        let p = (c..nf)
-            .max_by(|&u, &v| a[u][c].abs().total_cmp(&a[v][c].abs()))
-            .unwrap_or(c);
-        a.swap(c, p);
-        r.swap(c, p);
-        if a[c][c] == 0.0 {
-            return xcp.to_vec();
-        }
-        for row in c + 1..nf {
-            let f = a[row][c] / a[c][c];
-            for col in c..nf {
-                a[row][col] -= f * a[c][col];
-            }
-            r[row] -= f * r[c];
-        }
-    }
-    let mut dsub = vec![0.0; nf];
-    for c in (0..nf).rev() {
-        let s: f64 = (c + 1..nf).map(|k| a[c][k] * dsub[k]).sum();
-        dsub[c] = (r[c] - s) / a[c][c];
-    }
+    let r: Vec<f64> = idx.iter().map(|&i| -(g[i] + bz[i])).collect();
+    let Some(l) = cholesky(&a) else {
+        return xcp.to_vec();
+    };
+    let mut dsub = backward(&l, &forward(&l, &r));
     // try the projection of the Newton point
     let mut xn = xcp.to_vec();
     for (k, &i) in idx.iter().enumerate() {
@@ -305,6 +286,7 @@ pub fn minimize(fg: &mut ValueAndGradient, x0: &[f64], lo: &[f64], hi: &[f64]) -
         let gd0 = dot(&g, &d);
         let mut ok = gd0 < 0.0;
         let mut stp = 1.0;
+        let mut gd = gd0;
         if ok {
             let mut ls = MoreThuente::start(stp, f, gd0, stpmx);
             let mut trials = 0;
@@ -320,7 +302,7 @@ pub fn minimize(fg: &mut ValueAndGradient, x0: &[f64], lo: &[f64], hi: &[f64]) -
                 };
                 (f, g) = fg(&x);
                 trials += 1;
-                let gd = dot(&g, &d);
+                gd = dot(&g, &d);
                 match ls.next(&mut stp, f, gd) {
                     Search::Continue => {}
                     Search::Done => break,
@@ -346,7 +328,6 @@ pub fn minimize(fg: &mut ValueAndGradient, x0: &[f64], lo: &[f64], hi: &[f64]) -
         }
         let s: Vec<f64> = (0..n).map(|i| stp * d[i]).collect();
         let y: Vec<f64> = (0..n).map(|i| g[i] - gold[i]).collect();
-        let gd = dot(&g, &d);
         let (dr, ddum) = if stp == 1.0 {
             (gd - gd0, -gd0)
         } else {

@@ -65,6 +65,56 @@ pub fn argmin(a: &[f64]) -> usize {
     best
 }
 
+/// The lower Cholesky factor of the symmetric matrix `k` (rows), or `None` when a pivot is
+/// not positive.
+pub fn cholesky(k: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
+    let n = k.len();
+    let mut l = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let mut s = k[i][j];
+            for p in 0..j {
+                s -= l[i][p] * l[j][p];
+            }
+            if i == j {
+                if !(s > 0.0) {
+                    return None;
+                }
+                l[i][i] = s.sqrt();
+            } else {
+                l[i][j] = s / l[j][j];
+            }
+        }
+    }
+    Some(l)
+}
+
+/// Solve `L z = b` for lower-triangular `l`.
+pub fn forward(l: &[Vec<f64>], b: &[f64]) -> Vec<f64> {
+    let n = b.len();
+    let mut z = b.to_vec();
+    for i in 0..n {
+        for p in 0..i {
+            z[i] -= l[i][p] * z[p];
+        }
+        z[i] /= l[i][i];
+    }
+    z
+}
+
+/// Solve `Lᵀ z = b` for lower-triangular `l`.
+pub fn backward(l: &[Vec<f64>], b: &[f64]) -> Vec<f64> {
+    let n = b.len();
+    let mut z = b.to_vec();
+    for i in (0..n).rev() {
+        for p in i + 1..n {
+            z[i] -= l[p][i] * z[p];
+        }
+        z[i] /= l[i][i];
+    }
+    z
+}
+
 /// Inverse of the square matrix whose columns are `cols` (row `i` of the result is row `i`
 /// of the inverse), by LU with partial pivoting.
 pub fn inverse_of_columns(cols: &[Vec<f64>]) -> Vec<Vec<f64>> {
