@@ -75,7 +75,7 @@ fn ctrl_c_stops_a_simulation_and_keeps_the_prompt() {
     send_line(&session, "let x = 42;");
     send_line(
         &session,
-        "let net = jones_2009_model(); let dpls = simulate_dipole(net, #{ tstop: 400.0 });",
+        "let net = jones_2009_model(); add_erp_drives_to_jones_model(net); let dpls = simulate_dipole(net, #{ tstop: 400.0 });",
     );
     std::thread::sleep(Duration::from_millis(1500));
     let before = screen(&session);
@@ -114,7 +114,7 @@ fn ctrl_c_ends_a_run_with_130_and_no_partial_files() {
     let script = dir.join("long.rhai");
     std::fs::write(
         &script,
-        "let net = jones_2009_model();\nlet dpls = simulate_dipole(net, #{ tstop: 2000.0 });\ndpls[0].write(`${OUT}/dpl.txt`);\n",
+        "let net = jones_2009_model();\nadd_erp_drives_to_jones_model(net);\nlet dpls = simulate_dipole(net, #{ tstop: 2000.0 });\ndpls[0].write(`${OUT}/dpl.txt`);\n",
     )
     .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_hnn"))

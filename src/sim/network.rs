@@ -710,7 +710,7 @@ fn set_up_groups(
     for &gi in owned {
         let spec = &plan.groups[gi];
         let lc = &plan.cells[spec.type_idx];
-        let group = super::build_group(plan, gi, cfg.run.dt, tables, net.threshold)?;
+        let mut group = super::build_group(plan, gi, cfg.run.dt, tables, net.threshold)?;
         let vs = cfg.run.record_vsec.sections(lc);
         let cas = cfg.run.record_ca.calcium_sections(lc);
         let is = cfg.run.record_isec.sections(lc);
@@ -731,6 +731,11 @@ fn set_up_groups(
             })
             .map(|i| (i, group.syn_entry(i)))
             .collect();
+        // nothing read from the cells but spikes and dipoles: until its first event the
+        // group steps one cell for all (the same bits, a fraction of the work)
+        if rec_v.is_empty() && rec_ca.is_empty() && rec_i.is_empty() && plan.n_contacts == 0 {
+            group.share_while_identical(tables)?;
+        }
         // one process sums the electrodes every epoch; ranks keep the whole trial
         let lfp_rows = if ranks {
             nsteps

@@ -134,6 +134,9 @@ pub struct CellGroup {
     /// Transmembrane currents and extracellular potentials, when recorded (see
     /// [`CellGroup::record_extracellular`]).
     imem: Option<Imem>,
+    /// While every cell of the group is in the same state (no event delivered yet), one
+    /// cell stepped for all of them ([`CellGroup::share_while_identical`]).
+    shared: Option<Box<CellGroup>>,
 }
 
 /// NEURON's `i_membrane_` bookkeeping (`cvode.use_fast_imem(1)`): the membrane part of the
@@ -333,6 +336,7 @@ impl CellGroup {
                 vec![0.0; n_cells]
             },
             imem: None,
+            shared: None,
             cell,
         };
         g.initialize(tables);
@@ -356,6 +360,7 @@ impl CellGroup {
     /// [µV/nA] (slots as in [`slot_map`]). Read them with [`CellGroup::potentials`]. Off
     /// unless asked for: it costs a little per step.
     pub fn record_extracellular(&mut self, r: Arc<[f64]>, n_contacts: usize) -> Result<()> {
+        self.unshare();
         let nm = self.n_mem;
         if r.len() != nm * n_contacts {
             return Err(Error::invalid(
@@ -415,6 +420,7 @@ impl CellGroup {
         dur: f64,
         amp: f64,
     ) -> Result<()> {
+        self.unshare();
         for (what, v) in [
             ("IClamp delay", delay),
             ("IClamp dur", dur),
@@ -439,6 +445,81 @@ impl CellGroup {
             scale: 1e2 / self.cell.area[node],
         });
         Ok(())
+    }
+
+    /// Step one cell for all of them until the first event arrives: a group as `new` left
+    /// it holds identical cells, and cells that receive nothing stay identical (cells
+    /// interact only through events), so one cell of the template stepped alone gives every
+    /// lane's bits (the step performs the same operations per lane for any number of cells).
+    /// The first event due, a clamp or an extracellular recording gives every cell the one
+    /// cell's state ([`CellGroup::unshare`]) and the group steps all its cells from then on.
+    /// Spikes, the per-cell dipole and `t` stay current while shared; `v`, `cai`, the
+    /// synapses and the gates do not until `unshare`. Call it on a group as `new` left it;
+    /// groups of one cell, or with clamps or extracellular recordings, are not shared.
+    pub fn share_while_identical(&mut self, tables: &Tables) -> Result<()> {
+        if self.n_cells < 2 || self.imem.is_some() || !self.iclamps.is_empty() || self.t != 0.0 {
+            return Ok(());
+        }
+        let one = CellGroup::new(Arc::clone(&self.cell), 1, self.dt, tables, self.threshold)?;
+        debug_assert!((0..self.n_nodes).all(|k| {
+            (0..self.n_cells)
+                .all(|c| self.v[self.node(c, k)].to_bits() == one.v[one.node(0, k)].to_bits())
+        }));
+        self.shared = Some(Box::new(one));
+        Ok(())
+    }
+
+    /// Whether one cell is stepped for all ([`CellGroup::share_while_identical`]).
+    pub fn is_shared(&self) -> bool {
+        self.shared.is_some()
+    }
+
+    /// End sharing: every cell takes the state of the one cell stepped for all of them
+    /// (nothing happens when the group is not shared).
+    pub fn unshare(&mut self) {
+        let Some(one) = self.shared.take() else {
+            return;
+        };
+        let (nn, lanes, nm) = (self.n_nodes, self.n_cells, self.n_mem);
+        let (nm1, base) = (one.n_mem, &self.base);
+        let spread = |dst: &mut [f64], src: &[f64], per: usize, per1: usize, membrane: bool| {
+            for blk in 0..src.len() / per1.max(1) {
+                for k in 0..nn {
+                    if membrane && !self.cell.membrane[k] {
+                        continue;
+                    }
+                    let x = src[blk * per1 + one.base[k] as usize];
+                    let at = blk * per + base[k] as usize;
+                    dst[at..at + lanes].fill(x);
+                }
+            }
+        };
+        spread(&mut self.v, &one.v, nn * lanes, nn, false);
+        spread(&mut self.cai, &one.cai, nm, nm1, true);
+        spread(&mut self.ica, &one.ica, nm, nm1, true);
+        spread(&mut self.eca, &one.eca, nm, nm1, true);
+        spread(&mut self.gates.x, &one.gates.x, nm, nm1, true);
+        spread(&mut self.gates.inf, &one.gates.inf, nm, nm1, true);
+        spread(&mut self.gates.tau, &one.gates.tau, nm, nm1, true);
+        if let (Some(c), Some(c1)) = (&mut self.mechs.cad, &one.mechs.cad) {
+            spread(&mut c.ca, &c1.ca, nm, nm1, true);
+        }
+        // entry s·n_cells + c of template synapse s; the one cell's entry is s
+        let s = &mut self.syn;
+        for (j, chunk) in s.a.chunks_mut(lanes).enumerate() {
+            chunk.fill(one.syn.a[j]);
+        }
+        for (j, chunk) in s.b.chunks_mut(lanes).enumerate() {
+            chunk.fill(one.syn.b[j]);
+        }
+        for (j, chunk) in s.i.chunks_mut(lanes).enumerate() {
+            chunk.fill(one.syn.i[j]);
+        }
+        self.armed.fill(one.armed[0]);
+        if let Some(&q) = one.dipole.first() {
+            self.dipole.fill(q);
+        }
+        self.t = one.t;
     }
 
     /// INITIAL blocks in NEURON's order: ions, then concentration writers (cad), then the
@@ -495,6 +576,18 @@ impl CellGroup {
     /// appended to `spikes` as `(cell index, t_n + 1e-10)`.
     pub fn detect_spikes(&mut self, spikes: &mut Vec<(usize, f64)>) {
         let soma = self.cell.soma_node;
+        if let Some(one) = &mut self.shared {
+            // every cell is this one: all of them cross together
+            if one.v[one.base[soma] as usize] - self.threshold > 0.0 {
+                if !one.armed[0] {
+                    one.armed[0] = true;
+                    spikes.extend((0..self.n_cells).map(|c| (c, self.t + 1e-10)));
+                }
+            } else {
+                one.armed[0] = false;
+            }
+            return;
+        }
         for c in 0..self.n_cells {
             if self.v[self.base[soma] as usize + c] - self.threshold > 0.0 {
                 if !self.armed[c] {
@@ -552,11 +645,25 @@ impl CellGroup {
         let dt = self.dt;
         // 2. events
         let until = self.t + 0.5 * dt;
-        while let Some(ev) = self.events.pop_due(until) {
+        let mut next = self.events.pop_due(until);
+        if let Some(one) = &mut self.shared {
+            if next.is_none() {
+                // still identical: one cell steps for all (the same operations per lane)
+                one.advance_clocked(tables, clock)?;
+                self.t = one.t;
+                if let Some(&q) = one.dipole.first() {
+                    self.dipole.fill(q);
+                }
+                return Ok(());
+            }
+            self.unshare();
+        }
+        while let Some(ev) = next {
             let s = ev.target as usize;
             let inc = ev.weight * self.syn.factor[s];
             self.syn.a[s] += inc;
             self.syn.b[s] += inc;
+            next = self.events.pop_due(until);
         }
         clock.lap(Phase::Events);
         // 3.
@@ -984,4 +1091,83 @@ fn default_param(mech: &str, param: &str) -> f64 {
         .and_then(|m| m.param(param))
         .map(|p| p.default)
         .unwrap_or(f64::NAN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bits(x: &[f64]) -> Vec<u64> {
+        x.iter().map(|v| v.to_bits()).collect()
+    }
+
+    /// A shared group (one cell stepped for all until the first event) and the same group
+    /// stepping every cell give the same bits: spikes and dipoles while shared, and every
+    /// state after the first event unshares it and the cells go their own ways.
+    #[test]
+    fn shared_group_steps_to_the_same_bits() {
+        for name in ["L5_pyramidal", "L2_pyramidal", "L2_basket"] {
+            let t = crate::template_by_name(name).unwrap();
+            let cell = Arc::new(crate::lower::lower(&t).unwrap());
+            let tables = Tables::new(34.0);
+            let n = 5;
+            let make = || CellGroup::new(Arc::clone(&cell), n, 0.025, &tables, 0.0).unwrap();
+            let (mut all, mut one) = (make(), make());
+            one.share_while_identical(&tables).unwrap();
+            assert!(one.is_shared());
+            let n_syn = cell.synapses.len();
+            // a strong event on cell 3 at 12 ms, a later one on cell 1: both make them fire
+            for g in [&mut all, &mut one] {
+                let (e3, e1) = (g.syn_entry(3 * n_syn), g.syn_entry(n_syn + 1));
+                g.events.push(12.0, e3 as u32, 0.05);
+                g.events.push(14.0, e1 as u32, 0.05);
+            }
+            let (mut s_all, mut s_one) = (Vec::new(), Vec::new());
+            for step in 0..1600 {
+                all.step(&tables, &mut s_all).unwrap();
+                one.step(&tables, &mut s_one).unwrap();
+                assert_eq!(bits(&all.dipole), bits(&one.dipole), "{name} step {step}");
+                assert_eq!(all.t.to_bits(), one.t.to_bits());
+                if step == 400 {
+                    assert!(one.is_shared(), "{name}: unshared before any event");
+                }
+            }
+            assert!(!one.is_shared(), "{name}: still shared after the events");
+            assert_eq!(s_all, s_one, "{name}: spikes");
+            assert!(!s_all.is_empty(), "{name}: the events made no spike");
+            assert_eq!(bits(&all.v), bits(&one.v), "{name}: v");
+            assert_eq!(bits(&all.cai), bits(&one.cai), "{name}: cai");
+            assert_eq!(bits(&all.gates.x), bits(&one.gates.x), "{name}: gates");
+            assert_eq!(bits(&all.syn.a), bits(&one.syn.a), "{name}: synapses");
+            assert_eq!(bits(&all.syn.b), bits(&one.syn.b), "{name}: synapses");
+            assert_eq!(
+                bits(&all.syn.i),
+                bits(&one.syn.i),
+                "{name}: synapse currents"
+            );
+            // the cells that received events differ from the others (not one state copied)
+            let soma = cell.soma_node;
+            assert_ne!(all.v[all.node(3, soma)], all.v[all.node(0, soma)]);
+        }
+    }
+
+    /// A cell that fires on its own (the group's clamp-free cells are identical) spikes in
+    /// every lane at once while shared.
+    #[test]
+    fn a_shared_group_reports_every_cell_spiking() {
+        let t = crate::template_by_name("L2_pyramidal").unwrap();
+        let cell = Arc::new(crate::lower::lower(&t).unwrap());
+        let tables = Tables::new(34.0);
+        // a threshold below rest: every cell crosses it at the first step
+        let mut g = CellGroup::new(Arc::clone(&cell), 4, 0.025, &tables, -100.0).unwrap();
+        g.share_while_identical(&tables).unwrap();
+        let mut spikes = Vec::new();
+        for _ in 0..10 {
+            g.step(&tables, &mut spikes).unwrap();
+        }
+        assert!(g.is_shared());
+        assert_eq!(spikes.len(), 4);
+        assert_eq!(spikes.iter().map(|s| s.0).collect::<Vec<_>>(), [0, 1, 2, 3]);
+        assert_eq!(spikes[0].1, 1e-10);
+    }
 }
