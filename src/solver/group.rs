@@ -94,6 +94,8 @@ pub struct CellGroup {
     /// Spike threshold [mV].
     pub threshold: f64,
     /// Membrane potential of every node [mV], in slot order (see [`CellGroup::node`]).
+    /// Like `cai` and `syn`, not current while the group is shared
+    /// ([`CellGroup::share_while_identical`]; [`CellGroup::unshare`] makes it so).
     pub v: Vec<f64>,
     /// Slot of lowered node `k` of cell 0; cell `c` is at `base[k] + c`.
     base: Vec<u32>,
