@@ -51,6 +51,11 @@ impl Ar {
         }
     }
 
+    /// Its gates (for lookups shared with another mechanism, [`Gates::from_table_pair`]).
+    pub fn block(&self) -> GateBlock {
+        self.gates
+    }
+
     /// Rates at the new voltage.
     #[inline(always)]
     pub fn rates(&self, v: &[f64], g: &mut Gates, t: &Tables) {

@@ -113,6 +113,32 @@ impl Gates {
         }
     }
 
+    /// [`Gates::from_table`] for two tables on one grid ([`RateTable::same_grid`]) at the
+    /// same voltages: with the vector lookups, each block of eight voltages is placed on the
+    /// grid once for both (the same operations, so the same bits); otherwise, or when the
+    /// grids differ, one table after the other.
+    #[inline(always)]
+    pub fn from_table_pair<const K1: usize, const G1: usize, const K2: usize, const G2: usize>(
+        &mut self,
+        (t1, b1): (&RateTable<K1>, GateBlock),
+        (t2, b2): (&RateTable<K2>, GateBlock),
+        v: &[f64],
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if self.gather && t1.same_grid(t2) {
+            let n = v.len();
+            let (inf1, inf2) = two_blocks(&mut self.inf, (b1.off, G1 * n), (b2.off, G2 * n));
+            let (tau1, tau2) = two_blocks(&mut self.tau, (b1.off, G1 * n), (b2.off, G2 * n));
+            let out1 = interleave::<K1>(inf1, tau1, n);
+            let out2 = interleave::<K2>(inf2, tau2, n);
+            // SAFETY: `gather` is set only when the CPU has AVX-512 (`choose_lookups`).
+            unsafe { lookup_gathered_pair(t1, t2, v, out1, out2) };
+            return;
+        }
+        self.from_table::<K1, G1>(t1, v, b1);
+        self.from_table::<K2, G2>(t2, v, b2);
+    }
+
     /// Set the states of `n` gates from `b` to their steady state (INITIAL blocks).
     pub fn settle(&mut self, b: GateBlock, n: usize) {
         self.x[b.off..b.off + n].copy_from_slice(&self.inf[b.off..b.off + n]);
@@ -247,6 +273,81 @@ fn cnexp_avx512(x: &mut [f64], inf: &[f64], tau: &[f64], dt: f64) {
     }
 }
 
+/// Two disjoint runs of `x`, `(offset, length)` each, both mutable.
+fn two_blocks(
+    x: &mut [f64],
+    (o1, l1): (usize, usize),
+    (o2, l2): (usize, usize),
+) -> (&mut [f64], &mut [f64]) {
+    if o1 < o2 {
+        let (lo, hi) = x.split_at_mut(o2);
+        (&mut lo[o1..o1 + l1], &mut hi[..l2])
+    } else {
+        let (lo, hi) = x.split_at_mut(o1);
+        (&mut hi[..l1], &mut lo[o2..o2 + l2])
+    }
+}
+
+/// The `K = 2G` outputs of a table as `(inf_0, tau_0, inf_1, tau_1, ...)`, each `n` long,
+/// from the steady states and time constants of `G` gates.
+fn interleave<'a, const K: usize>(
+    inf: &'a mut [f64],
+    tau: &'a mut [f64],
+    n: usize,
+) -> [&'a mut [f64]; K] {
+    let (mut inf, mut tau) = (
+        inf.chunks_exact_mut(n.max(1)),
+        tau.chunks_exact_mut(n.max(1)),
+    );
+    std::array::from_fn(|k| {
+        if n == 0 {
+            return &mut [][..];
+        }
+        if k % 2 == 0 { inf.next() } else { tau.next() }.expect("K = 2G outputs")
+    })
+}
+
+/// [`lookup_gathered`] of two tables on one grid: each block of eight voltages is placed on
+/// the grid once ([`RateTable::grid8`]) and read from both tables.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn lookup_gathered_pair<const K1: usize, const K2: usize>(
+    t1: &RateTable<K1>,
+    t2: &RateTable<K2>,
+    v: &[f64],
+    mut out1: [&mut [f64]; K1],
+    mut out2: [&mut [f64]; K2],
+) {
+    use std::arch::x86_64::*;
+    let n = v.len();
+    assert!(t1.same_grid(t2), "one grid");
+    assert!(
+        out1.iter().all(|o| o.len() == n) && out2.iter().all(|o| o.len() == n),
+        "lookup output lengths"
+    );
+    let blocks = n / 8 * 8;
+    for j in (0..blocks).step_by(8) {
+        // SAFETY: j + 8 <= n, the length of v and of every output.
+        unsafe {
+            let g = t1.grid8(_mm512_loadu_pd(v.as_ptr().add(j)));
+            for (o, r) in out1.iter_mut().zip(t1.read8(g)) {
+                _mm512_storeu_pd(o.as_mut_ptr().add(j), r);
+            }
+            for (o, r) in out2.iter_mut().zip(t2.read8(g)) {
+                _mm512_storeu_pd(o.as_mut_ptr().add(j), r);
+            }
+        }
+    }
+    for j in blocks..n {
+        for (o, r) in out1.iter_mut().zip(t1.lookup(v[j])) {
+            o[j] = r;
+        }
+        for (o, r) in out2.iter_mut().zip(t2.lookup(v[j])) {
+            o[j] = r;
+        }
+    }
+}
+
 /// [`RateTable::lookup`] at every voltage of `v`, output `k` written to `out[k]`: eight
 /// voltages at a time with AVX-512 gathers ([`RateTable::lookup8`]), the last `v.len() % 8`
 /// one by one; the same operations per voltage either way, so the same bits.
@@ -329,6 +430,82 @@ impl Simd {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two tables looked up on their shared grid give each table's own bits: voltages within
+    /// one row, within a window, spread for gathers, beyond both ends, NaN and infinite, and a
+    /// tail shorter than eight; tables on different grids fall back to one after the other.
+    #[test]
+    fn paired_lookups_give_each_tables_bits() {
+        let t = crate::mech::rates::Tables::new(34.0);
+        let n = 8 * 9 + 5;
+        let mut next = crate::mech::uniform_stream(7);
+        let odd = [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -1e300,
+            1e300,
+            40.0,
+            -120.0,
+            100.0,
+        ];
+        let v: Vec<f64> = (0..n)
+            .map(|i| match i / 8 {
+                0 => -65.0 + 0.01 * next(),
+                1 => -70.0 + 3.0 * next(),
+                2 => -120.0 + 160.0 * next(),
+                3 => 39.5 + next(),
+                4 => -120.5 + next(),
+                5 => odd[i % 8],
+                _ => -100.0 + 200.0 * next(),
+            })
+            .collect();
+        let gathers = cfg!(target_arch = "x86_64") && Simd::detect() == Simd::Avx512;
+        for gather in [false, gathers] {
+            let check = |g1: usize,
+                         g2: usize,
+                         pair: &dyn Fn(&mut Gates, GateBlock, GateBlock),
+                         one: &dyn Fn(&mut Gates, GateBlock, GateBlock)| {
+                let mut a = Gates::default();
+                let (b1, b2) = (a.alloc(g1 * n), a.alloc(g2 * n));
+                a.gather = gather;
+                let mut b = a.clone();
+                pair(&mut a, b1, b2);
+                one(&mut b, b1, b2);
+                let bits = |x: &[f64]| x.iter().map(|y| y.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&a.inf), bits(&b.inf), "gather {gather}");
+                assert_eq!(bits(&a.tau), bits(&b.tau), "gather {gather}");
+            };
+            check(
+                2,
+                1,
+                &|g, b1, b2| g.from_table_pair::<4, 2, 2, 1>((&t.cat, b1), (&t.ar, b2), &v),
+                &|g, b1, b2| {
+                    g.from_table::<4, 2>(&t.cat, &v, b1);
+                    g.from_table::<2, 1>(&t.ar, &v, b2);
+                },
+            );
+            check(
+                2,
+                1,
+                &|g, b1, b2| g.from_table_pair::<4, 2, 2, 1>((&t.ca, b1), (&t.km, b2), &v),
+                &|g, b1, b2| {
+                    g.from_table::<4, 2>(&t.ca, &v, b1);
+                    g.from_table::<2, 1>(&t.km, &v, b2);
+                },
+            );
+            // another grid (hh2's): not paired
+            check(
+                3,
+                1,
+                &|g, b1, b2| g.from_table_pair::<6, 3, 2, 1>((&t.hh2, b1), (&t.km, b2), &v),
+                &|g, b1, b2| {
+                    g.from_table::<6, 3>(&t.hh2, &v, b1);
+                    g.from_table::<2, 1>(&t.km, &v, b2);
+                },
+            );
+        }
+    }
 
     /// The AVX-512 cnexp kernel gives the bits of the portable loop, on blocks inside its
     /// range and on blocks with exponents outside it (tiny, zero, negative, NaN and infinite

@@ -104,8 +104,22 @@ impl<const K: usize> RateTable<K> {
     #[target_feature(enable = "avx512f")]
     #[inline]
     pub(crate) fn lookup8(&self, v: std::arch::x86_64::__m512d) -> [std::arch::x86_64::__m512d; K] {
+        self.read8(self.grid8(v))
+    }
+
+    /// Whether `other` has this table's grid (the same rows and fractions at every voltage).
+    pub(crate) fn same_grid<const J: usize>(&self, other: &RateTable<J>) -> bool {
+        self.lo.to_bits() == other.lo.to_bits()
+            && self.mfac.to_bits() == other.mfac.to_bits()
+            && self.n == other.n
+    }
+
+    /// Where eight voltages fall on the grid, as [`RateTable::lookup`] finds it.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    #[inline]
+    pub(crate) fn grid8(&self, v: std::arch::x86_64::__m512d) -> Grid8 {
         use std::arch::x86_64::*;
-        let base = self.rows.as_ptr().cast::<f64>();
         // as `lookup`: max(xi, 0) gives 0 for a NaN xi, then min(·, n); truncation
         let xi = _mm512_mul_pd(
             _mm512_set1_pd(self.mfac),
@@ -117,12 +131,29 @@ impl<const K: usize> RateTable<K> {
         );
         let i = _mm512_cvttpd_epi32(xi);
         let th = _mm512_sub_pd(xi, _mm512_cvtepi32_pd(i));
+        Grid8 {
+            i,
+            th,
+            imin: min_lane(i),
+            imax: max_lane(i),
+        }
+    }
+
+    /// The outputs at eight grid positions from [`RateTable::grid8`] of this table or of
+    /// one with the same grid ([`RateTable::same_grid`]; rows beyond `n` are never asked for).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    #[inline]
+    pub(crate) fn read8(&self, g: Grid8) -> [std::arch::x86_64::__m512d; K] {
+        use std::arch::x86_64::*;
+        let base = self.rows.as_ptr().cast::<f64>();
+        let Grid8 { i, th, imin, imax } = g;
+        debug_assert!(imin >= 0 && imax as usize <= self.n);
         let mut out = [_mm512_setzero_pd(); K];
         // The lanes are usually one compartment of neighbouring cells, whose voltages lie
         // within a few rows of each other: when they span at most 16 rows, each column's
         // window of rows is loaded and permuted into the lanes instead of gathered (the same
         // doubles, so the same bits).
-        let (imin, imax) = (min_lane(i), max_lane(i));
         if imax - imin < 16 {
             let rel = _mm512_cvtepi32_epi64(_mm256_sub_epi32(i, _mm256_set1_epi32(imin)));
             // SAFETY: 0 <= imin <= n, and every column has n + 18 entries, so the sixteen
@@ -162,6 +193,17 @@ impl<const K: usize> RateTable<K> {
         }
         out
     }
+}
+
+/// Eight voltages' positions on a table's grid: row, fraction within it, lowest and highest
+/// row ([`RateTable::grid8`]).
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+pub(crate) struct Grid8 {
+    i: std::arch::x86_64::__m256i,
+    th: std::arch::x86_64::__m512d,
+    imin: i32,
+    imax: i32,
 }
 
 /// The smallest of eight lanes.

@@ -936,23 +936,42 @@ impl CellGroup {
             x.advance(&self.ica, &mut self.cai);
         }
         clock.lap(Phase::Calcium);
-        if let Some(x) = &m.ar {
-            x.rates(v, g, tables);
+        // ar and cat, ca and km read tables on one grid: placed on it once for both
+        match (&m.ar, &m.cat) {
+            (Some(ar), Some(cat)) => g.from_table_pair::<4, 2, 2, 1>(
+                (&tables.cat, cat.block()),
+                (&tables.ar, ar.block()),
+                v,
+            ),
+            (ar, cat) => {
+                if let Some(x) = ar {
+                    x.rates(v, g, tables);
+                }
+                if let Some(x) = cat {
+                    x.rates(v, g, tables);
+                }
+            }
         }
-        if let Some(x) = &m.ca {
-            x.rates(v, g, tables);
-        }
-        if let Some(x) = &m.cat {
-            x.rates(v, g, tables);
+        match (&m.ca, &m.km) {
+            (Some(ca), Some(km)) => g.from_table_pair::<4, 2, 2, 1>(
+                (&tables.ca, ca.block()),
+                (&tables.km, km.block()),
+                v,
+            ),
+            (ca, km) => {
+                if let Some(x) = ca {
+                    x.rates(v, g, tables);
+                }
+                if let Some(x) = km {
+                    x.rates(v, g, tables);
+                }
+            }
         }
         if let Some(x) = &m.hh2 {
             x.rates(v, g, tables);
         }
         if let Some(x) = &m.kca {
             x.rates(&self.cai, g, tables.tadj);
-        }
-        if let Some(x) = &m.km {
-            x.rates(v, g, tables);
         }
         clock.lap(Phase::Rates);
         g.advance(self.dt);
