@@ -274,7 +274,8 @@ fn cnexp_avx512(x: &mut [f64], inf: &[f64], tau: &[f64], dt: f64) {
 }
 
 /// Two disjoint runs of `x`, `(offset, length)` each, both mutable.
-fn two_blocks(
+#[inline(always)]
+pub(crate) fn two_blocks(
     x: &mut [f64],
     (o1, l1): (usize, usize),
     (o2, l2): (usize, usize),

@@ -936,37 +936,27 @@ impl CellGroup {
             x.advance(&self.ica, &mut self.cai);
         }
         clock.lap(Phase::Calcium);
-        // ar and cat, ca and km read tables on one grid: placed on it once for both
-        match (&m.ar, &m.cat) {
-            (Some(ar), Some(cat)) => g.from_table_pair::<4, 2, 2, 1>(
-                (&tables.cat, cat.block()),
-                (&tables.ar, ar.block()),
-                v,
-            ),
-            (ar, cat) => {
-                if let Some(x) = ar {
-                    x.rates(v, g, tables);
+        // cat and ar, ca and km read tables on one grid: placed on it once for both (each
+        // mechanism writes only its own gates, so the order does not matter)
+        macro_rules! rates_on_one_grid {
+            ($a:expr, $ta:expr, $b:expr, $tb:expr) => {
+                match ($a, $b) {
+                    (Some(x), Some(y)) => {
+                        g.from_table_pair::<4, 2, 2, 1>(($ta, x.block()), ($tb, y.block()), v)
+                    }
+                    (x, y) => {
+                        if let Some(x) = x {
+                            x.rates(v, g, tables);
+                        }
+                        if let Some(y) = y {
+                            y.rates(v, g, tables);
+                        }
+                    }
                 }
-                if let Some(x) = cat {
-                    x.rates(v, g, tables);
-                }
-            }
+            };
         }
-        match (&m.ca, &m.km) {
-            (Some(ca), Some(km)) => g.from_table_pair::<4, 2, 2, 1>(
-                (&tables.ca, ca.block()),
-                (&tables.km, km.block()),
-                v,
-            ),
-            (ca, km) => {
-                if let Some(x) = ca {
-                    x.rates(v, g, tables);
-                }
-                if let Some(x) = km {
-                    x.rates(v, g, tables);
-                }
-            }
-        }
+        rates_on_one_grid!(&m.cat, &tables.cat, &m.ar, &tables.ar);
+        rates_on_one_grid!(&m.ca, &tables.ca, &m.km, &tables.km);
         if let Some(x) = &m.hh2 {
             x.rates(v, g, tables);
         }
@@ -1077,13 +1067,7 @@ impl PhaseClock for PhaseTimes {
 /// overlapping), both mutable.
 #[inline(always)]
 fn pair_mut(x: &mut [f64], i: usize, j: usize, len: usize) -> (&mut [f64], &mut [f64]) {
-    if i < j {
-        let (lo, hi) = x.split_at_mut(j);
-        (&mut lo[i..i + len], &mut hi[..len])
-    } else {
-        let (lo, hi) = x.split_at_mut(i);
-        (&mut hi[..len], &mut lo[j..j + len])
-    }
+    crate::mech::gates::two_blocks(x, (i, len), (j, len))
 }
 
 /// True when any value is NaN or infinite (an integer reduction, so it vectorises).
