@@ -113,7 +113,7 @@ impl Gates {
         }
     }
 
-    /// [`Gates::from_table`] for two tables on one grid ([`RateTable::same_grid`]) at the
+    /// [`Gates::from_table`] for two tables on one grid (`RateTable::same_grid`) at the
     /// same voltages: with the vector lookups, each block of eight voltages is placed on the
     /// grid once for both (the same operations, so the same bits); otherwise, or when the
     /// grids differ, one table after the other.
