@@ -91,19 +91,18 @@ impl Gates {
     ) {
         debug_assert_eq!(K, 2 * G);
         let n = v.len();
-        let gather = self.gather;
-        let (inf, tau) = self.targets_mut::<G>(b, n);
         #[cfg(target_arch = "x86_64")]
-        if gather {
-            let (mut inf, mut tau) = (inf.into_iter(), tau.into_iter());
-            let out = std::array::from_fn(|k| {
-                if k % 2 == 0 { inf.next() } else { tau.next() }.expect("K = 2G outputs")
-            });
+        if self.gather {
+            let out = interleave::<K>(
+                &mut self.inf[b.off..b.off + G * n],
+                &mut self.tau[b.off..b.off + G * n],
+                n,
+            );
             // SAFETY: `gather` is set only when the CPU has AVX-512 (`choose_lookups`).
             unsafe { lookup_gathered(table, v, out) };
             return;
         }
-        let _ = gather;
+        let (inf, tau) = self.targets_mut::<G>(b, n);
         for k in 0..n {
             let r = table.lookup(v[k]);
             for g in 0..G {

@@ -732,8 +732,9 @@ fn set_up_groups(
             .map(|i| (i, group.syn_entry(i)))
             .collect();
         // nothing read from the cells but spikes and dipoles: until its first event the
-        // group steps one cell for all (the same bits, a fraction of the work)
-        if rec_v.is_empty() && rec_ca.is_empty() && rec_i.is_empty() && plan.n_contacts == 0 {
+        // group steps one cell for all (the same bits, a fraction of the work; groups with
+        // electrodes or clamps refuse, CellGroup::share_while_identical)
+        if rec_v.is_empty() && rec_ca.is_empty() && rec_i.is_empty() {
             group.share_while_identical(tables)?;
         }
         // one process sums the electrodes every epoch; ranks keep the whole trial

@@ -579,14 +579,12 @@ impl CellGroup {
     pub fn detect_spikes(&mut self, spikes: &mut Vec<(usize, f64)>) {
         let soma = self.cell.soma_node;
         if let Some(one) = &mut self.shared {
-            // every cell is this one: all of them cross together
-            if one.v[one.base[soma] as usize] - self.threshold > 0.0 {
-                if !one.armed[0] {
-                    one.armed[0] = true;
-                    spikes.extend((0..self.n_cells).map(|c| (c, self.t + 1e-10)));
-                }
-            } else {
-                one.armed[0] = false;
+            // every cell is this one: when it crosses, all of them do
+            let before = spikes.len();
+            one.detect_spikes(spikes);
+            if let Some((_, t)) = spikes.get(before).copied() {
+                spikes.truncate(before);
+                spikes.extend((0..self.n_cells).map(|c| (c, t)));
             }
             return;
         }
