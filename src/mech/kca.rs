@@ -53,11 +53,12 @@ impl Kca {
     /// Rates from the cai cad has just written.
     #[inline(always)]
     pub fn rates(&self, cai: &[f64], g: &mut Gates, tadj: f64) {
-        let ([inf], [tau]) = g.targets_mut::<1>(self.gates, cai.len());
+        let dt = g.dt();
+        let ([inf], [e]) = g.targets_mut::<1>(self.gates, cai.len());
         for k in 0..cai.len() {
             let r = kca(cai[k], tadj);
             inf[k] = r[0];
-            tau[k] = r[1];
+            e[k] = -dt / r[1];
         }
     }
 }

@@ -255,7 +255,7 @@ impl CellGroup {
             }
         }
         let simd = Simd::detect();
-        let mut gates = Gates::default();
+        let mut gates = Gates::new(dt);
         gates.choose_lookups(simd);
         if let Some(m) = &mut mechs.hh2 {
             m.alloc(&mut gates);
@@ -502,7 +502,7 @@ impl CellGroup {
         spread(&mut self.eca, &one.eca, nm, nm1, true);
         spread(&mut self.gates.x, &one.gates.x, nm, nm1, true);
         spread(&mut self.gates.inf, &one.gates.inf, nm, nm1, true);
-        spread(&mut self.gates.tau, &one.gates.tau, nm, nm1, true);
+        spread(&mut self.gates.exponent, &one.gates.exponent, nm, nm1, true);
         if let (Some(c), Some(c1)) = (&mut self.mechs.cad, &one.mechs.cad) {
             spread(&mut c.ca, &c1.ca, nm, nm1, true);
         }
@@ -962,7 +962,7 @@ impl CellGroup {
             x.rates(&self.cai, g, tables.tadj);
         }
         clock.lap(Phase::Rates);
-        g.advance(self.dt);
+        g.advance();
         clock.lap(Phase::Cnexp);
         let s = &mut self.syn;
         for (a, c1) in s.a.iter_mut().zip(&s.c1) {
@@ -1006,9 +1006,10 @@ pub enum Phase {
     Extracellular,
     /// Calcium concentration (cad).
     Calcium,
-    /// Steady states and time constants at the new voltage (rate tables; kca's rates).
+    /// Steady states and exponents −dt/τ at the new voltage (rate tables and the division
+    /// by τ; kca's rates).
     Rates,
-    /// The cnexp update of every gate.
+    /// The cnexp update of every gate (from the exponents the rates wrote).
     Cnexp,
     /// Decay of the synapses' conductances.
     SynapseDecay,
