@@ -177,6 +177,39 @@ impl Gates {
         self.x.is_empty()
     }
 
+    /// [`Gates::advance`] with the rates of the last block written along the way: `rates(inf,
+    /// exponent, k0..k1)` must write the steady states and exponents of gates k0..k1 of
+    /// `last` (`len` gates, the last block of the array; `inf` and `exponent` are that
+    /// block's). With the AVX-512 kernel it is called on consecutive ranges covering
+    /// 0..len while the other gates are advanced, so that a division-bound rate (kca's: three
+    /// divisions per node) runs on the divider while the update keeps the vector ports busy;
+    /// then the last block is advanced. Each gate's operations are those of `advance`, so the
+    /// bits are the same.
+    #[inline(always)]
+    pub fn advance_with_rates_of_last<F>(&mut self, last: GateBlock, len: usize, mut rates: F)
+    where
+        F: FnMut(&mut [f64], &mut [f64], std::ops::Range<usize>),
+    {
+        let n = self.x.len();
+        assert_eq!(last.off + len, n, "the last block of the gates");
+        #[cfg(target_arch = "x86_64")]
+        if self.scalef {
+            let o = last.off;
+            let (x, xl) = self.x.split_at_mut(o);
+            let (inf, infl) = self.inf.split_at_mut(o);
+            let (ex, exl) = self.exponent.split_at_mut(o);
+            // SAFETY: `scalef` is set only when the CPU has AVX-512F (`choose_lookups`).
+            unsafe {
+                cnexp_avx512_with(x, inf, ex, len, |r| rates(infl, exl, r));
+                cnexp_avx512(xl, infl, exl);
+            }
+            return;
+        }
+        let (inf, ex) = (&mut self.inf[last.off..n], &mut self.exponent[last.off..n]);
+        rates(inf, ex, 0..len);
+        self.advance();
+    }
+
     /// cnexp for every gate: `x += (1 − exp(−dt/τ))·(x∞ − x)`, with the exponents the rates
     /// wrote.
     ///
@@ -231,8 +264,26 @@ fn cnexp_one(x: f64, inf: f64, exponent: f64) -> f64 {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 fn cnexp_avx512(x: &mut [f64], inf: &[f64], ex: &[f64]) {
+    cnexp_avx512_with(x, inf, ex, 0, |_| {});
+}
+
+/// [`cnexp_avx512`] with `side(k0..k1)` called on consecutive ranges of 0..side_len, in
+/// step with the progress through the gates (32 at a time), all of it before returning.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[inline]
+fn cnexp_avx512_with(
+    x: &mut [f64],
+    inf: &[f64],
+    ex: &[f64],
+    side_len: usize,
+    mut side: impl FnMut(std::ops::Range<usize>),
+) {
     use std::arch::x86_64::*;
     const V: usize = 4;
+    // side work in runs of this many
+    const C: usize = 32;
+    let mut done = 0;
     let n = x.len();
     assert!(inf.len() == n && ex.len() == n, "gate array lengths");
     let blocks = n / (8 * V) * (8 * V);
@@ -247,6 +298,11 @@ fn cnexp_avx512(x: &mut [f64], inf: &[f64], ex: &[f64]) {
             for e in e {
                 let m = _mm512_cmp_pd_mask::<_CMP_GE_OQ>(e, lo);
                 ok &= _mm512_mask_cmp_pd_mask::<_CMP_LE_OQ>(m, e, hi);
+            }
+            let due = ((j + 8 * V) * side_len / n) / C * C;
+            if due > done {
+                side(done..due);
+                done = due;
             }
             if ok != 0xff {
                 for i in j..j + 8 * V {
@@ -285,6 +341,9 @@ fn cnexp_avx512(x: &mut [f64], inf: &[f64], ex: &[f64]) {
     }
     for i in blocks..n {
         x[i] = cnexp_one(x[i], inf[i], ex[i]);
+    }
+    if done < side_len {
+        side(done..side_len);
     }
 }
 
@@ -609,6 +668,51 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// Rates of the last block written while the others advance give the bits of writing
+    /// them first and advancing every gate after, on the kernel and the portable path, and
+    /// every node's rate is written once (a last block not a multiple of the side runs).
+    #[test]
+    fn rates_written_alongside_give_the_same_bits() {
+        let (others, len) = (32 * 9 + 5, 77);
+        let mut g = Gates::new(0.025);
+        g.alloc(others);
+        let last = g.alloc(len);
+        let mut next = crate::mech::uniform_stream(99);
+        for i in 0..others + len {
+            g.x[i] = next();
+            g.inf[i] = next();
+            g.exponent[i] = -0.025 / (0.05 + 50.0 * next());
+        }
+        let cai: Vec<f64> = (0..len).map(|_| 1e-4 + 1e-2 * next()).collect();
+        let kernels = [
+            false,
+            cfg!(target_arch = "x86_64") && Simd::detect() == Simd::Avx512,
+        ];
+        for scalef in kernels {
+            let (mut a, mut b) = (g.clone(), g.clone());
+            a.scalef = scalef;
+            b.scalef = scalef;
+            let mut written = vec![0; len];
+            a.advance_with_rates_of_last(last, len, |inf, e, r| {
+                for k in r.clone() {
+                    written[k] += 1;
+                }
+                crate::mech::kca::rates_of(&cai, inf, e, r, 3.0, 0.025)
+            });
+            let ([inf], [e]) = b.targets_mut::<1>(last, len);
+            crate::mech::kca::rates_of(&cai, inf, e, 0..len, 3.0, 0.025);
+            b.advance();
+            assert!(
+                written.iter().all(|&w| w == 1),
+                "scalef {scalef}: {written:?}"
+            );
+            let bits = |x: &[f64]| x.iter().map(|y| y.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a.x), bits(&b.x), "scalef {scalef}");
+            assert_eq!(bits(&a.inf), bits(&b.inf), "scalef {scalef}");
+            assert_eq!(bits(&a.exponent), bits(&b.exponent), "scalef {scalef}");
         }
     }
 }

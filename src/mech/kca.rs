@@ -31,6 +31,11 @@ impl Kca {
         self.gates = g.alloc(self.gbar.len());
     }
 
+    /// Its gate ([`Gates::advance_with_rates_of_last`]).
+    pub fn block(&self) -> GateBlock {
+        self.gates
+    }
+
     /// INITIAL from the initial cai.
     pub fn init(&self, cai: &[f64], g: &mut Gates, tadj: f64) {
         self.rates(cai, g, tadj);
@@ -55,10 +60,24 @@ impl Kca {
     pub fn rates(&self, cai: &[f64], g: &mut Gates, tadj: f64) {
         let dt = g.dt();
         let ([inf], [e]) = g.targets_mut::<1>(self.gates, cai.len());
-        for k in 0..cai.len() {
-            let r = kca(cai[k], tadj);
-            inf[k] = r[0];
-            e[k] = -dt / r[1];
-        }
+        rates_of(cai, inf, e, 0..cai.len(), tadj, dt);
+    }
+}
+
+/// kca's steady states and cnexp exponents −dt/τ at nodes `r` from `cai`.
+#[inline(always)]
+pub fn rates_of(
+    cai: &[f64],
+    inf: &mut [f64],
+    e: &mut [f64],
+    r: std::ops::Range<usize>,
+    tadj: f64,
+    dt: f64,
+) {
+    let (cai, inf, e) = (&cai[r.clone()], &mut inf[r.clone()], &mut e[r]);
+    for k in 0..cai.len() {
+        let x = kca(cai[k], tadj);
+        inf[k] = x[0];
+        e[k] = -dt / x[1];
     }
 }

@@ -24,7 +24,7 @@ use crate::mech::hh2::Hh2;
 use crate::mech::kca::Kca;
 use crate::mech::km::Km;
 use crate::mech::rates::Tables;
-use crate::mech::{CAI0, ions};
+use crate::mech::{CAI0, ions, kca};
 
 use super::events::EventQueue;
 
@@ -266,13 +266,14 @@ impl CellGroup {
         if let Some(m) = &mut mechs.ca {
             m.alloc(&mut gates);
         }
-        if let Some(m) = &mut mechs.kca {
-            m.alloc(&mut gates);
-        }
         if let Some(m) = &mut mechs.cat {
             m.alloc(&mut gates);
         }
         if let Some(m) = &mut mechs.ar {
+            m.alloc(&mut gates);
+        }
+        // last: its rates are written while the other gates advance (`advance_states`)
+        if let Some(m) = &mut mechs.kca {
             m.alloc(&mut gates);
         }
         if let Some(m) = &mut mechs.cad {
@@ -958,11 +959,18 @@ impl CellGroup {
         if let Some(x) = &m.hh2 {
             x.rates(v, g, tables);
         }
-        if let Some(x) = &m.kca {
-            x.rates(&self.cai, g, tables.tadj);
-        }
         clock.lap(Phase::Rates);
-        g.advance();
+        // kca's rates (three divisions per node) are computed while the other gates
+        // advance, where the divider is otherwise idle
+        match &m.kca {
+            Some(x) => {
+                let (cai, tadj, dt) = (&self.cai, tables.tadj, self.dt);
+                g.advance_with_rates_of_last(x.block(), v.len(), |inf, e, r| {
+                    kca::rates_of(cai, inf, e, r, tadj, dt)
+                });
+            }
+            None => g.advance(),
+        }
         clock.lap(Phase::Cnexp);
         let s = &mut self.syn;
         for (a, c1) in s.a.iter_mut().zip(&s.c1) {
