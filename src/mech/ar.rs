@@ -1,5 +1,6 @@
 //! ar: anomalous rectifier, non-specific with a -35 mV reversal (hnn-core's `ar.mod`).
 
+use super::NodeCurrent;
 use super::gates::{GateBlock, Gates};
 use super::rates::Tables;
 
@@ -12,6 +13,21 @@ pub struct Ar {
     /// [S/cm²]
     pub gbar: Vec<f64>,
     gates: GateBlock,
+}
+
+/// ar at one node at a time ([`Ar::at`]).
+pub struct ArAt<'a> {
+    gbar: &'a [f64],
+    m: &'a [f64],
+}
+
+impl NodeCurrent for ArAt<'_> {
+    #[inline(always)]
+    fn add(&self, k: usize, v: f64, _: f64, _: &mut f64, rhs: &mut f64, d: &mut f64) {
+        let gh = self.gbar[k] * self.m[k];
+        *rhs -= gh * (v - EREV);
+        *d += gh;
+    }
 }
 
 impl Ar {
@@ -41,13 +57,21 @@ impl Ar {
     /// Currents.
     #[inline(always)]
     pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64]) {
-        let [m] = g.states::<1>(self.gates, v.len());
         let len = v.len();
-        let (gbar, rhs, d) = (&self.gbar[..len], &mut rhs[..len], &mut d[..len]);
+        let at = self.at(g, len);
+        let (rhs, d) = (&mut rhs[..len], &mut d[..len]);
         for k in 0..len {
-            let gh = gbar[k] * m[k];
-            rhs[k] -= gh * (v[k] - EREV);
-            d[k] += gh;
+            at.add(k, v[k], 0.0, &mut 0.0, &mut rhs[k], &mut d[k]);
+        }
+    }
+
+    /// Its current node by node over the first `n` nodes ([`NodeCurrent`]).
+    #[inline(always)]
+    pub fn at<'a>(&'a self, g: &'a Gates, n: usize) -> ArAt<'a> {
+        let [m] = g.states::<1>(self.gates, n);
+        ArAt {
+            gbar: &self.gbar[..n],
+            m,
         }
     }
 

@@ -1,5 +1,6 @@
 //! ca: high-voltage-activated Ca current (hnn-core's `ca.mod`). Writes ica, reads eca.
 
+use super::NodeCurrent;
 use super::gates::{GateBlock, Gates};
 use super::rates::Tables;
 
@@ -9,6 +10,26 @@ pub struct Ca {
     /// [pS/µm²]
     pub gbar: Vec<f64>,
     gates: GateBlock,
+}
+
+/// ca at one node at a time ([`Ca::at`]).
+pub struct CaAt<'a> {
+    gbar: &'a [f64],
+    m: &'a [f64],
+    h: &'a [f64],
+    tadj: f64,
+}
+
+impl NodeCurrent for CaAt<'_> {
+    #[inline(always)]
+    fn add(&self, k: usize, v: f64, eca: f64, ica: &mut f64, rhs: &mut f64, d: &mut f64) {
+        let (m, h) = (self.m[k], self.h[k]);
+        let gca = 1e-4 * (self.tadj * self.gbar[k] * m * m * h);
+        let cur = gca * (v - eca);
+        *ica += cur;
+        *rhs -= cur;
+        *d += gca;
+    }
 }
 
 impl Ca {
@@ -49,16 +70,24 @@ impl Ca {
         d: &mut [f64],
         tadj: f64,
     ) {
-        let [m, h] = g.states::<2>(self.gates, v.len());
         let len = v.len();
-        let (gbar, eca, ica) = (&self.gbar[..len], &eca[..len], &mut ica[..len]);
+        let at = self.at(g, len, tadj);
+        let (eca, ica) = (&eca[..len], &mut ica[..len]);
         let (rhs, d) = (&mut rhs[..len], &mut d[..len]);
         for k in 0..len {
-            let gca = 1e-4 * (tadj * gbar[k] * m[k] * m[k] * h[k]);
-            let cur = gca * (v[k] - eca[k]);
-            ica[k] += cur;
-            rhs[k] -= cur;
-            d[k] += gca;
+            at.add(k, v[k], eca[k], &mut ica[k], &mut rhs[k], &mut d[k]);
+        }
+    }
+
+    /// Its current node by node over the first `n` nodes ([`NodeCurrent`]).
+    #[inline(always)]
+    pub fn at<'a>(&'a self, g: &'a Gates, n: usize, tadj: f64) -> CaAt<'a> {
+        let [m, h] = g.states::<2>(self.gates, n);
+        CaAt {
+            gbar: &self.gbar[..n],
+            m,
+            h,
+            tadj,
         }
     }
 

@@ -1,5 +1,6 @@
 //! cat: T-type Ca current, non-specific with a fixed 125 mV reversal (hnn-core's `cat.mod`).
 
+use super::NodeCurrent;
 use super::gates::{GateBlock, Gates};
 use super::rates::Tables;
 
@@ -12,6 +13,23 @@ pub struct Cat {
     /// [S/cm²]
     pub gbar: Vec<f64>,
     gates: GateBlock,
+}
+
+/// cat at one node at a time ([`Cat::at`]).
+pub struct CatAt<'a> {
+    gbar: &'a [f64],
+    m: &'a [f64],
+    h: &'a [f64],
+}
+
+impl NodeCurrent for CatAt<'_> {
+    #[inline(always)]
+    fn add(&self, k: usize, v: f64, _: f64, _: &mut f64, rhs: &mut f64, d: &mut f64) {
+        let (m, h) = (self.m[k], self.h[k]);
+        let gt = self.gbar[k] * m * m * h;
+        *rhs -= gt * (v - EREV);
+        *d += gt;
+    }
 }
 
 impl Cat {
@@ -43,13 +61,22 @@ impl Cat {
     /// Currents.
     #[inline(always)]
     pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64]) {
-        let [m, h] = g.states::<2>(self.gates, v.len());
         let len = v.len();
-        let (gbar, rhs, d) = (&self.gbar[..len], &mut rhs[..len], &mut d[..len]);
+        let at = self.at(g, len);
+        let (rhs, d) = (&mut rhs[..len], &mut d[..len]);
         for k in 0..len {
-            let gt = gbar[k] * m[k] * m[k] * h[k];
-            rhs[k] -= gt * (v[k] - EREV);
-            d[k] += gt;
+            at.add(k, v[k], 0.0, &mut 0.0, &mut rhs[k], &mut d[k]);
+        }
+    }
+
+    /// Its current node by node over the first `n` nodes ([`NodeCurrent`]).
+    #[inline(always)]
+    pub fn at<'a>(&'a self, g: &'a Gates, n: usize) -> CatAt<'a> {
+        let [m, h] = g.states::<2>(self.gates, n);
+        CatAt {
+            gbar: &self.gbar[..n],
+            m,
+            h,
         }
     }
 

@@ -2,7 +2,7 @@
 
 use super::gates::{GateBlock, Gates};
 use super::rates::Tables;
-use super::{EK, ENA};
+use super::{EK, ENA, NodeCurrent};
 
 /// hh2 over every node of a cell group (dense; conductances are 0 where it is absent, which
 /// adds exact zeros to the system).
@@ -17,6 +17,30 @@ pub struct Hh2 {
     /// Leak reversal [mV].
     pub el: Vec<f64>,
     gates: GateBlock,
+}
+
+/// hh2 at one node at a time ([`Hh2::at`]).
+pub struct Hh2At<'a> {
+    gnabar: &'a [f64],
+    gkbar: &'a [f64],
+    gl: &'a [f64],
+    el: &'a [f64],
+    m: &'a [f64],
+    h: &'a [f64],
+    n: &'a [f64],
+}
+
+impl NodeCurrent for Hh2At<'_> {
+    #[inline(always)]
+    fn add(&self, k: usize, v: f64, _: f64, _: &mut f64, rhs: &mut f64, d: &mut f64) {
+        let (m, h, n) = (self.m[k], self.h[k], self.n[k]);
+        let gna = self.gnabar[k] * m * m * m * h;
+        let gk = self.gkbar[k] * n * n * n * n;
+        let gl = self.gl[k];
+        let cur = gna * (v - ENA) + gk * (v - EK) + gl * (v - self.el[k]);
+        *rhs -= cur;
+        *d += gna + gk + gl;
+    }
 }
 
 impl Hh2 {
@@ -53,22 +77,26 @@ impl Hh2 {
     /// Add currents and conductances at the present voltage.
     #[inline(always)]
     pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64]) {
-        let [m, h, n] = g.states::<3>(self.gates, v.len());
         let len = v.len();
-        let (gnabar, gkbar, gl, el) = (
-            &self.gnabar[..len],
-            &self.gkbar[..len],
-            &self.gl[..len],
-            &self.el[..len],
-        );
+        let at = self.at(g, len);
         let (rhs, d) = (&mut rhs[..len], &mut d[..len]);
         for k in 0..len {
-            let vk = v[k];
-            let gna = gnabar[k] * m[k] * m[k] * m[k] * h[k];
-            let gk = gkbar[k] * n[k] * n[k] * n[k] * n[k];
-            let cur = gna * (vk - ENA) + gk * (vk - EK) + gl[k] * (vk - el[k]);
-            rhs[k] -= cur;
-            d[k] += gna + gk + gl[k];
+            at.add(k, v[k], 0.0, &mut 0.0, &mut rhs[k], &mut d[k]);
+        }
+    }
+
+    /// Its currents node by node over the first `n` nodes ([`NodeCurrent`]).
+    #[inline(always)]
+    pub fn at<'a>(&'a self, g: &'a Gates, n: usize) -> Hh2At<'a> {
+        let [m, h, nn] = g.states::<3>(self.gates, n);
+        Hh2At {
+            gnabar: &self.gnabar[..n],
+            gkbar: &self.gkbar[..n],
+            gl: &self.gl[..n],
+            el: &self.el[..n],
+            m,
+            h,
+            n: nn,
         }
     }
 

@@ -15,7 +15,13 @@ pub fn refresh(cai: &[f64], eca: &mut [f64], ica: &mut [f64], half_ktf: f64) {
     let n = cai.len().min(eca.len()).min(ica.len());
     let (cai, eca, ica) = (&cai[..n], &mut eca[..n], &mut ica[..n]);
     for k in 0..n {
-        eca[k] = half_ktf * fastmath::ln(CAO / cai[k]);
+        eca[k] = nernst(cai[k], half_ktf);
         ica[k] = 0.0;
     }
+}
+
+/// `eca = RT/(2F)·ln(cao/cai)` at one node.
+#[inline(always)]
+pub fn nernst(cai: f64, half_ktf: f64) -> f64 {
+    half_ktf * fastmath::ln(CAO / cai)
 }

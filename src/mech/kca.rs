@@ -1,8 +1,8 @@
 //! kca: Ca-activated K current (hnn-core's `kca.mod`). Reads cai.
 
-use super::EK;
 use super::gates::{GateBlock, Gates};
 use super::rates::kca;
+use super::{EK, NodeCurrent};
 
 /// kca over every node of a cell group (dense, gbar 0 where absent).
 #[derive(Debug, Clone, Default)]
@@ -10,6 +10,22 @@ pub struct Kca {
     /// [pS/µm²]
     pub gbar: Vec<f64>,
     gates: GateBlock,
+}
+
+/// kca at one node at a time ([`Kca::at`]).
+pub struct KcaAt<'a> {
+    gbar: &'a [f64],
+    n: &'a [f64],
+    tadj: f64,
+}
+
+impl NodeCurrent for KcaAt<'_> {
+    #[inline(always)]
+    fn add(&self, k: usize, v: f64, _: f64, _: &mut f64, rhs: &mut f64, d: &mut f64) {
+        let gk = 1e-4 * (self.tadj * self.gbar[k] * self.n[k]);
+        *rhs -= gk * (v - EK);
+        *d += gk;
+    }
 }
 
 impl Kca {
@@ -45,13 +61,22 @@ impl Kca {
     /// Currents.
     #[inline(always)]
     pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64], tadj: f64) {
-        let [n] = g.states::<1>(self.gates, v.len());
         let len = v.len();
-        let (gbar, rhs, d) = (&self.gbar[..len], &mut rhs[..len], &mut d[..len]);
+        let at = self.at(g, len, tadj);
+        let (rhs, d) = (&mut rhs[..len], &mut d[..len]);
         for k in 0..len {
-            let gk = 1e-4 * (tadj * gbar[k] * n[k]);
-            rhs[k] -= gk * (v[k] - EK);
-            d[k] += gk;
+            at.add(k, v[k], 0.0, &mut 0.0, &mut rhs[k], &mut d[k]);
+        }
+    }
+
+    /// Its current node by node over the first `n` nodes ([`NodeCurrent`]).
+    #[inline(always)]
+    pub fn at<'a>(&'a self, g: &'a Gates, n: usize, tadj: f64) -> KcaAt<'a> {
+        let [nn] = g.states::<1>(self.gates, n);
+        KcaAt {
+            gbar: &self.gbar[..n],
+            n: nn,
+            tadj,
         }
     }
 

@@ -17,6 +17,21 @@ pub mod km;
 pub mod rates;
 pub mod table;
 
+/// A mechanism's current at one node at a time, so that the matrix set-up can visit each
+/// node once and add every mechanism's current there in the usual order (the same
+/// operations per node as one mechanism's loop after another, so the same bits).
+pub trait NodeCurrent {
+    /// Subtract the current at node `k` (voltage `v` [mV], Ca reversal `eca` [mV]) from
+    /// `rhs` and add its conductance to `d`; a Ca current also adds itself to `ica`.
+    fn add(&self, k: usize, v: f64, eca: f64, ica: &mut f64, rhs: &mut f64, d: &mut f64);
+}
+
+/// No mechanism: adds nothing.
+impl NodeCurrent for () {
+    #[inline(always)]
+    fn add(&self, _: usize, _: f64, _: f64, _: &mut f64, _: &mut f64, _: &mut f64) {}
+}
+
 /// Sodium reversal potential (NEURON default, constant) [mV].
 pub const ENA: f64 = 50.0;
 /// Potassium reversal potential (NEURON default, constant) [mV].

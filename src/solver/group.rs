@@ -24,7 +24,7 @@ use crate::mech::hh2::Hh2;
 use crate::mech::kca::Kca;
 use crate::mech::km::Km;
 use crate::mech::rates::Tables;
-use crate::mech::{CAI0, ions, kca};
+use crate::mech::{CAI0, NodeCurrent, ions, kca};
 
 use super::events::EventQueue;
 
@@ -118,6 +118,9 @@ pub struct CellGroup {
     has_ca_ion: bool,
     /// Intracellular Ca per node [mM] (meaningful where a Ca ion exists).
     pub cai: Vec<f64>,
+    /// Add the membrane currents node by node where the template's mechanisms allow
+    /// ([`CellGroup::currents_in_one_pass`]); off only in tests comparing the two ways.
+    one_pass: bool,
     ica: Vec<f64>,
     eca: Vec<f64>,
     half_ktf: f64,
@@ -326,6 +329,7 @@ impl CellGroup {
             simd,
             has_ca_ion,
             cai: vec![0.0; n_mem],
+            one_pass: true,
             ica: vec![0.0; n_mem],
             eca: vec![0.0; n_mem],
             half_ktf: ions::half_ktf(tables.celsius),
@@ -703,38 +707,12 @@ impl CellGroup {
 
     #[inline(always)]
     fn assemble(&mut self, tables: &Tables) {
-        self.rhs.fill(0.0);
-        self.d.copy_from_slice(&self.d_const);
-        if self.has_ca_ion {
-            ions::refresh(&self.cai, &mut self.eca, &mut self.ica, self.half_ktf);
+        let tadj = tables.tadj;
+        if !(self.one_pass && self.currents_in_one_pass(tadj)) {
+            self.currents_mechanism_by_mechanism(tadj);
         }
         let nm = self.n_mem;
-        let (v, rhs, d, g, m) = (
-            &self.v[..nm],
-            &mut self.rhs[..nm],
-            &mut self.d[..nm],
-            &self.gates,
-            &self.mechs,
-        );
-        let tadj = tables.tadj;
-        if let Some(x) = &m.hh2 {
-            x.current(v, g, rhs, d);
-        }
-        if let Some(x) = &m.km {
-            x.current(v, g, rhs, d, tadj);
-        }
-        if let Some(x) = &m.ca {
-            x.current(v, g, &self.eca, &mut self.ica, rhs, d, tadj);
-        }
-        if let Some(x) = &m.kca {
-            x.current(v, g, rhs, d, tadj);
-        }
-        if let Some(x) = &m.cat {
-            x.current(v, g, rhs, d);
-        }
-        if let Some(x) = &m.ar {
-            x.current(v, g, rhs, d);
-        }
+        let (v, rhs, d) = (&self.v[..nm], &mut self.rhs[..nm], &mut self.d[..nm]);
         // template synapse by template synapse: each slot belongs to one cell and receives
         // that cell's synapses in template order, as one cell at a time would add them; the
         // cells' entries of one template synapse are on consecutive slots (`CellGroup::new`)
@@ -782,6 +760,103 @@ impl CellGroup {
             if t < ic.delay + ic.dur && t >= ic.delay {
                 rhs[ic.node as usize] += ic.amp * ic.scale;
             }
+        }
+    }
+
+    /// The membrane currents of the set-up visiting each node once: reset rhs and d, eca
+    /// by Nernst (with the Ca ion), then every mechanism's current in the order of
+    /// [`Self::currents_mechanism_by_mechanism`] (the same operations per node, so the same
+    /// bits, with rhs, d and the Ca values loaded and stored once instead of once per
+    /// mechanism, and Nernst's two divisions beside the currents' products). For the
+    /// templates' combinations (L5 pyramidal: every mechanism; L2 pyramidal: hh2 and km;
+    /// basket: hh2); false for others.
+    #[inline(always)]
+    fn currents_in_one_pass(&mut self, tadj: f64) -> bool {
+        let n = self.n_mem;
+        let (m, g) = (&self.mechs, &self.gates);
+        let slots = Slots {
+            v: &self.v[..n],
+            d_const: &self.d_const[..n],
+            rhs: &mut self.rhs[..n],
+            d: &mut self.d[..n],
+        };
+        let ca_ion = (
+            &self.cai[..n],
+            &mut self.eca[..n],
+            &mut self.ica[..n],
+            self.half_ktf,
+        );
+        match (&m.hh2, &m.km, &m.ca, &m.kca, &m.cat, &m.ar, self.has_ca_ion) {
+            (Some(a), Some(b), Some(c), Some(d), Some(e), Some(f), true) => {
+                let at = (
+                    a.at(g, n),
+                    b.at(g, n, tadj),
+                    c.at(g, n, tadj),
+                    d.at(g, n, tadj),
+                );
+                currents_at_each_node::<true, _, _, _, _, _, _>(
+                    (at.0, at.1, at.2, at.3, e.at(g, n), f.at(g, n)),
+                    slots,
+                    ca_ion,
+                );
+            }
+            (Some(a), Some(b), None, None, None, None, false) => {
+                currents_at_each_node::<false, _, _, _, _, _, _>(
+                    (a.at(g, n), b.at(g, n, tadj), (), (), (), ()),
+                    slots,
+                    ca_ion,
+                );
+            }
+            (Some(a), None, None, None, None, None, false) => {
+                currents_at_each_node::<false, _, _, _, _, _, _>(
+                    (a.at(g, n), (), (), (), (), ()),
+                    slots,
+                    ca_ion,
+                );
+            }
+            _ => return false,
+        }
+        let nn = self.rhs.len();
+        self.rhs[n..nn].fill(0.0);
+        self.d[n..nn].copy_from_slice(&self.d_const[n..nn]);
+        true
+    }
+
+    /// The membrane currents of the set-up mechanism by mechanism: rhs ← 0, d ← its
+    /// constant part, eca and ica refreshed, then hh2, km, ca, kca, cat and ar, each over
+    /// every node.
+    #[inline(always)]
+    fn currents_mechanism_by_mechanism(&mut self, tadj: f64) {
+        self.rhs.fill(0.0);
+        self.d.copy_from_slice(&self.d_const);
+        if self.has_ca_ion {
+            ions::refresh(&self.cai, &mut self.eca, &mut self.ica, self.half_ktf);
+        }
+        let nm = self.n_mem;
+        let (v, rhs, d, g, m) = (
+            &self.v[..nm],
+            &mut self.rhs[..nm],
+            &mut self.d[..nm],
+            &self.gates,
+            &self.mechs,
+        );
+        if let Some(x) = &m.hh2 {
+            x.current(v, g, rhs, d);
+        }
+        if let Some(x) = &m.km {
+            x.current(v, g, rhs, d, tadj);
+        }
+        if let Some(x) = &m.ca {
+            x.current(v, g, &self.eca, &mut self.ica, rhs, d, tadj);
+        }
+        if let Some(x) = &m.kca {
+            x.current(v, g, rhs, d, tadj);
+        }
+        if let Some(x) = &m.cat {
+            x.current(v, g, rhs, d);
+        }
+        if let Some(x) = &m.ar {
+            x.current(v, g, rhs, d);
         }
     }
 
@@ -1001,6 +1076,60 @@ impl CellGroup {
     }
 }
 
+/// A group's membrane slots for the set-up: voltages, the constant part of d, and rhs and d
+/// to fill.
+struct Slots<'a> {
+    v: &'a [f64],
+    d_const: &'a [f64],
+    rhs: &'a mut [f64],
+    d: &'a mut [f64],
+}
+
+/// rhs and d at every slot from the currents of six mechanisms (`()` for an absent one),
+/// added node by node in the order given; with `NERNST`, eca from cai first and ica from
+/// the Ca current (the Ca ion's values are `(cai, eca, ica, RT/2F)`).
+#[inline(always)]
+fn currents_at_each_node<const NERNST: bool, A, B, C, D, E, F>(
+    (a, b, c, dm, e, f): (A, B, C, D, E, F),
+    s: Slots<'_>,
+    (cai, eca, ica, half_ktf): (&[f64], &mut [f64], &mut [f64], f64),
+) where
+    A: NodeCurrent,
+    B: NodeCurrent,
+    C: NodeCurrent,
+    D: NodeCurrent,
+    E: NodeCurrent,
+    F: NodeCurrent,
+{
+    let n = s.v.len();
+    let (v, d_const, rhs, d) = (s.v, &s.d_const[..n], &mut s.rhs[..n], &mut s.d[..n]);
+    let (cai, eca, ica) = if NERNST {
+        (&cai[..n], &mut eca[..n], &mut ica[..n])
+    } else {
+        (&cai[..0], &mut eca[..0], &mut ica[..0])
+    };
+    for k in 0..n {
+        let (vk, mut r, mut dk, mut ik) = (v[k], 0.0, d_const[k], 0.0);
+        let ek = if NERNST {
+            ions::nernst(cai[k], half_ktf)
+        } else {
+            0.0
+        };
+        a.add(k, vk, ek, &mut ik, &mut r, &mut dk);
+        b.add(k, vk, ek, &mut ik, &mut r, &mut dk);
+        c.add(k, vk, ek, &mut ik, &mut r, &mut dk);
+        dm.add(k, vk, ek, &mut ik, &mut r, &mut dk);
+        e.add(k, vk, ek, &mut ik, &mut r, &mut dk);
+        f.add(k, vk, ek, &mut ik, &mut r, &mut dk);
+        rhs[k] = r;
+        d[k] = dk;
+        if NERNST {
+            eca[k] = ek;
+            ica[k] = ik;
+        }
+    }
+}
+
 /// The phases of one step, as [`CellGroup::advance_timed`] reports them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -1111,6 +1240,42 @@ mod tests {
 
     fn bits(x: &[f64]) -> Vec<u64> {
         x.iter().map(|v| v.to_bits()).collect()
+    }
+
+    /// The set-up's currents node by node (one pass) and mechanism by mechanism give the same
+    /// rhs, d, eca and ica bits, for the three templates' mechanism sets, on cells that
+    /// have fired (clamps of different amplitudes, 400 steps).
+    #[test]
+    fn one_pass_currents_give_the_same_bits() {
+        for name in ["L5_pyramidal", "L2_pyramidal", "L2_basket"] {
+            let t = crate::template_by_name(name).unwrap();
+            let cell = Arc::new(crate::lower::lower(&t).unwrap());
+            let tables = Tables::new(34.0);
+            let n = 16;
+            let mut g = CellGroup::new(Arc::clone(&cell), n, 0.025, &tables, 0.0).unwrap();
+            for c in 0..n {
+                let amp = 0.2 + 0.4 * c as f64 / n as f64;
+                g.add_iclamp(c, cell.soma_node, 1.0, 1e9, amp).unwrap();
+            }
+            let mut spikes = Vec::new();
+            for _ in 0..400 {
+                g.step(&tables, &mut spikes).unwrap();
+            }
+            assert!(!spikes.is_empty(), "{name}: the clamps made no spike");
+            let (mut one, mut each) = (g.clone(), g);
+            for x in [&mut one.rhs, &mut one.d, &mut each.rhs, &mut each.d] {
+                x.fill(f64::NAN);
+            }
+            assert!(
+                one.currents_in_one_pass(tables.tadj),
+                "{name}: one pass not taken"
+            );
+            each.currents_mechanism_by_mechanism(tables.tadj);
+            assert_eq!(bits(&one.rhs), bits(&each.rhs), "{name}: rhs");
+            assert_eq!(bits(&one.d), bits(&each.d), "{name}: d");
+            assert_eq!(bits(&one.eca), bits(&each.eca), "{name}: eca");
+            assert_eq!(bits(&one.ica), bits(&each.ica), "{name}: ica");
+        }
     }
 
     /// A shared group (one cell stepped for all until the first event) and the same group
