@@ -78,11 +78,7 @@ impl Hh2 {
     #[inline(always)]
     pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64]) {
         let len = v.len();
-        let at = self.at(g, len);
-        let (rhs, d) = (&mut rhs[..len], &mut d[..len]);
-        for k in 0..len {
-            at.add(k, v[k], 0.0, &mut 0.0, &mut rhs[k], &mut d[k]);
-        }
+        self.at(g, len).add_each(v, rhs, d);
     }
 
     /// Its currents node by node over the first `n` nodes ([`NodeCurrent`]).

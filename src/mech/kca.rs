@@ -1,8 +1,9 @@
 //! kca: Ca-activated K current (hnn-core's `kca.mod`). Reads cai.
 
+use super::NodeCurrent;
 use super::gates::{GateBlock, Gates};
+use super::km::KmAt;
 use super::rates::kca;
-use super::{EK, NodeCurrent};
 
 /// kca over every node of a cell group (dense, gbar 0 where absent).
 #[derive(Debug, Clone, Default)]
@@ -10,22 +11,6 @@ pub struct Kca {
     /// [pS/µm²]
     pub gbar: Vec<f64>,
     gates: GateBlock,
-}
-
-/// kca at one node at a time ([`Kca::at`]).
-pub struct KcaAt<'a> {
-    gbar: &'a [f64],
-    n: &'a [f64],
-    tadj: f64,
-}
-
-impl NodeCurrent for KcaAt<'_> {
-    #[inline(always)]
-    fn add(&self, k: usize, v: f64, _: f64, _: &mut f64, rhs: &mut f64, d: &mut f64) {
-        let gk = 1e-4 * (self.tadj * self.gbar[k] * self.n[k]);
-        *rhs -= gk * (v - EK);
-        *d += gk;
-    }
 }
 
 impl Kca {
@@ -62,22 +47,15 @@ impl Kca {
     #[inline(always)]
     pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64], tadj: f64) {
         let len = v.len();
-        let at = self.at(g, len, tadj);
-        let (rhs, d) = (&mut rhs[..len], &mut d[..len]);
-        for k in 0..len {
-            at.add(k, v[k], 0.0, &mut 0.0, &mut rhs[k], &mut d[k]);
-        }
+        self.at(g, len, tadj).add_each(v, rhs, d);
     }
 
-    /// Its current node by node over the first `n` nodes ([`NodeCurrent`]).
+    /// Its current node by node over the first `n` nodes ([`NodeCurrent`]): km's form,
+    /// `1e-4·tadj·gbar·n·(v − EK)`.
     #[inline(always)]
-    pub fn at<'a>(&'a self, g: &'a Gates, n: usize, tadj: f64) -> KcaAt<'a> {
+    pub fn at<'a>(&'a self, g: &'a Gates, n: usize, tadj: f64) -> KmAt<'a> {
         let [nn] = g.states::<1>(self.gates, n);
-        KcaAt {
-            gbar: &self.gbar[..n],
-            n: nn,
-            tadj,
-        }
+        KmAt::new(&self.gbar[..n], nn, tadj)
     }
 
     /// Rates from the cai cad has just written.

@@ -12,11 +12,19 @@ pub struct Km {
     gates: GateBlock,
 }
 
-/// km at one node at a time ([`Km::at`]).
+/// km at one node at a time ([`Km::at`]); kca's current has the same form
+/// ([`super::kca::Kca::at`]).
 pub struct KmAt<'a> {
     gbar: &'a [f64],
     n: &'a [f64],
     tadj: f64,
+}
+
+impl<'a> KmAt<'a> {
+    /// The view of conductances `gbar` [pS/µm²] and gates `n` at temperature factor `tadj`.
+    pub fn new(gbar: &'a [f64], n: &'a [f64], tadj: f64) -> Self {
+        KmAt { gbar, n, tadj }
+    }
 }
 
 impl NodeCurrent for KmAt<'_> {
@@ -57,11 +65,7 @@ impl Km {
     #[inline(always)]
     pub fn current(&self, v: &[f64], g: &Gates, rhs: &mut [f64], d: &mut [f64], tadj: f64) {
         let len = v.len();
-        let at = self.at(g, len, tadj);
-        let (rhs, d) = (&mut rhs[..len], &mut d[..len]);
-        for k in 0..len {
-            at.add(k, v[k], 0.0, &mut 0.0, &mut rhs[k], &mut d[k]);
-        }
+        self.at(g, len, tadj).add_each(v, rhs, d);
     }
 
     /// Its current node by node over the first `n` nodes ([`NodeCurrent`]).

@@ -24,6 +24,19 @@ pub trait NodeCurrent {
     /// Subtract the current at node `k` (voltage `v` [mV], Ca reversal `eca` [mV]) from
     /// `rhs` and add its conductance to `d`; a Ca current also adds itself to `ica`.
     fn add(&self, k: usize, v: f64, eca: f64, ica: &mut f64, rhs: &mut f64, d: &mut f64);
+
+    /// [`NodeCurrent::add`] at every node of `v`, for a mechanism that does not carry Ca.
+    #[inline(always)]
+    fn add_each(&self, v: &[f64], rhs: &mut [f64], d: &mut [f64])
+    where
+        Self: Sized,
+    {
+        let n = v.len();
+        let (rhs, d) = (&mut rhs[..n], &mut d[..n]);
+        for k in 0..n {
+            self.add(k, v[k], 0.0, &mut 0.0, &mut rhs[k], &mut d[k]);
+        }
+    }
 }
 
 /// No mechanism: adds nothing.
