@@ -118,9 +118,6 @@ pub struct CellGroup {
     has_ca_ion: bool,
     /// Intracellular Ca per node [mM] (meaningful where a Ca ion exists).
     pub cai: Vec<f64>,
-    /// Add the membrane currents node by node where the template's mechanisms allow
-    /// ([`CellGroup::currents_in_one_pass`]); off only in tests comparing the two ways.
-    one_pass: bool,
     ica: Vec<f64>,
     eca: Vec<f64>,
     half_ktf: f64,
@@ -329,7 +326,6 @@ impl CellGroup {
             simd,
             has_ca_ion,
             cai: vec![0.0; n_mem],
-            one_pass: true,
             ica: vec![0.0; n_mem],
             eca: vec![0.0; n_mem],
             half_ktf: ions::half_ktf(tables.celsius),
@@ -708,7 +704,7 @@ impl CellGroup {
     #[inline(always)]
     fn assemble(&mut self, tables: &Tables) {
         let tadj = tables.tadj;
-        if !(self.one_pass && self.currents_in_one_pass(tadj)) {
+        if !self.currents_in_one_pass(tadj) {
             self.currents_mechanism_by_mechanism(tadj);
         }
         let nm = self.n_mem;
