@@ -80,7 +80,7 @@ impl Gates {
         b: GateBlock,
         n: usize,
     ) -> ([&mut [f64]; G], [&mut [f64]; G]) {
-        let (inf, tau) = (
+        let (inf, ex) = (
             &mut self.inf[b.off..b.off + G * n],
             &mut self.exponent[b.off..b.off + G * n],
         );
@@ -91,10 +91,10 @@ impl Gates {
             );
         }
         let mut inf = inf.chunks_exact_mut(n);
-        let mut tau = tau.chunks_exact_mut(n);
+        let mut ex = ex.chunks_exact_mut(n);
         (
             std::array::from_fn(|_| inf.next().expect("G chunks")),
-            std::array::from_fn(|_| tau.next().expect("G chunks")),
+            std::array::from_fn(|_| ex.next().expect("G chunks")),
         )
     }
 
@@ -121,6 +121,8 @@ impl Gates {
             unsafe { lookup_gathered(table, v, out, dt) };
             return;
         }
+        // one gate array at a time (faster here than `store_rate` through the interleaved
+        // outputs), the same division as `store_rate`'s
         let (inf, e) = self.targets_mut::<G>(b, n);
         for k in 0..n {
             let r = table.lookup(v[k]);
@@ -363,22 +365,23 @@ pub(crate) fn two_blocks(
     }
 }
 
-/// The `K = 2G` outputs of a table as `(inf_0, tau_0, inf_1, tau_1, ...)`, each `n` long,
-/// from the steady states and time constants of `G` gates.
+/// Where the `K = 2G` outputs of a table, `(inf_0, tau_0, inf_1, tau_1, ...)`, each `n`
+/// long, go: the steady states and the exponents (from the time constants, [`store_rate`])
+/// of `G` gates.
 fn interleave<'a, const K: usize>(
     inf: &'a mut [f64],
-    tau: &'a mut [f64],
+    ex: &'a mut [f64],
     n: usize,
 ) -> [&'a mut [f64]; K] {
-    let (mut inf, mut tau) = (
+    let (mut inf, mut ex) = (
         inf.chunks_exact_mut(n.max(1)),
-        tau.chunks_exact_mut(n.max(1)),
+        ex.chunks_exact_mut(n.max(1)),
     );
     std::array::from_fn(|k| {
         if n == 0 {
             return &mut [][..];
         }
-        if k % 2 == 0 { inf.next() } else { tau.next() }.expect("K = 2G outputs")
+        if k % 2 == 0 { inf.next() } else { ex.next() }.expect("K = 2G outputs")
     })
 }
 

@@ -72,11 +72,7 @@ impl Km {
     #[inline(always)]
     pub fn at<'a>(&'a self, g: &'a Gates, n: usize, tadj: f64) -> KmAt<'a> {
         let [nn] = g.states::<1>(self.gates, n);
-        KmAt {
-            gbar: &self.gbar[..n],
-            n: nn,
-            tadj,
-        }
+        KmAt::new(&self.gbar[..n], nn, tadj)
     }
 
     /// Its gates (for lookups shared with another mechanism, [`Gates::from_table_pair`]).

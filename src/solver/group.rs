@@ -784,17 +784,15 @@ impl CellGroup {
         );
         match (&m.hh2, &m.km, &m.ca, &m.kca, &m.cat, &m.ar, self.has_ca_ion) {
             (Some(a), Some(b), Some(c), Some(d), Some(e), Some(f), true) => {
-                let at = (
+                let each = (
                     a.at(g, n),
                     b.at(g, n, tadj),
                     c.at(g, n, tadj),
                     d.at(g, n, tadj),
+                    e.at(g, n),
+                    f.at(g, n),
                 );
-                currents_at_each_node::<true, _, _, _, _, _, _>(
-                    (at.0, at.1, at.2, at.3, e.at(g, n), f.at(g, n)),
-                    slots,
-                    ca_ion,
-                );
+                currents_at_each_node::<true, _, _, _, _, _, _>(each, slots, ca_ion);
             }
             (Some(a), Some(b), None, None, None, None, false) => {
                 currents_at_each_node::<false, _, _, _, _, _, _>(
