@@ -2,7 +2,7 @@
 //!
 //! Mechanisms first write each gate's steady state and the exponent `−dt/τ` of its update at
 //! the new voltage (table lookups, then the division by τ); then [`Gates::advance`] applies
-//! NEURON's cnexp update to all gates at once, a loop without gathers that the compiler
+//! NEURON's cnexp update to all gates at once, a loop without table reads that the compiler
 //! vectorises. The division sits with the lookups because there the divider is otherwise
 //! idle, while the update keeps the vector ports busy (docs/performance.md).
 
@@ -21,8 +21,8 @@ pub struct Gates {
     pub exponent: Vec<f64>,
     /// The time step the exponents are for [ms].
     dt: f64,
-    /// Look rate tables up with AVX-512 gathers (set only where the CPU has them).
-    gather: bool,
+    /// Look rate tables up eight nodes at a time with AVX-512 (set only where the CPU has it).
+    vector_lookups: bool,
     /// Run cnexp with the AVX-512 kernel [`cnexp_avx512`] (set only where the CPU has it).
     scalef: bool,
 }
@@ -44,12 +44,12 @@ impl Gates {
         }
     }
 
-    /// Look rate tables up with AVX-512 gathers when `simd` is [`Simd::Avx512`] and
-    /// [`Simd::gathers_pay`], the scalar lookups otherwise; advance the gates with the AVX-512
+    /// Look rate tables up eight nodes at a time when `simd` is [`Simd::Avx512`] and
+    /// [`Simd::vector_lookups_pay`], the scalar lookups otherwise; advance the gates with the AVX-512
     /// cnexp kernel when `simd` is [`Simd::Avx512`] (unless `HNN_SCALEF=0`), the portable
     /// loop otherwise. The same bits either way.
     pub fn choose_lookups(&mut self, simd: Simd) {
-        self.gather = simd == Simd::Avx512 && Simd::gathers_pay();
+        self.vector_lookups = simd == Simd::Avx512 && Simd::vector_lookups_pay();
         self.scalef = simd == Simd::Avx512 && std::env::var("HNN_SCALEF").as_deref() != Ok("0");
     }
 
@@ -111,14 +111,14 @@ impl Gates {
         debug_assert_eq!(K, 2 * G);
         let (n, dt) = (v.len(), self.dt);
         #[cfg(target_arch = "x86_64")]
-        if self.gather {
+        if self.vector_lookups {
             let out = interleave::<K>(
                 &mut self.inf[b.off..b.off + G * n],
                 &mut self.exponent[b.off..b.off + G * n],
                 n,
             );
-            // SAFETY: `gather` is set only when the CPU has AVX-512 (`choose_lookups`).
-            unsafe { lookup_gathered(table, v, out, dt) };
+            // SAFETY: `vector_lookups` is set only when the CPU has AVX-512 (`choose_lookups`).
+            unsafe { lookup_vector(table, v, out, dt) };
             return;
         }
         // one gate array at a time (faster here than `store_rate` through the interleaved
@@ -145,14 +145,14 @@ impl Gates {
         v: &[f64],
     ) {
         #[cfg(target_arch = "x86_64")]
-        if self.gather && t1.same_grid(t2) {
+        if self.vector_lookups && t1.same_grid(t2) {
             let n = v.len();
             let (inf1, inf2) = two_blocks(&mut self.inf, (b1.off, G1 * n), (b2.off, G2 * n));
             let (e1, e2) = two_blocks(&mut self.exponent, (b1.off, G1 * n), (b2.off, G2 * n));
             let out1 = interleave::<K1>(inf1, e1, n);
             let out2 = interleave::<K2>(inf2, e2, n);
-            // SAFETY: `gather` is set only when the CPU has AVX-512 (`choose_lookups`).
-            unsafe { lookup_gathered_pair(t1, t2, v, out1, out2, self.dt) };
+            // SAFETY: `vector_lookups` is set only when the CPU has AVX-512 (`choose_lookups`).
+            unsafe { lookup_vector_pair(t1, t2, v, out1, out2, self.dt) };
             return;
         }
         self.from_table::<K1, G1>(t1, v, b1);
@@ -385,11 +385,11 @@ fn interleave<'a, const K: usize>(
     })
 }
 
-/// [`lookup_gathered`] of two tables on one grid: each block of eight voltages is placed on
+/// [`lookup_vector`] of two tables on one grid: each block of eight voltages is placed on
 /// the grid once ([`RateTable::grid8`]) and read from both tables.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-fn lookup_gathered_pair<const K1: usize, const K2: usize>(
+fn lookup_vector_pair<const K1: usize, const K2: usize>(
     t1: &RateTable<K1>,
     t2: &RateTable<K2>,
     v: &[f64],
@@ -451,11 +451,11 @@ fn store_rate<const K: usize>(out: &mut [&mut [f64]; K], r: [f64; K], j: usize, 
 
 /// [`RateTable::lookup`] at every voltage of `v`, output `k` written to `out[k]` (a time
 /// constant as its exponent, [`store_rates`]): eight voltages at a time with AVX-512
-/// gathers ([`RateTable::lookup8`]), the last `v.len() % 8` one by one; the same operations
+/// AVX-512 ([`RateTable::lookup8`]), the last `v.len() % 8` one by one; the same operations
 /// per voltage either way, so the same bits.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-fn lookup_gathered<const K: usize>(
+fn lookup_vector<const K: usize>(
     table: &RateTable<K>,
     v: &[f64],
     mut out: [&mut [f64]; K],
@@ -510,11 +510,12 @@ impl Simd {
         Simd::Baseline
     }
 
-    /// Whether the vector table lookups (windows of rows permuted into the lanes, gathers
-    /// where the lanes spread wider) beat scalar ones here: wherever there is AVX-512, on
-    /// the Intel Xeon and on the AMD EPYC (Zen 4) this project runs on (docs/performance.md).
-    /// `HNN_GATHER=0|1` overrides. Both give the same bits.
-    pub fn gathers_pay() -> bool {
+    /// Whether the vector table lookups (windows of rows permuted into the lanes, rows read
+    /// lane by lane where the lanes spread wider) beat scalar ones here: wherever there is
+    /// AVX-512, on the Intel Xeon and on the AMD EPYC (Zen 4) this project runs on
+    /// (docs/performance.md). `HNN_GATHER=0` keeps the scalar lookups. Both give the same
+    /// bits.
+    pub fn vector_lookups_pay() -> bool {
         match std::env::var("HNN_GATHER").as_deref() {
             Ok("0") => false,
             _ => Simd::detect() == Simd::Avx512,
@@ -528,7 +529,7 @@ mod tests {
 
     /// Two tables looked up on their shared grid give each table's own bits, and the vector
     /// lookups those of the scalar ones (steady states and exponents −dt/τ): voltages within
-    /// one row, within a window, spread for gathers, beyond both ends, NaN and infinite, and a
+    /// one row, within a window, spread wider, beyond both ends, NaN and infinite, and a
     /// tail shorter than eight; tables on different grids fall back to one after the other.
     #[test]
     fn paired_lookups_give_each_tables_bits() {
@@ -556,8 +557,8 @@ mod tests {
                 _ => -100.0 + 200.0 * next(),
             })
             .collect();
-        let gathers = cfg!(target_arch = "x86_64") && Simd::detect() == Simd::Avx512;
-        for gather in [false, gathers] {
+        let vector = cfg!(target_arch = "x86_64") && Simd::detect() == Simd::Avx512;
+        for vector in [false, vector] {
             let check = |g1: usize,
                          g2: usize,
                          pair: &dyn Fn(&mut Gates, GateBlock, GateBlock),
@@ -565,17 +566,25 @@ mod tests {
                 let mut a = Gates::new(0.025);
                 let (b1, b2) = (a.alloc(g1 * n), a.alloc(g2 * n));
                 let mut scalar = a.clone();
-                a.gather = gather;
+                a.vector_lookups = vector;
                 let mut b = a.clone();
                 pair(&mut a, b1, b2);
                 one(&mut b, b1, b2);
                 one(&mut scalar, b1, b2);
                 let bits = |x: &[f64]| x.iter().map(|y| y.to_bits()).collect::<Vec<_>>();
-                assert_eq!(bits(&a.inf), bits(&b.inf), "gather {gather}");
-                assert_eq!(bits(&a.exponent), bits(&b.exponent), "gather {gather}");
+                assert_eq!(bits(&a.inf), bits(&b.inf), "vector lookups {vector}");
+                assert_eq!(
+                    bits(&a.exponent),
+                    bits(&b.exponent),
+                    "vector lookups {vector}"
+                );
                 // and the scalar lookups' bits (the exponents −dt/τ included)
-                assert_eq!(bits(&a.inf), bits(&scalar.inf), "gather {gather}");
-                assert_eq!(bits(&a.exponent), bits(&scalar.exponent), "gather {gather}");
+                assert_eq!(bits(&a.inf), bits(&scalar.inf), "vector lookups {vector}");
+                assert_eq!(
+                    bits(&a.exponent),
+                    bits(&scalar.exponent),
+                    "vector lookups {vector}"
+                );
             };
             check(
                 2,

@@ -19,7 +19,7 @@ pub struct RateTable<const K: usize> {
     col_len: usize,
 }
 
-/// One grid point: `2K` doubles in a row, so that a gathered lookup can address output `k`
+/// One grid point: `2K` doubles in a row, so that a vector lookup can address output `k`
 /// of row `i` as double `2K·i + k` (values) and `2K·i + K + k` (differences).
 #[derive(Debug, Clone, Copy)]
 #[repr(C)]
@@ -32,7 +32,7 @@ impl<const K: usize> RateTable<K> {
     /// Build from `lo` to `hi` with `n` intervals. Grid points are accumulated
     /// (`x += dx`), exactly as NEURON's generated code does.
     pub fn build(lo: f64, hi: f64, n: usize, f: impl Fn(f64) -> [f64; K]) -> Self {
-        // row offsets of the gathered lookup (2K·i doubles) fit an i32
+        // the vector lookup truncates grid positions to i32 rows
         assert!(n >= 1 && (n + 2) * 2 * K < i32::MAX as usize, "table size");
         let dx = (hi - lo) / n as f64;
         let mut x = lo;
@@ -95,7 +95,7 @@ impl<const K: usize> RateTable<K> {
         out
     }
 
-    /// [`RateTable::lookup`] at eight voltages with AVX-512 gathers: output `k` of every
+    /// [`RateTable::lookup`] at eight voltages with AVX-512: output `k` of every
     /// lane, the same operations per lane as `lookup` (so the same bits).
     ///
     /// # Safety
@@ -146,14 +146,13 @@ impl<const K: usize> RateTable<K> {
     #[inline]
     pub(crate) fn read8(&self, g: Grid8) -> [std::arch::x86_64::__m512d; K] {
         use std::arch::x86_64::*;
-        let base = self.rows.as_ptr().cast::<f64>();
         let Grid8 { i, th, imin, imax } = g;
         debug_assert!(imin >= 0 && imax as usize <= self.n);
         let mut out = [_mm512_setzero_pd(); K];
         // The lanes are usually one compartment of neighbouring cells, whose voltages lie
         // within a few rows of each other: when they span at most 16 rows, each column's
-        // window of rows is loaded and permuted into the lanes instead of gathered (the same
-        // doubles, so the same bits).
+        // window of rows is loaded and permuted into the lanes (the same doubles, so the same
+        // bits); lanes further apart read their rows one by one (`read8_rows`).
         if imax - imin < 16 {
             let rel = _mm512_cvtepi32_epi64(_mm256_sub_epi32(i, _mm256_set1_epi32(imin)));
             // SAFETY: 0 <= imin <= n, and every column has n + 18 entries, so the sixteen
@@ -179,19 +178,74 @@ impl<const K: usize> RateTable<K> {
             }
             return out;
         }
-        let at = _mm256_mullo_epi32(i, _mm256_set1_epi32((2 * K) as i32));
-        for (k, o) in out.iter_mut().enumerate() {
-            // SAFETY: every lane's row i is in 0..=n (clamped above), rows has n + 2 entries
-            // of 2K doubles (`Row` is repr(C)), and k < K.
-            let (t, d) = unsafe {
-                (
-                    _mm512_i32gather_pd::<8>(at, base.add(k)),
-                    _mm512_i32gather_pd::<8>(at, base.add(K + k)),
-                )
-            };
-            *o = _mm512_add_pd(t, _mm512_mul_pd(th, d));
+        self.read8_rows(i, th)
+    }
+
+    /// [`RateTable::read8`] for lanes whose rows lie far apart: each lane's row is read
+    /// with two vector loads (its K values, its K differences) and interpolated there,
+    /// `t + θ·Δ` as in [`RateTable::lookup`], then the eight lanes' results are transposed
+    /// into one vector per output. On the AMD EPYC this beats `vgatherdpd` (two gathers per
+    /// output) by far; on the Intel host an 8×8 transpose of the rows had matched the
+    /// gathers (docs/performance.md).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    #[inline]
+    fn read8_rows(
+        &self,
+        i: std::arch::x86_64::__m256i,
+        th: std::arch::x86_64::__m512d,
+    ) -> [std::arch::x86_64::__m512d; K] {
+        use std::arch::x86_64::*;
+        const { assert!(K <= 8, "a row's outputs fit one vector") };
+        let mut iv = [0i32; 8];
+        let mut tv = [0.0f64; 8];
+        // SAFETY: eight lanes each.
+        unsafe {
+            _mm256_storeu_si256(iv.as_mut_ptr().cast(), i);
+            _mm512_storeu_pd(tv.as_mut_ptr(), th);
         }
-        out
+        let m: __mmask8 = ((1u32 << K) - 1) as u8;
+        let y: [__m512d; 8] = std::array::from_fn(|l| {
+            // SAFETY: every lane's row is in 0..=n (clamped in `grid8`), `rows` has n + 2
+            // entries of 2K doubles (`Row` is repr(C)), and the mask reads K of them from the
+            // row's start and K from its middle.
+            unsafe {
+                let row = self.rows.as_ptr().add(iv[l] as usize).cast::<f64>();
+                let t = _mm512_maskz_loadu_pd(m, row);
+                let d = _mm512_maskz_loadu_pd(m, row.add(K));
+                _mm512_add_pd(t, _mm512_mul_pd(_mm512_set1_pd(tv[l]), d))
+            }
+        });
+        // the 8×8 transpose, three rounds of shuffles (only the K outputs are kept):
+        // t[2p] holds outputs 0, 2, 4, 6 of lanes 2p and 2p + 1, t[2p + 1] outputs 1, 3, 5, 7
+        let t = [
+            _mm512_unpacklo_pd(y[0], y[1]),
+            _mm512_unpackhi_pd(y[0], y[1]),
+            _mm512_unpacklo_pd(y[2], y[3]),
+            _mm512_unpackhi_pd(y[2], y[3]),
+            _mm512_unpacklo_pd(y[4], y[5]),
+            _mm512_unpackhi_pd(y[4], y[5]),
+            _mm512_unpacklo_pd(y[6], y[7]),
+            _mm512_unpackhi_pd(y[6], y[7]),
+        ];
+        // u[h][j]: outputs (j, j + 4) of lanes 4h..4h+4
+        let u: [[__m512d; 4]; 2] = std::array::from_fn(|h| {
+            let (e, o, e2, o2) = (t[4 * h], t[4 * h + 1], t[4 * h + 2], t[4 * h + 3]);
+            [
+                _mm512_shuffle_f64x2::<0x88>(e, e2),
+                _mm512_shuffle_f64x2::<0x88>(o, o2),
+                _mm512_shuffle_f64x2::<0xdd>(e, e2),
+                _mm512_shuffle_f64x2::<0xdd>(o, o2),
+            ]
+        });
+        std::array::from_fn(|k| {
+            let j = k % 4;
+            if k < 4 {
+                _mm512_shuffle_f64x2::<0x88>(u[0][j], u[1][j])
+            } else {
+                _mm512_shuffle_f64x2::<0xdd>(u[0][j], u[1][j])
+            }
+        })
     }
 }
 
@@ -245,7 +299,7 @@ mod tests {
     }
 
     /// The vector lookup gives the scalar lookup's bits whichever way it reads the rows:
-    /// lanes within 8 rows, within 16, further apart (gathers), at and beyond both ends of
+    /// lanes within 8 rows, within 16, further apart (rows read lane by lane), at and beyond both ends of
     /// the grid, NaN and infinite voltages.
     #[test]
     fn vector_lookup_gives_the_scalar_bits() {
