@@ -1,6 +1,6 @@
 //! The step is compiled for several vector widths and picked at run time, and on AVX-512
-//! CPUs the rate tables can be read eight nodes at a time and the gates advanced with an AVX-512
-//! kernel; every variant must give the same bits (no fused multiply-add, same operation order
+//! CPUs the rate tables can be read eight nodes at a time and the gates advanced with an
+//! AVX-512 kernel; every variant must give the same bits (no fused multiply-add, same operation order
 //! per lane). The tests take turns, because the variant is chosen through the `HNN_SIMD`,
 //! `HNN_GATHER` and `HNN_SCALEF` environment variables.
 
@@ -9,7 +9,7 @@ use hnn::network::models::jones_2009_model;
 use hnn::sim::network::{SimConfig, simulate_dipole};
 use hnn::{CellProtocol, simulate_cell, template_by_name};
 
-/// (HNN_SIMD, HNN_GATHER, HNN_SCALEF): the widths, and the widest with scalar and gathered
+/// (HNN_SIMD, HNN_GATHER, HNN_SCALEF): the widths, and the widest with scalar and vector
 /// lookups and with and without the AVX-512 cnexp kernel (where the CPU lacks AVX-512 the
 /// last three are the same path).
 const VARIANTS: [(&str, &str, &str); 5] = [
