@@ -299,8 +299,8 @@ mod tests {
     }
 
     /// The vector lookup gives the scalar lookup's bits whichever way it reads the rows:
-    /// lanes within 8 rows, within 16, further apart (rows read lane by lane), at and beyond both ends of
-    /// the grid, NaN and infinite voltages.
+    /// lanes within 8 rows, within 16, further apart (rows read lane by lane), at and beyond
+    /// both ends of the grid, NaN and infinite voltages.
     #[test]
     fn vector_lookup_gives_the_scalar_bits() {
         #[cfg(target_arch = "x86_64")]
