@@ -45,9 +45,9 @@ impl Gates {
     }
 
     /// Look rate tables up eight nodes at a time when `simd` is [`Simd::Avx512`] and
-    /// [`Simd::vector_lookups_pay`], the scalar lookups otherwise; advance the gates with the AVX-512
-    /// cnexp kernel when `simd` is [`Simd::Avx512`] (unless `HNN_SCALEF=0`), the portable
-    /// loop otherwise. The same bits either way.
+    /// [`Simd::vector_lookups_pay`], the scalar lookups otherwise; advance the gates with the
+    /// AVX-512 cnexp kernel when `simd` is [`Simd::Avx512`] (unless `HNN_SCALEF=0`), the
+    /// portable loop otherwise. The same bits either way.
     pub fn choose_lookups(&mut self, simd: Simd) {
         self.vector_lookups = simd == Simd::Avx512 && Simd::vector_lookups_pay();
         self.scalef = simd == Simd::Avx512 && std::env::var("HNN_SCALEF").as_deref() != Ok("0");
@@ -451,7 +451,7 @@ fn store_rate<const K: usize>(out: &mut [&mut [f64]; K], r: [f64; K], j: usize, 
 
 /// [`RateTable::lookup`] at every voltage of `v`, output `k` written to `out[k]` (a time
 /// constant as its exponent, [`store_rates`]): eight voltages at a time with AVX-512
-/// AVX-512 ([`RateTable::lookup8`]), the last `v.len() % 8` one by one; the same operations
+/// ([`RateTable::lookup8`]), the last `v.len() % 8` one by one; the same operations
 /// per voltage either way, so the same bits.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
