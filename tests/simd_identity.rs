@@ -1,8 +1,8 @@
 //! The step is compiled for several vector widths and picked at run time, and on AVX-512
 //! CPUs the rate tables can be read eight nodes at a time and the gates advanced with an
-//! AVX-512 kernel; every variant must give the same bits (no fused multiply-add, same operation order
-//! per lane). The tests take turns, because the variant is chosen through the `HNN_SIMD`,
-//! `HNN_GATHER` and `HNN_SCALEF` environment variables.
+//! AVX-512 kernel; every variant must give the same bits (no fused multiply-add, same
+//! operation order per lane). The tests take turns, because the variant is chosen through
+//! the `HNN_SIMD`, `HNN_GATHER` and `HNN_SCALEF` environment variables.
 
 use hnn::network::drives::{DriveDynamics, DriveOptions};
 use hnn::network::models::jones_2009_model;
