@@ -1236,14 +1236,18 @@ mod tests {
         x.iter().map(|v| v.to_bits()).collect()
     }
 
+    /// The built-in template `name`, lowered.
+    fn lowered(name: &str) -> Arc<crate::lower::LoweredCell> {
+        Arc::new(crate::lower::lower(&crate::template_by_name(name).unwrap()).unwrap())
+    }
+
     /// The set-up's currents node by node (one pass) and mechanism by mechanism give the same
     /// rhs, d, eca and ica bits, for the three templates' mechanism sets, on cells that
     /// have fired (clamps of different amplitudes, 400 steps).
     #[test]
     fn one_pass_currents_give_the_same_bits() {
         for name in ["L5_pyramidal", "L2_pyramidal", "L2_basket"] {
-            let t = crate::template_by_name(name).unwrap();
-            let cell = Arc::new(crate::lower::lower(&t).unwrap());
+            let cell = lowered(name);
             let tables = Tables::new(34.0);
             let n = 16;
             let mut g = CellGroup::new(Arc::clone(&cell), n, 0.025, &tables, 0.0).unwrap();
@@ -1278,8 +1282,7 @@ mod tests {
     #[test]
     fn shared_group_steps_to_the_same_bits() {
         for name in ["L5_pyramidal", "L2_pyramidal", "L2_basket"] {
-            let t = crate::template_by_name(name).unwrap();
-            let cell = Arc::new(crate::lower::lower(&t).unwrap());
+            let cell = lowered(name);
             let tables = Tables::new(34.0);
             let n = 5;
             let make = || CellGroup::new(Arc::clone(&cell), n, 0.025, &tables, 0.0).unwrap();
@@ -1326,8 +1329,7 @@ mod tests {
     /// every lane at once while shared.
     #[test]
     fn a_shared_group_reports_every_cell_spiking() {
-        let t = crate::template_by_name("L2_pyramidal").unwrap();
-        let cell = Arc::new(crate::lower::lower(&t).unwrap());
+        let cell = lowered("L2_pyramidal");
         let tables = Tables::new(34.0);
         // a threshold below rest: every cell crosses it at the first step
         let mut g = CellGroup::new(Arc::clone(&cell), 4, 0.025, &tables, -100.0).unwrap();
