@@ -148,7 +148,6 @@ impl<const K: usize> RateTable<K> {
         use std::arch::x86_64::*;
         let Grid8 { i, th, imin, imax } = g;
         debug_assert!(imin >= 0 && imax as usize <= self.n);
-        let mut out = [_mm512_setzero_pd(); K];
         // The lanes are usually one compartment of neighbouring cells, whose voltages lie
         // within a few rows of each other: when they span at most 16 rows, each column's
         // window of 16 rows is loaded and permuted into the lanes (the same doubles, so the
@@ -167,11 +166,10 @@ impl<const K: usize> RateTable<K> {
                 )
             };
             let pick = |c: usize| _mm512_permutex2var_pd(load(c, 0), rel, load(c, 8));
-            for (k, o) in out.iter_mut().enumerate() {
+            return std::array::from_fn(|k| {
                 let (t, d) = (pick(k), pick(K + k));
-                *o = _mm512_add_pd(t, _mm512_mul_pd(th, d));
-            }
-            return out;
+                _mm512_add_pd(t, _mm512_mul_pd(th, d))
+            });
         }
         self.read8_rows(i, th)
     }
