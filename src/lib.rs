@@ -58,6 +58,7 @@ pub mod lower;
 pub mod mech;
 pub mod model;
 pub mod network;
+pub mod nmodl;
 pub mod optim;
 pub mod results;
 pub mod rng;
