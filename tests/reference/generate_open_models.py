@@ -16,6 +16,9 @@ Fixtures (each runs in its own process so NEURON state never leaks between them)
                            replaced by a custom two-section Cell, plus an evoked drive; 100 ms.
                            NAME.json, NAME_dipole_trial0.txt, NAME_spikes_trial0.txt in the
                            format of tests/fixtures/networks/.
+  custom_cell_type_network The same cell as a new type 'custom' (4 cells) next to the four
+                           templates via Network(params, pos_dict=, cell_types=), two
+                           connections and an evoked drive; 100 ms; same files.
   pyramidal_overrides      Cell.to_dict() of pyramidal('L2_pyramidal') / pyramidal('L5_pyramidal')
                            with and without override_params.
 """
@@ -240,10 +243,8 @@ DRIVE = dict(name="evcustom", mu=20.0, sigma=3.0, numspikes=1, location="distal"
              n_drive_cells="n_cells", cell_specific=True, event_seed=2, conn_seed=3)
 
 
-def custom_cell_network():
-    from hnn_core import jones_2009_model, simulate_dipole
+def make_custom_cell(name):
     from hnn_core.cell import Cell, Section
-    net = jones_2009_model(mesh_shape=(3, 3))
     sections = {}
     for sn, d in CUSTOM["sections"].items():
         s = Section(L=d["L"], diam=d["diam"], Ra=d["Ra"], cm=d["cm"], v0=d["v0"], end_pts=[list(p) for p in d["end_pts"]])
@@ -251,17 +252,13 @@ def custom_cell_network():
         s.syns = list(d["syns"])
         sections[sn] = s
     cell_tree = {tuple(p): [tuple(c) for c in cs] for p, cs in CUSTOM["cell_tree"]}
-    cell = Cell(CUSTOM["name"], (0, 0, 0), sections=sections, synapses={k: dict(v) for k, v in CUSTOM["synapses"].items()},
+    return Cell(name, (0, 0, 0), sections=sections, synapses={k: dict(v) for k, v in CUSTOM["synapses"].items()},
                 sect_loc={k: list(v) for k, v in CUSTOM["sect_loc"].items()}, cell_tree=cell_tree)
-    # hnn-core 0.6.1 has no public API to swap a template of an existing network; its
-    # Network(cell_types=..., pos_dict=...) path skips set_cell_positions and gid ordering,
-    # so the template object of the existing L2_basket type is replaced (metadata kept).
-    net.cell_types["L2_basket"]["cell_object"] = cell
-    kw = {k: v for k, v in DRIVE.items() if k != "name"}
-    net.add_evoked_drive(DRIVE["name"], **kw)
-    tstop = 100.0
+
+
+def write_network(name, net, tstop, extra):
+    from hnn_core import simulate_dipole
     dpls = simulate_dipole(net, tstop=tstop, dt=0.025, n_trials=1, verbose=False)
-    name = "custom_cell_network"
     dpl = dpls[0]
     n = len(dpl.times)
     keep = list(range(0, n, EVERY)) + ([n - 1] if (n - 1) % EVERY else [])
@@ -274,18 +271,69 @@ def custom_cell_network():
                   n_pairs=int(sum(len(v) for v in c["gid_pairs"].values())))
              for c in net.connectivity]
     meta = dict(name=name, hnn_core=hnn_core.__version__, neuron=h.nrnversion(), tstop=tstop, n_trials=1,
-                n_samples=n,
-                build="jones_2009_model(mesh_shape=(3, 3)); net.cell_types['L2_basket']['cell_object'] = "
-                      "Cell(custom.name, (0, 0, 0), sections, synapses, sect_loc, cell_tree); "
-                      "net.add_evoked_drive(drive.name, **drive without name); simulate_dipole(net, tstop, dt=0.025, n_trials=1)",
-                custom_cell=CUSTOM, custom_cell_to_dict=plain(cell.to_dict()),
-                custom_cell_pos=plain(net.pos_dict["L2_basket"]), drive=DRIVE,
+                n_samples=n, **extra,
                 gid_ranges={k: [v.start, v.stop] for k, v in net.gid_ranges.items()}, connectivity=conns)
     with open(f"{OUT}/{name}.json", "w") as f:
         json.dump(meta, f, indent=1, default=to_json)
-    gb = net.gid_ranges["L2_basket"]
-    n_custom = sum(1 for g in sg if gb.start <= g < gb.stop)
-    print(f"{name}: {len(st)} spikes ({n_custom} from the custom cells), {len(net.connectivity)} connections")
+    print(f"{name}: {len(st)} spikes, by gid {sorted(set(int(g) for g in sg))}, {len(net.connectivity)} connections")
+
+
+def custom_cell_network():
+    from hnn_core import jones_2009_model
+    net = jones_2009_model(mesh_shape=(3, 3))
+    cell = make_custom_cell(CUSTOM["name"])
+    # The template object of the existing L2_basket type is replaced (metadata kept), so
+    # jones_2009_model's L2_basket connections now target the custom cell. (A new type name
+    # goes through Network(params, pos_dict=, cell_types=): see custom_cell_type_network.)
+    net.cell_types["L2_basket"]["cell_object"] = cell
+    kw = {k: v for k, v in DRIVE.items() if k != "name"}
+    net.add_evoked_drive(DRIVE["name"], **kw)
+    write_network("custom_cell_network", net, 100.0, dict(
+        build="jones_2009_model(mesh_shape=(3, 3)); net.cell_types['L2_basket']['cell_object'] = "
+              "Cell(custom.name, (0, 0, 0), sections, synapses, sect_loc, cell_tree); "
+              "net.add_evoked_drive(drive.name, **drive without name); simulate_dipole(net, tstop, dt=0.025, n_trials=1)",
+        custom_cell=CUSTOM, custom_cell_to_dict=plain(cell.to_dict()),
+        custom_cell_pos=plain(net.pos_dict["L2_basket"]), drive=DRIVE))
+
+
+NEW_TYPE = dict(
+    name="custom",
+    metadata={"morpho_type": "basket", "electro_type": "inhibitory", "layer": "2", "measure_dipole": False},
+    pos=[[0.0, 0.0, 0.0], [10.0, 0.0, 0.0], [0.0, 10.0, 0.0], [10.0, 10.0, 0.0]],
+    connections=[
+        dict(src_gids="custom", target_gids="L2_pyramidal", loc="proximal", receptor="gabaa", weight=0.01, delay=1.0, lamtha=3.0),
+        dict(src_gids="L2_pyramidal", target_gids="custom", loc="distal", receptor="ampa", weight=0.005, delay=1.0, lamtha=3.0),
+    ],
+    drive=dict(name="evnew", mu=20.0, sigma=3.0, numspikes=1, location="distal",
+               weights_ampa={"custom": 0.02, "L2_pyramidal": 0.004},
+               synaptic_delays={"custom": 0.1, "L2_pyramidal": 0.1},
+               n_drive_cells="n_cells", cell_specific=True, event_seed=2, conn_seed=3),
+)
+
+
+def custom_cell_type_network():
+    """A new cell type name: Network(params, pos_dict=, cell_types=) with jones_2009_model's
+    four types and positions plus 'custom' (the CUSTOM cell). The network has no
+    connections but the two added here (jones_2009_model adds its own after building)."""
+    from hnn_core import jones_2009_model
+    from hnn_core.network import Network
+    net0 = jones_2009_model(mesh_shape=(3, 3))
+    cell_types = dict(net0.cell_types)
+    cell_types["custom"] = {"cell_object": make_custom_cell("custom"), "cell_metadata": dict(NEW_TYPE["metadata"])}
+    pos_dict = dict(net0.pos_dict)
+    pos_dict["custom"] = [tuple(p) for p in NEW_TYPE["pos"]]
+    net = Network(net0._params, mesh_shape=(3, 3), pos_dict=pos_dict, cell_types=cell_types)
+    for c in NEW_TYPE["connections"]:
+        net.add_connection(**c)
+    kw = {k: v for k, v in NEW_TYPE["drive"].items() if k != "name"}
+    net.add_evoked_drive(NEW_TYPE["drive"]["name"], **kw)
+    write_network("custom_cell_type_network", net, 100.0, dict(
+        build="net0 = jones_2009_model(mesh_shape=(3, 3)); cell_types = net0.cell_types + {new.name: "
+              "{cell_object: Cell(new.name, (0, 0, 0), custom_cell...), cell_metadata: new.metadata}}; "
+              "pos_dict = net0.pos_dict + {new.name: new.pos}; net = Network(net0._params, mesh_shape=(3, 3), "
+              "pos_dict=pos_dict, cell_types=cell_types); net.add_connection(**c) for c in new.connections; "
+              "net.add_evoked_drive(new.drive.name, **rest); simulate_dipole(net, tstop, dt=0.025, n_trials=1)",
+        custom_cell=CUSTOM, new_type=NEW_TYPE, pos_dict={k: plain(v) for k, v in net.pos_dict.items()}))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,6 +369,7 @@ def pyramidal_overrides():
 
 
 FIXTURES = dict(hh_exp2syn_two_section=hh_exp2syn_two_section, custom_cell_network=custom_cell_network,
+                custom_cell_type_network=custom_cell_type_network,
                 pyramidal_overrides=pyramidal_overrides)
 
 if __name__ == "__main__":
