@@ -18,7 +18,7 @@ Fixtures (each runs in its own process so NEURON state never leaks between them)
                            format of tests/fixtures/networks/.
   custom_cell_type_network The same cell as a new type 'custom' (4 cells) next to the four
                            templates via Network(params, pos_dict=, cell_types=), two
-                           connections and an evoked drive; 100 ms; same files.
+                           connections and an evoked drive; 60 ms; same files.
   pyramidal_overrides      Cell.to_dict() of pyramidal('L2_pyramidal') / pyramidal('L5_pyramidal')
                            with and without override_params.
 """
@@ -327,7 +327,7 @@ def custom_cell_type_network():
         net.add_connection(**c)
     kw = {k: v for k, v in NEW_TYPE["drive"].items() if k != "name"}
     net.add_evoked_drive(NEW_TYPE["drive"]["name"], **kw)
-    write_network("custom_cell_type_network", net, 100.0, dict(
+    write_network("custom_cell_type_network", net, 60.0, dict(
         build="net0 = jones_2009_model(mesh_shape=(3, 3)); cell_types = net0.cell_types + {new.name: "
               "{cell_object: Cell(new.name, (0, 0, 0), custom_cell...), cell_metadata: new.metadata}}; "
               "pos_dict = net0.pos_dict + {new.name: new.pos}; net = Network(net0._params, mesh_shape=(3, 3), "
