@@ -139,8 +139,14 @@ fn corr(a: &[f64], b: &[f64]) -> f64 {
 }
 
 fn check(name: &str, net: &Network) -> SimOutput {
+    check_in("networks", name, net, false)
+}
+
+/// [`check`] for the fixture `name` in folder `dir`; `exact` also asks for every cell spike
+/// matched with none extra and dipoles within 1e-9 of their range (round-off).
+fn check_in(dir: &str, name: &str, net: &Network, exact: bool) -> SimOutput {
     let meta: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(common::fixture(&format!("networks/{name}.json"))).unwrap(),
+        &std::fs::read_to_string(common::fixture(&format!("{dir}/{name}.json"))).unwrap(),
     )
     .unwrap();
     // same gids and connection counts as hnn-core
@@ -190,7 +196,7 @@ fn check(name: &str, net: &Network) -> SimOutput {
     let n_cells = net.n_cells();
     for trial in 0..cfg.run.n_trials {
         // spikes
-        let sp = Table::read_plain(&format!("networks/{name}_spikes_trial{trial}.txt"));
+        let sp = Table::read_plain(&format!("{dir}/{name}_spikes_trial{trial}.txt"));
         let (rt, rg): (Vec<f64>, Vec<usize>) = (
             sp.col("time").to_vec(),
             sp.col("gid").iter().map(|g| *g as usize).collect(),
@@ -267,8 +273,16 @@ fn check(name: &str, net: &Network) -> SimOutput {
             "{name} trial {trial}: {} extra spikes",
             our_cells.len()
         );
+        if exact {
+            assert_eq!(
+                matched,
+                ref_cells.len(),
+                "{name} trial {trial}: every spike"
+            );
+            assert!(our_cells.is_empty(), "{name} trial {trial}: extra spikes");
+        }
         // dipole
-        let dp = Table::read(&format!("networks/{name}_dipole_trial{trial}.txt"));
+        let dp = Table::read(&format!("{dir}/{name}_dipole_trial{trial}.txt"));
         let d = &out.dipoles[trial];
         assert_eq!(d.times.len() as u64, meta["n_samples"].as_u64().unwrap());
         for key in ["agg", "L2", "L5"] {
@@ -289,8 +303,9 @@ fn check(name: &str, net: &Network) -> SimOutput {
                 rms / range
             );
             assert!(c >= 0.999, "{name} trial {trial} {key}: correlation {c}");
+            let tol = if exact { 1e-9 } else { 0.01 };
             assert!(
-                rms <= 0.01 * range,
+                rms <= tol * range,
                 "{name} trial {trial} {key}: rms {rms} vs range {range}"
             );
         }
@@ -426,4 +441,74 @@ fn one_and_two_threads_give_identical_bits() {
     let b = simulate_dipole(&net, &cfg).unwrap();
     assert_eq!(a, b);
     assert!(a.cell_response.spike_times[0].len() > 100);
+}
+
+/// The custom cell of `tests/fixtures/open_models/custom_cell_network.json`, built as
+/// hnn-core's `Cell(name, pos, sections, synapses, sect_loc, cell_tree)` builds it there: a
+/// soma and one dendrite on its 1 end, hh2 with the `.mod` defaults in both, AMPA and
+/// GABA_A synapses on both.
+fn custom_two_section_cell(name: &str) -> hnn::model::CellTemplate {
+    use hnn::model::{Attachment, CellTemplate, Section, SynapseKinetics};
+    let section = |l: f64, diam: f64, z0: f64| {
+        let mut s = Section::new(
+            l,
+            diam,
+            200.0,
+            0.85,
+            -65.0,
+            [[0.0, 0.0, z0], [0.0, 0.0, z0 + l]],
+        );
+        s.insert_mech("hh2", []);
+        s.syns = vec![Receptor::Ampa, Receptor::Gabaa];
+        s
+    };
+    let kin = |e: f64| SynapseKinetics {
+        e,
+        tau1: 0.5,
+        tau2: 5.0,
+    };
+    let mut t = CellTemplate {
+        name: name.into(),
+        // the fixture's dict order: dend, then soma
+        sections: vec![
+            ("dend".into(), section(150.0, 2.0, 20.0)),
+            ("soma".into(), section(20.0, 20.0, 0.0)),
+        ],
+        topology: vec![Attachment {
+            parent: "soma".into(),
+            parent_end: 1.0,
+            child: "dend".into(),
+        }],
+        synapses: [(Receptor::Ampa, kin(0.0)), (Receptor::Gabaa, kin(-80.0))].into(),
+        sect_loc: [
+            ("proximal".to_string(), vec!["soma".to_string()]),
+            ("distal".to_string(), vec!["dend".to_string()]),
+        ]
+        .into(),
+        dipole_axis: None,
+    };
+    t.define_shape();
+    t.validate().unwrap();
+    assert_eq!(t.section("dend").unwrap().nseg, 3, "hnn-core's nseg rule");
+    t
+}
+
+/// hnn-core 0.6.1 with `net.cell_types['L2_basket']['cell_object']` replaced by a custom
+/// `Cell` (tests/reference/generate_open_models.py): dipoles to round-off, every spike.
+#[test]
+fn custom_cell_in_place_of_a_template_matches_hnn_core() {
+    let mut net = jones_2009_model((3, 3)).unwrap();
+    net.cell_type_mut("L2_basket").unwrap().template = custom_two_section_cell("L2_basket");
+    let mut o = DriveOptions::evoked("distal");
+    o.weights_ampa = by(&[("L2_basket", 0.02), ("L2_pyramidal", 0.002)]);
+    o.synaptic_delays = per(&[("L2_basket", 0.1), ("L2_pyramidal", 0.1)]);
+    o.event_seed = 2;
+    o.conn_seed = Some(3);
+    let dynamics = DriveDynamics::Evoked {
+        mu: 20.0,
+        sigma: 3.0,
+        numspikes: 1,
+    };
+    net.add_drive("evcustom", dynamics, &o).unwrap();
+    check_in("open_models", "custom_cell_network", &net, true);
 }
