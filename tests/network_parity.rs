@@ -512,3 +512,55 @@ fn custom_cell_in_place_of_a_template_matches_hnn_core() {
     net.add_drive("evcustom", dynamics, &o).unwrap();
     check_in("open_models", "custom_cell_network", &net, true);
 }
+
+/// hnn-core 0.6.1's `Network(params, pos_dict=..., cell_types=...)` with a fifth cell type
+/// `custom` (the custom cell at its own positions, no dipole) beside the four templates,
+/// two connections to and from it and an evoked drive
+/// (open_models/custom_cell_type_network): dipoles to round-off, every spike.
+#[test]
+fn a_new_cell_type_matches_hnn_core() {
+    use hnn::network::{CellMetadata, CellType};
+    let mut net = jones_2009_model((3, 3)).unwrap();
+    // hnn-core's Network(params) adds none of jones_2009_model's connections
+    net.connectivity.clear();
+    let metadata = CellMetadata {
+        morpho_type: "basket".into(),
+        electro_type: "inhibitory".into(),
+        layer: "2".into(),
+        measure_dipole: false,
+        reference: String::new(),
+    };
+    let ct = CellType {
+        name: "custom".into(),
+        template: custom_two_section_cell("L2_basket"),
+        metadata,
+    };
+    let pos = vec![
+        [0.0, 0.0, 0.0],
+        [10.0, 0.0, 0.0],
+        [0.0, 10.0, 0.0],
+        [10.0, 10.0, 0.0],
+    ];
+    net.add_cell_type_at(ct, pos).unwrap();
+    let co = ConnectionOptions::default();
+    for (src, tgt, loc, receptor, weight) in [
+        ("custom", "L2_pyramidal", "proximal", Receptor::Gabaa, 0.01),
+        ("L2_pyramidal", "custom", "distal", Receptor::Ampa, 0.005),
+    ] {
+        let (s, t) = (Gids::Type(src.into()), Targets::All(Gids::Type(tgt.into())));
+        net.add_connection(&s, &t, loc, receptor, weight, 1.0, 3.0, &co)
+            .unwrap();
+    }
+    let mut o = DriveOptions::evoked("distal");
+    o.weights_ampa = by(&[("L2_pyramidal", 0.004), ("custom", 0.02)]);
+    o.synaptic_delays = per(&[("L2_pyramidal", 0.1), ("custom", 0.1)]);
+    o.event_seed = 2;
+    o.conn_seed = Some(3);
+    let dynamics = DriveDynamics::Evoked {
+        mu: 20.0,
+        sigma: 3.0,
+        numspikes: 1,
+    };
+    net.add_drive("evnew", dynamics, &o).unwrap();
+    check_in("open_models", "custom_cell_type_network", &net, true);
+}

@@ -164,6 +164,43 @@ impl Network {
         Ok(net)
     }
 
+    /// Add a cell type of any template at the given positions, after the network's other
+    /// cell types and before any drive (hnn-core's `Network(params, pos_dict=...,
+    /// cell_types=...)` with a cell type of its own; its gids follow the earlier types').
+    /// Connections and drives then name it like a template's type.
+    pub fn add_cell_type_at(&mut self, ct: CellType, pos: Vec<[f64; 3]>) -> Result<()> {
+        ct.template.validate()?;
+        if self.gid_range(&ct.name).is_some() {
+            return Err(Error::invalid(
+                "cell type name",
+                &ct.name,
+                "a name the network does not have yet",
+            ));
+        }
+        if !self.external_drives.is_empty() {
+            return Err(Error::invalid(
+                format!("cell type '{}'", ct.name),
+                "added after a drive",
+                "cell types added before any drive (drive gids follow the cells')",
+            ));
+        }
+        if pos.is_empty() || pos.iter().flatten().any(|x| !x.is_finite()) {
+            return Err(Error::invalid(
+                format!("positions of cell type '{}'", ct.name),
+                format!("{} positions", pos.len()),
+                "at least one position, all coordinates finite",
+            ));
+        }
+        crate::limits::check_alloc(
+            &format!("cells of type '{}'", ct.name),
+            pos.len() as f64,
+            4096,
+        )?;
+        self.add_cell_type(&ct.name, pos);
+        self.cell_types.push(ct);
+        Ok(())
+    }
+
     fn add_cell_type(&mut self, name: &str, pos: Vec<[f64; 3]>) {
         let start = self.n_gids();
         self.gid_ranges
