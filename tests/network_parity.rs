@@ -493,15 +493,14 @@ fn custom_two_section_cell(name: &str) -> hnn::model::CellTemplate {
     t
 }
 
-/// hnn-core 0.6.1 with `net.cell_types['L2_basket']['cell_object']` replaced by a custom
-/// `Cell` (tests/reference/generate_open_models.py): dipoles to round-off, every spike.
-#[test]
-fn custom_cell_in_place_of_a_template_matches_hnn_core() {
-    let mut net = jones_2009_model((3, 3)).unwrap();
-    net.cell_type_mut("L2_basket").unwrap().template = custom_two_section_cell("L2_basket");
+/// The open_models fixtures' evoked drive: distal, mu 20 ms, sigma 3 ms, one spike per
+/// cell-specific drive cell, AMPA weights per cell type, 0.1 ms delays, event seed 2, conn
+/// seed 3.
+fn add_open_models_drive(net: &mut Network, name: &str, weights_ampa: &[(&str, f64)]) {
     let mut o = DriveOptions::evoked("distal");
-    o.weights_ampa = by(&[("L2_basket", 0.02), ("L2_pyramidal", 0.002)]);
-    o.synaptic_delays = per(&[("L2_basket", 0.1), ("L2_pyramidal", 0.1)]);
+    o.weights_ampa = by(weights_ampa);
+    let delays: Vec<(&str, f64)> = weights_ampa.iter().map(|(k, _)| (*k, 0.1)).collect();
+    o.synaptic_delays = per(&delays);
     o.event_seed = 2;
     o.conn_seed = Some(3);
     let dynamics = DriveDynamics::Evoked {
@@ -509,7 +508,17 @@ fn custom_cell_in_place_of_a_template_matches_hnn_core() {
         sigma: 3.0,
         numspikes: 1,
     };
-    net.add_drive("evcustom", dynamics, &o).unwrap();
+    net.add_drive(name, dynamics, &o).unwrap();
+}
+
+/// hnn-core 0.6.1 with `net.cell_types['L2_basket']['cell_object']` replaced by a custom
+/// `Cell` (tests/reference/generate_open_models.py): dipoles to round-off, every spike.
+#[test]
+fn custom_cell_in_place_of_a_template_matches_hnn_core() {
+    let mut net = jones_2009_model((3, 3)).unwrap();
+    net.cell_type_mut("L2_basket").unwrap().template = custom_two_section_cell("L2_basket");
+    let weights = [("L2_basket", 0.02), ("L2_pyramidal", 0.002)];
+    add_open_models_drive(&mut net, "evcustom", &weights);
     check_in("open_models", "custom_cell_network", &net, true);
 }
 
@@ -551,16 +560,10 @@ fn a_new_cell_type_matches_hnn_core() {
         net.add_connection(&s, &t, loc, receptor, weight, 1.0, 3.0, &co)
             .unwrap();
     }
-    let mut o = DriveOptions::evoked("distal");
-    o.weights_ampa = by(&[("L2_pyramidal", 0.004), ("custom", 0.02)]);
-    o.synaptic_delays = per(&[("L2_pyramidal", 0.1), ("custom", 0.1)]);
-    o.event_seed = 2;
-    o.conn_seed = Some(3);
-    let dynamics = DriveDynamics::Evoked {
-        mu: 20.0,
-        sigma: 3.0,
-        numspikes: 1,
-    };
-    net.add_drive("evnew", dynamics, &o).unwrap();
+    add_open_models_drive(
+        &mut net,
+        "evnew",
+        &[("L2_pyramidal", 0.004), ("custom", 0.02)],
+    );
     check_in("open_models", "custom_cell_type_network", &net, true);
 }
