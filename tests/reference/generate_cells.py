@@ -32,6 +32,7 @@ import hnn_core
 from neuron import h
 import hnn_core.network_builder as nb
 from hnn_core.cells_default import pyramidal, basket, pyramidal_ca
+from fixture_text import write_cols
 
 nb.load_custom_mechanisms(False)
 h.nrnunit_use_legacy(1)
@@ -40,8 +41,7 @@ h.load_file("stdrun.hoc")
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "cells")
 TSTOP = 80.0
 DT = 0.025
-# Keep every EVERY-th sample (and the last) to keep fixtures small; values with 12 digits.
-EVERY = 4
+# every 4th sample (and the last) is kept, values with 12 digits (fixture_text.write_cols)
 
 # (loc, receptor, spike times, weight, delay): every receptor on every location group,
 # several weights. Weights are in uS.
@@ -75,18 +75,6 @@ CELLS = {
     "L2_basket": (lambda: basket("L2_basket", pos=(0, 0, 0), gid=0), BASKET_INPUTS + L2B_EXTRA, (40.0, 10.0, 0.1)),
     "L5_basket": (lambda: basket("L5_basket", pos=(0, 0, 0), gid=0), BASKET_INPUTS, (40.0, 10.0, 0.1)),
 }
-
-
-def write_cols(path, header, cols):
-    """One row per kept sample: the sample index, then the columns."""
-    arr = np.column_stack(cols)
-    keep = list(range(0, len(arr), EVERY))
-    if keep[-1] != len(arr) - 1:
-        keep.append(len(arr) - 1)
-    with open(path, "w") as f:
-        f.write("# k\t" + "\t".join(header) + "\n")
-        for k in keep:
-            f.write(str(k) + "\t" + "\t".join("%.12g" % float(x) for x in arr[k]) + "\n")
 
 
 def run(name):

@@ -24,9 +24,9 @@ import hnn_core
 from hnn_core import jones_2009_model, simulate_dipole
 from hnn_core.network_models import add_erp_drives_to_jones_model
 from neuron import h
+from fixture_text import EVERY, kept_samples, write_rows
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "networks")
-EVERY = 4
 
 
 def joss():
@@ -164,13 +164,6 @@ FIXTURES = dict(joss=joss, erp=erp, alpha=alpha, gamma=gamma, law_erp=law_erp, c
                 gamma_dt05=gamma_dt05, short_delay_dt05=short_delay_dt05)
 
 
-def write_rows(path, header, rows):
-    with open(path, "w") as f:
-        f.write("# " + "\t".join(header) + "\n")
-        for r in rows:
-            f.write("\t".join(r) + "\n")
-
-
 def run(name):
     net, opts = FIXTURES[name]()
     dt = opts.get("dt", 0.025)
@@ -179,7 +172,7 @@ def run(name):
     os.makedirs(OUT, exist_ok=True)
     for k, dpl in enumerate(dpls):
         n = len(dpl.times)
-        keep = list(range(0, n, every)) + ([n - 1] if (n - 1) % every else [])
+        keep = kept_samples(n, every)
         rows = [[str(i), repr(float(dpl.times[i]))] + [repr(float(dpl.data[c][i])) for c in ("agg", "L2", "L5")]
                 for i in keep]
         write_rows(f"{OUT}/{name}_dipole_trial{k}.txt", ["k", "t", "agg", "L2", "L5"], rows)

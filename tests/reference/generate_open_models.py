@@ -37,11 +37,11 @@ warnings.filterwarnings("ignore")
 import numpy as np
 import hnn_core
 from neuron import h
+from fixture_text import kept_samples, write_cols, write_rows
 
 h.load_file("stdrun.hoc")
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "open_models")
-EVERY = 4
 
 
 def to_json(x):
@@ -70,25 +70,6 @@ def plain(x):
     if isinstance(x, np.integer):
         return int(x)
     return x
-
-
-def write_cols(path, header, cols):
-    """One row per kept sample: the sample index, then the columns (as generate_cells.py)."""
-    arr = np.column_stack(cols)
-    keep = list(range(0, len(arr), EVERY))
-    if keep[-1] != len(arr) - 1:
-        keep.append(len(arr) - 1)
-    with open(path, "w") as f:
-        f.write("# k\t" + "\t".join(header) + "\n")
-        for k in keep:
-            f.write(str(k) + "\t" + "\t".join("%.12g" % float(x) for x in arr[k]) + "\n")
-
-
-def write_rows(path, header, rows):
-    with open(path, "w") as f:
-        f.write("# " + "\t".join(header) + "\n")
-        for r in rows:
-            f.write("\t".join(r) + "\n")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,7 +242,7 @@ def write_network(name, net, tstop, extra):
     dpls = simulate_dipole(net, tstop=tstop, dt=0.025, n_trials=1, verbose=False)
     dpl = dpls[0]
     n = len(dpl.times)
-    keep = list(range(0, n, EVERY)) + ([n - 1] if (n - 1) % EVERY else [])
+    keep = kept_samples(n)
     rows = [[str(i), repr(float(dpl.times[i]))] + [repr(float(dpl.data[c][i])) for c in ("agg", "L2", "L5")] for i in keep]
     write_rows(f"{OUT}/{name}_dipole_trial0.txt", ["k", "t", "agg", "L2", "L5"], rows)
     st = net.cell_response.spike_times[0]
